@@ -1,0 +1,21 @@
+import type { ParseArgsConfig } from 'node:util';
+import type { RawOptions } from './options.js';
+
+export type Flags = NonNullable<ParseArgsConfig['options']>;
+
+/**
+ * One CLI command: its flags, a run that returns a plain result object (printed as JSON with
+ * --json), and a renderer of that result for people.
+ */
+export interface Command<R> {
+  name: string;
+  usage: string;
+  summary: string;
+  flags: Flags;
+  run(positionals: string[], options: RawOptions): Promise<R>;
+  render(result: R): string;
+}
+
+export function defineCommand<R>(command: Command<R>): Command<R> {
+  return command;
+}

@@ -1,0 +1,139 @@
+import { encodeSamples } from '../../data/encoding.js';
+import { makeModel, saveModel, type Model } from '../../model/modelFile.js';
+import { accuracy } from '../../model/metrics.js';
+import { evaluateReference } from '../../model/reference.js';
+import { trainNetwork } from '../../model/train.js';
+import { WIRING_MODES } from '../../model/wiring.js';
+import { UserError } from '../../util/errors.js';
+import { gatebenchVersion, gitRevision } from '../../util/provenance.js';
+import { defineCommand } from '../command.js';
+import { DATASET_FLAGS, DATASET_USAGE, ENCODING_FLAGS, ENCODING_USAGE, datasetFromOptions, encodingFromOptions } from '../dataOptions.js';
+import { choiceOption, intListOption, intOption, numberOption, stringOption, type RawOptions } from '../options.js';
+import { Progress } from '../progress.js';
+import { summariseModel, type ModelSummary } from './info.js';
+
+/** Widths from --widths, or from --depth/--width/--final-width. */
+export function widthsFromOptions(options: RawOptions): number[] {
+  const explicit = intListOption(options, 'widths');
+  const depth = intOption(options, 'depth', null);
+  if (explicit) {
+    if (depth !== null || options['width'] !== undefined || options['final-width'] !== undefined) {
+      throw new UserError('--widths: give either --widths or --depth/--width/--final-width, not both');
+    }
+    return explicit;
+  }
+  if (depth === null) throw new UserError('--widths: required (e.g. --widths 2000,2000,500), or --depth D --width W [--final-width F]');
+  const width = intOption(options, 'width', null);
+  if (width === null) throw new UserError('--width: required with --depth');
+  const finalWidth = intOption(options, 'final-width', width);
+  return Array.from({ length: depth }, (_, i) => (i === depth - 1 ? finalWidth : width));
+}
+
+export interface TrainResultJson {
+  out: string;
+  backend: string;
+  seconds: number;
+  samplesPerSecond: number;
+  model: ModelSummary;
+}
+
+export const trainCommand = defineCommand<TrainResultJson>({
+  name: 'train',
+  usage: `gatebench train ${DATASET_USAGE} ${ENCODING_USAGE} (--widths W1,W2,...|--depth D --width W [--final-width F]) [--wiring random|unique] [--epochs E|--iterations I] [--batch B] [--lr LR] [--tau T] [--seed S] --out model.json [--json]`,
+  summary: 'train an LGN, discretise it and save the model file',
+  flags: {
+    ...DATASET_FLAGS,
+    ...ENCODING_FLAGS,
+    widths: { type: 'string' },
+    depth: { type: 'string' },
+    width: { type: 'string' },
+    'final-width': { type: 'string' },
+    wiring: { type: 'string' },
+    epochs: { type: 'string' },
+    iterations: { type: 'string' },
+    batch: { type: 'string' },
+    lr: { type: 'string' },
+    tau: { type: 'string' },
+    seed: { type: 'string' },
+    out: { type: 'string' },
+  },
+  async run(_positionals, options) {
+    const out = stringOption(options, 'out');
+    if (!out) throw new UserError('--out: required, the model file to write');
+    const widths = widthsFromOptions(options);
+    const dataset = datasetFromOptions(options, 'mnist');
+    const last = widths[widths.length - 1]!;
+    if (last % dataset.classes !== 0) {
+      throw new UserError(`--widths: the last layer has ${last} neurons, which is not divisible by the ${dataset.classes} classes of ${dataset.spec}`);
+    }
+    const encoding = encodingFromOptions(options, dataset);
+    const train = encodeSamples(encoding, dataset.train);
+    const test = encodeSamples(encoding, dataset.test);
+    const batch = intOption(options, 'batch', 128);
+    const epochs = options['epochs'] === undefined ? null : numberOption(options, 'epochs', 1);
+    if (epochs !== null && options['iterations'] !== undefined) throw new UserError('--epochs: give either --epochs or --iterations, not both');
+    const iterations = epochs !== null ? Math.ceil((epochs * train.count) / batch) : intOption(options, 'iterations', 1000);
+    const seed = intOption(options, 'seed', 0, 0);
+    const lr = numberOption(options, 'lr', 0.01);
+    const tau = numberOption(options, 'tau', 10);
+    const wiring = choiceOption(options, 'wiring', WIRING_MODES, 'random');
+
+    const progress = new Progress('train');
+    const result = await trainNetwork(train, test, {
+      architecture: { inputBits: train.inputBits, widths, classes: dataset.classes, tau, wiring },
+      seed,
+      batch,
+      lr,
+      iterations,
+      onProgress: (p) => progress.update(p.iteration, p.iterations, `loss ${p.loss.toFixed(4)} ${p.samplesPerSecond.toFixed(0)} samples/s`),
+    });
+    const model: Model = makeModel(result.network, { tau, wiring }, {
+      encoding,
+      dataset: {
+        spec: dataset.spec,
+        hash: dataset.hash,
+        splitRule: dataset.splitRule,
+        classNames: dataset.classNames,
+        trainCount: train.count,
+        testCount: test.count,
+      },
+      training: {
+        seed,
+        iterations,
+        epochs,
+        batch,
+        lr,
+        backend: result.backend,
+        seconds: result.seconds,
+        samplesPerSecond: result.samplesPerSecond,
+        finalLoss: result.finalLoss,
+        gatebenchVersion: gatebenchVersion(),
+        gitRevision: gitRevision(),
+        node: process.version,
+        createdAt: new Date().toISOString(),
+      },
+      metrics: {
+        relaxedTestAccuracy: result.relaxedTestAccuracy,
+        discreteTestAccuracy: accuracy(evaluateReference(result.network, test), test.labels),
+        discreteTrainAccuracy: accuracy(evaluateReference(result.network, train), train.labels),
+      },
+    });
+    saveModel(out, model);
+    return { out, backend: result.backend, seconds: result.seconds, samplesPerSecond: result.samplesPerSecond, model: summariseModel(model) };
+  },
+  render(r) {
+    return [
+      `trained ${gateCountLine(r.model)} in ${r.seconds.toFixed(1)} s (${r.samplesPerSecond.toFixed(0)} samples/s, backend ${r.backend})`,
+      `test accuracy: relaxed ${pct(r.model.metrics.relaxedTestAccuracy)}, discrete ${pct(r.model.metrics.discreteTestAccuracy)} (train, discrete: ${pct(r.model.metrics.discreteTrainAccuracy)})`,
+      `model ${r.model.hash.slice(0, 16)} written to ${r.out}`,
+    ].join('\n');
+  },
+});
+
+function gateCountLine(m: ModelSummary): string {
+  return `${m.gates} gates (${m.widths.join(',')})`;
+}
+
+export function pct(value: number | null): string {
+  return value === null ? 'n/a' : `${(value * 100).toFixed(2)}%`;
+}

@@ -1,0 +1,48 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { UserError } from '../util/errors.js';
+import type { Command } from './command.js';
+import { evalCommand } from './commands/eval.js';
+import { infoCommand } from './commands/info.js';
+import { trainCommand } from './commands/train.js';
+
+const COMMANDS: Command<any>[] = [trainCommand, evalCommand, infoCommand];
+
+function help(): string {
+  return ['usage: gatebench <command> [options]', '', ...COMMANDS.map((c) => `  ${c.name.padEnd(8)} ${c.summary}\n           ${c.usage}`)].join('\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(help() + '\n');
+    return 0;
+  }
+  const command = COMMANDS.find((c) => c.name === name);
+  if (!command) throw new UserError(`unknown command '${name}', expected one of: ${COMMANDS.map((c) => c.name).join(', ')}`);
+  let parsed;
+  try {
+    parsed = parseArgs({ args: rest, options: { ...command.flags, json: { type: 'boolean' }, help: { type: 'boolean' } }, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw new UserError(`${name}: ${(e as Error).message.split('\n')[0]} (usage: ${command.usage})`);
+  }
+  if (parsed.values.help) {
+    process.stdout.write(`${command.usage}\n`);
+    return 0;
+  }
+  const result = await command.run(parsed.positionals, parsed.values as Record<string, string | boolean | undefined>);
+  process.stdout.write((parsed.values.json ? JSON.stringify(result, null, 2) : command.render(result)) + '\n');
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    if (error instanceof UserError) {
+      process.stderr.write(`gatebench: ${error.message}\n`);
+      process.exit(2);
+    }
+    process.stderr.write(`gatebench: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,122 @@
+import { UserError } from '../util/errors.js';
+import { featureCount, type Dataset, type Samples } from './dataset.js';
+
+export const ENCODING_METHODS = ['threshold', 'thermometer'] as const;
+export type EncodingMethod = (typeof ENCODING_METHODS)[number];
+
+export interface CropWindow {
+  top: number;
+  left: number;
+  height: number;
+  width: number;
+}
+
+/**
+ * How raw samples become input bits. It is stored in the model file, and every stage (training,
+ * eval, simulation, the board's host) encodes through `encodeSamples` with it, so all of them see the
+ * same bits.
+ *
+ * Bit order: kept features in row-major order (after the crop), and for each feature its levels in
+ * ascending threshold order: bit f*K + j is 1 when feature f is greater than thresholds[f][j].
+ */
+export interface Encoding {
+  method: EncodingMethod;
+  /** Shape of a raw sample, before the crop. */
+  shape: number[];
+  crop: CropWindow | null;
+  /** One ascending list shared by every feature, or one list per kept feature. */
+  thresholds: number[][];
+}
+
+export interface EncodingOptions {
+  method: EncodingMethod;
+  /** Thermometer levels K (threshold: 1). */
+  levels?: number;
+  /** Threshold for `threshold`, in raw units; default: the middle of the value range. */
+  threshold?: number;
+  /** Centre crop to size x size (images only). */
+  crop?: number;
+}
+
+/** Encoded samples: one byte (0 or 1) per input bit, row-major. */
+export interface EncodedSet {
+  count: number;
+  inputBits: number;
+  bits: Uint8Array;
+  labels: Uint8Array;
+}
+
+export function inputBitCount(encoding: Encoding): number {
+  const features = encoding.crop ? encoding.crop.height * encoding.crop.width : featureCount(encoding.shape);
+  return features * encoding.thresholds[0]!.length;
+}
+
+export function makeEncoding(dataset: Dataset, options: EncodingOptions): Encoding {
+  const levels = options.method === 'threshold' ? 1 : (options.levels ?? 3);
+  if (!Number.isInteger(levels) || levels < 1 || levels > 255) {
+    throw new UserError(`--levels: expected an integer from 1 to 255, got ${options.levels}`);
+  }
+  let crop: CropWindow | null = null;
+  if (options.crop !== undefined) {
+    if (dataset.shape.length !== 2) throw new UserError(`--crop: needs 2-D images, ${dataset.spec} has samples of shape [${dataset.shape}]`);
+    const [h, w] = dataset.shape as [number, number];
+    if (!Number.isInteger(options.crop) || options.crop < 1 || options.crop > Math.min(h, w)) {
+      throw new UserError(`--crop: expected an integer from 1 to ${Math.min(h, w)}, got ${options.crop}`);
+    }
+    crop = { top: Math.floor((h - options.crop) / 2), left: Math.floor((w - options.crop) / 2), height: options.crop, width: options.crop };
+  }
+  const spread = (min: number, max: number): number[] =>
+    options.method === 'threshold'
+      ? [options.threshold ?? (min + max) / 2]
+      : Array.from({ length: levels }, (_, j) => min + ((max - min) * (j + 1)) / (levels + 1));
+  let thresholds: number[][];
+  if (dataset.sharedScale) {
+    thresholds = [spread(dataset.valueRange.min, dataset.valueRange.max)];
+  } else {
+    const width = featureCount(dataset.shape);
+    const { features, count } = dataset.train;
+    thresholds = Array.from({ length: width }, (_, f) => {
+      let min = Infinity;
+      let max = -Infinity;
+      for (let i = 0; i < count; i++) {
+        const v = features[i * width + f]!;
+        if (v < min) min = v;
+        if (v > max) max = v;
+      }
+      return spread(min, max);
+    });
+  }
+  return { method: options.method, shape: [...dataset.shape], crop, thresholds };
+}
+
+/** Indices of the raw features kept by the crop, in bit order. */
+function keptFeatures(encoding: Encoding): Int32Array {
+  if (!encoding.crop) return Int32Array.from({ length: featureCount(encoding.shape) }, (_, i) => i);
+  const { top, left, height, width } = encoding.crop;
+  const rowLength = encoding.shape[1]!;
+  const kept = new Int32Array(height * width);
+  for (let r = 0; r < height; r++) for (let c = 0; c < width; c++) kept[r * width + c] = (top + r) * rowLength + left + c;
+  return kept;
+}
+
+export function encodeSamples(encoding: Encoding, samples: Samples): EncodedSet {
+  const kept = keptFeatures(encoding);
+  const levels = encoding.thresholds[0]!.length;
+  const inputBits = kept.length * levels;
+  const rawWidth = featureCount(encoding.shape);
+  if (samples.features.length !== samples.count * rawWidth) {
+    throw new UserError(`samples have ${samples.features.length / samples.count} features, the model's encoding expects ${rawWidth}`);
+  }
+  const shared = encoding.thresholds.length === 1;
+  const bits = new Uint8Array(samples.count * inputBits);
+  for (let i = 0; i < samples.count; i++) {
+    const row = i * rawWidth;
+    const out = i * inputBits;
+    for (let f = 0; f < kept.length; f++) {
+      const value = samples.features[row + kept[f]!]!;
+      const t = encoding.thresholds[shared ? 0 : f]!;
+      for (let j = 0; j < levels; j++) bits[out + f * levels + j] = value > t[j]! ? 1 : 0;
+    }
+  }
+  return { count: samples.count, inputBits, bits, labels: samples.labels };
+}

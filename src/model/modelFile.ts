@@ -4,6 +4,7 @@ import { UserError } from '../util/errors.js';
 import { Fields } from '../util/validate.js';
 import { GATE_COUNT } from './gates.js';
 import { networkHash, type Architecture, type DiscreteNetwork } from './network.js';
+import { INIT_MODES, type InitMode } from './train.js';
 import { WIRING_MODES } from './wiring.js';
 
 export const MODEL_FORMAT = 'gatebench-lgn';
@@ -20,6 +21,7 @@ export interface DatasetInfo {
 
 export interface TrainingInfo {
   seed: number;
+  init: InitMode;
   iterations: number;
   epochs: number | null;
   batch: number;
@@ -158,6 +160,7 @@ export function parseModel(source: string, raw: unknown): Model {
     })),
     training: doc.optional('training', (t) => ({
       seed: t.field('seed').int(),
+      init: t.field('init').oneOf(INIT_MODES),
       iterations: t.field('iterations').int(0),
       epochs: t.has('epochs') ? t.field('epochs').number() : null,
       batch: t.field('batch').int(1),

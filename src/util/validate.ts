@@ -13,7 +13,8 @@ export class Fields {
 
   /** Reject this field: '<source>: field <path> is <value>, expected <expected>'. */
   reject(expected: string, value: unknown = this.value): never {
-    const shown = value === undefined ? 'missing' : `${JSON.stringify(value)?.slice(0, 40)}`;
+    const json = JSON.stringify(value) ?? String(value);
+    const shown = value === undefined ? 'missing' : json.length > 40 ? `${json.slice(0, 37)}...` : json;
     throw new UserError(`${this.source}: field ${this.path || '(top level)'} is ${shown}, expected ${expected}`);
   }
 

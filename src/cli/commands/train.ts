@@ -2,7 +2,7 @@ import { encodeSamples } from '../../data/encoding.js';
 import { makeModel, saveModel, type Model } from '../../model/modelFile.js';
 import { accuracy } from '../../model/metrics.js';
 import { evaluateReference } from '../../model/reference.js';
-import { trainNetwork } from '../../model/train.js';
+import { INIT_MODES, trainNetwork } from '../../model/train.js';
 import { WIRING_MODES } from '../../model/wiring.js';
 import { UserError } from '../../util/errors.js';
 import { gatebenchVersion, gitRevision } from '../../util/provenance.js';
@@ -39,7 +39,7 @@ export interface TrainResultJson {
 
 export const trainCommand = defineCommand<TrainResultJson>({
   name: 'train',
-  usage: `gatebench train ${DATASET_USAGE} ${ENCODING_USAGE} (--widths W1,W2,...|--depth D --width W [--final-width F]) [--wiring random|unique] [--epochs E|--iterations I] [--batch B] [--lr LR] [--tau T] [--seed S] --out model.json [--json]`,
+  usage: `gatebench train ${DATASET_USAGE} ${ENCODING_USAGE} (--widths W1,W2,...|--depth D --width W [--final-width F]) [--wiring random|unique] [--init normal|residual] [--epochs E|--iterations I] [--batch B] [--lr LR] [--tau T] [--seed S] --out model.json [--json]`,
   summary: 'train an LGN, discretise it and save the model file',
   flags: {
     ...DATASET_FLAGS,
@@ -49,6 +49,7 @@ export const trainCommand = defineCommand<TrainResultJson>({
     width: { type: 'string' },
     'final-width': { type: 'string' },
     wiring: { type: 'string' },
+    init: { type: 'string' },
     epochs: { type: 'string' },
     iterations: { type: 'string' },
     batch: { type: 'string' },
@@ -77,10 +78,12 @@ export const trainCommand = defineCommand<TrainResultJson>({
     const lr = numberOption(options, 'lr', 0.01);
     const tau = numberOption(options, 'tau', 10);
     const wiring = choiceOption(options, 'wiring', WIRING_MODES, 'random');
+    const init = choiceOption(options, 'init', INIT_MODES, 'normal');
 
     const progress = new Progress('train');
     const result = await trainNetwork(train, test, {
       architecture: { inputBits: train.inputBits, widths, classes: dataset.classes, tau, wiring },
+      init,
       seed,
       batch,
       lr,
@@ -99,6 +102,7 @@ export const trainCommand = defineCommand<TrainResultJson>({
       },
       training: {
         seed,
+        init,
         iterations,
         epochs,
         batch,

@@ -1,0 +1,51 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { EncodedSet } from '../src/data/encoding.js';
+import { applyGate, GATE_COUNT } from '../src/model/gates.js';
+import type { DiscreteNetwork } from '../src/model/network.js';
+import { drawWiring } from '../src/model/wiring.js';
+import { Rng } from '../src/util/rng.js';
+
+export function tempDir(prefix = 'gatebench-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** A network with seeded random wiring and gates, for tests that need no training. */
+export function randomNetwork(seed: number, inputBits: number, widths: number[], classes: number): DiscreteNetwork {
+  const rng = new Rng(seed);
+  let inDim = inputBits;
+  const layers = widths.map((w) => {
+    const wiring = drawWiring('random', inDim, w, rng);
+    inDim = w;
+    return { ...wiring, gates: Uint8Array.from({ length: w }, () => rng.int(GATE_COUNT)) };
+  });
+  return { inputBits, classes, layers };
+}
+
+export function randomVectors(seed: number, count: number, inputBits: number, classes: number): EncodedSet {
+  const rng = new Rng(seed);
+  return {
+    count,
+    inputBits,
+    bits: Uint8Array.from({ length: count * inputBits }, () => (rng.next() < 0.5 ? 1 : 0)),
+    labels: Uint8Array.from({ length: count }, () => rng.int(classes)),
+  };
+}
+
+/** The slowest possible evaluation, one sample and one gate at a time: an independent oracle. */
+export function naiveEvaluate(net: DiscreteNetwork, data: EncodedSet): { sums: number[][]; predictions: number[] } {
+  const sums: number[][] = [];
+  const predictions: number[] = [];
+  for (let s = 0; s < data.count; s++) {
+    let values = Array.from(data.bits.subarray(s * data.inputBits, (s + 1) * data.inputBits));
+    for (const layer of net.layers) {
+      values = Array.from(layer.gates, (g, j) => applyGate(g, values[layer.a[j]!]!, values[layer.b[j]!]!));
+    }
+    const group = values.length / net.classes;
+    const row = Array.from({ length: net.classes }, (_, c) => values.slice(c * group, (c + 1) * group).reduce((x, y) => x + y, 0));
+    sums.push(row);
+    predictions.push(row.indexOf(Math.max(...row)));
+  }
+  return { sums, predictions };
+}

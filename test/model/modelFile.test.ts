@@ -1,0 +1,50 @@
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { loadModel, makeModel, saveModel } from '../../src/model/modelFile.js';
+import { randomNetwork, tempDir } from '../helpers.js';
+
+function sampleModelFile(): string {
+  const net = randomNetwork(3, 16, [20, 10], 5);
+  const model = makeModel(net, { tau: 2, wiring: 'random' }, {
+    encoding: { method: 'threshold', shape: [16], crop: null, thresholds: [[0.5]] },
+    dataset: null,
+    training: null,
+    metrics: { relaxedTestAccuracy: null, discreteTestAccuracy: 0.5, discreteTrainAccuracy: null },
+  });
+  const path = join(tempDir(), 'model.json');
+  saveModel(path, model);
+  return path;
+}
+
+test('a saved model loads back identical, hash included', () => {
+  const path = sampleModelFile();
+  const model = loadModel(path);
+  assert.equal(model.network.layers.length, 2);
+  assert.deepEqual(model.architecture.widths, [20, 10]);
+  saveModel(path + '.again', model);
+  assert.equal(readFileSync(path + '.again', 'utf8'), readFileSync(path, 'utf8'));
+});
+
+test('every corruption is reported with the file and the field', () => {
+  const path = sampleModelFile();
+  const doc = JSON.parse(readFileSync(path, 'utf8'));
+  const cases: [(d: any) => void, RegExp][] = [
+    [(d) => (d.version = 9), /field version is 9, expected 1/],
+    [(d) => (d.network.layers[1].a[3] = 99), /field network\.layers\[1\]\.a\[3\] is 99, expected an integer from 0 to 19/],
+    [(d) => (d.network.layers[0].gates = 'zz' + d.network.layers[0].gates.slice(2)), /field network\.layers\[0\]\.gates .* expected one hex digit/],
+    [(d) => (d.network.layers[1].gates = d.network.layers[1].gates.replace(/^./, (c: string) => (c === '0' ? '1' : '0'))), /field hash .*the file was edited or is corrupt/],
+    [(d) => delete d.encoding, /field encoding is missing, expected an object/],
+    [(d) => (d.network.classes = 3), /a last layer whose width is a multiple of 3 classes/],
+  ];
+  for (const [corrupt, message] of cases) {
+    const copy = structuredClone(doc);
+    corrupt(copy);
+    const bad = path + '.bad';
+    writeFileSync(bad, JSON.stringify(copy));
+    assert.throws(() => loadModel(bad), (e: Error) => e.name === 'UserError' && e.message.startsWith(bad) && message.test(e.message), `expected ${message}`);
+  }
+  writeFileSync(path + '.trunc', '{"format": "gatebench-lgn", ');
+  assert.throws(() => loadModel(path + '.trunc'), /not a JSON model file/);
+});

@@ -1,0 +1,278 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { UserError } from '../util/errors.js';
+import { Fields } from '../util/validate.js';
+import { findIce40Device, ICE40_DEVICES, type Ice40Device } from './devices.js';
+import { parsePcf, type Pcf } from './pcf.js';
+
+/** boards/ of this checkout (dist/src/board -> repository root). */
+export const BOARDS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'boards');
+
+export const BOARD_FORMAT = 'gatebench-board/1';
+
+export interface BoardPin {
+  readonly port: string;
+  readonly pin: string;
+}
+
+export interface BoardLed extends BoardPin {
+  readonly color: string;
+  readonly activeLow: boolean;
+  readonly note: string | null;
+}
+
+export interface TiedPin extends BoardPin {
+  readonly why: string;
+}
+
+export type ProgrammerMode = 'sram' | 'flash';
+
+export interface Programmer {
+  readonly tool: string;
+  /** openFPGALoader -b name, when the tool is openFPGALoader. */
+  readonly board: string | null;
+  readonly cable: string | null;
+  readonly mode: ProgrammerMode;
+  /** argv template; ${BIN_FILE} is replaced by the bitstream path (see programmerCommand). */
+  readonly command: readonly string[];
+  readonly sram: { readonly possible: 'as-shipped' | 'after-board-change' | 'no'; readonly how: string };
+}
+
+export interface Rail {
+  readonly name: string;
+  readonly volts: number;
+  readonly role: string;
+}
+
+export interface Board {
+  readonly name: string;
+  readonly title: string;
+  /** The board JSON file and the .pcf it names, absolute. */
+  readonly file: string;
+  readonly pcfFile: string;
+  readonly fpga: { readonly family: 'ice40'; readonly device: string; readonly package: string; readonly logicCells: number };
+  readonly device: Ice40Device;
+  readonly clock: BoardPin & { readonly mhz: number; readonly source: string };
+  readonly uart: { readonly rx: BoardPin; readonly tx: BoardPin; readonly cable: { readonly chip: string; readonly channel: string; readonly usb: string } };
+  readonly leds: readonly BoardLed[];
+  readonly tieHigh: readonly TiedPin[];
+  readonly programmer: Programmer;
+  readonly rails: readonly Rail[];
+  readonly notes: readonly string[];
+  readonly sources: readonly { readonly url: string; readonly checked: string }[];
+  /** The board JSON and pcf text as read, for content hashes. */
+  readonly text: { readonly json: string; readonly pcf: string };
+  readonly pcf: Pcf;
+}
+
+const PROGRAMMER_PLACEHOLDERS = ['${BIN_FILE}'];
+
+function nonEmpty(f: Fields): string {
+  const s = f.string();
+  if (s.trim() === '') f.reject('a non-empty string');
+  return s;
+}
+
+function pinField(f: Fields): BoardPin {
+  return { port: nonEmpty(f.field('port')), pin: nonEmpty(f.field('pin')) };
+}
+
+function positive(f: Fields): number {
+  const n = f.number();
+  if (n <= 0) f.reject('a positive number');
+  return n;
+}
+
+/** Fields has no boolean reader: read the raw member (private only to the type checker). */
+function bool(f: Fields, name: string): boolean {
+  const field = f.field(name);
+  const raw = (field as unknown as { value: unknown }).value;
+  if (typeof raw !== 'boolean') return field.reject('true or false');
+  return raw;
+}
+
+function optionalString(f: Fields, name: string): string | null {
+  return f.optional(name, (x) => x.string());
+}
+
+/** Resolve a board name ('icebreaker') or a path to a board JSON file. */
+export function boardFile(nameOrPath: string, boardsDir = BOARDS_DIR): string {
+  if (nameOrPath.endsWith('.json') || nameOrPath.includes('/')) return resolve(nameOrPath);
+  const file = join(boardsDir, `${nameOrPath}.json`);
+  if (!existsSync(file)) {
+    const known = listBoardFiles(boardsDir).map((f) => basename(f, '.json'));
+    throw new UserError(`unknown board '${nameOrPath}', expected one of: ${known.join(', ')} (or a path to a board .json)`);
+  }
+  return file;
+}
+
+function listBoardFiles(boardsDir: string): string[] {
+  if (!existsSync(boardsDir)) return [];
+  return readdirSync(boardsDir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => join(boardsDir, f));
+}
+
+/**
+ * Load and strictly validate one board: every field is checked and named on error, the FPGA is
+ * looked up in the device table, and every pin the JSON names must appear in the .pcf on the same
+ * package pin.
+ */
+export function loadBoard(nameOrPath: string, boardsDir = BOARDS_DIR): Board {
+  const file = boardFile(nameOrPath, boardsDir);
+  let json: string;
+  try {
+    json = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new UserError(`${file}: cannot read board file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json);
+  } catch (e) {
+    throw new UserError(`${file}: not valid JSON (${(e as Error).message})`);
+  }
+  return parseBoard(file, json, parsed);
+}
+
+export function parseBoard(file: string, json: string, parsed: unknown): Board {
+  const root = new Fields(file, parsed);
+  root.field('format').literal(BOARD_FORMAT);
+  const name = nonEmpty(root.field('name'));
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(name)) root.field('name').reject('lower-case letters, digits and dashes');
+  if (name !== basename(file, '.json')) root.field('name').reject(`"${basename(file, '.json')}", the file's name`);
+  const title = nonEmpty(root.field('title'));
+
+  const fpgaF = root.field('fpga');
+  fpgaF.field('family').literal('ice40');
+  const deviceF = fpgaF.field('device');
+  const deviceId = deviceF.string();
+  const device = findIce40Device(deviceId);
+  if (!device) return deviceF.reject(`one of ${ICE40_DEVICES.map((d) => d.id).join(', ')}`);
+  const packageF = fpgaF.field('package');
+  const pkg = packageF.string();
+  if (!device.packages.includes(pkg)) packageF.reject(`a ${device.part} package: ${device.packages.join(', ')}`);
+  const logicCellsF = fpgaF.field('logicCells');
+  const logicCells = logicCellsF.int(1);
+  if (logicCells !== device.logicCells) logicCellsF.reject(`${device.logicCells} (the ${device.part} has ${device.logicCells} logic cells)`);
+
+  const pcfF = root.field('pcf');
+  const pcfName = nonEmpty(pcfF);
+  const pcfFile = isAbsolute(pcfName) ? pcfName : join(dirname(file), pcfName);
+  if (!existsSync(pcfFile)) pcfF.reject(`a .pcf file next to the board file (${pcfFile} does not exist)`);
+  const pcf = parsePcf(pcfFile);
+
+  const clockF = root.field('clock');
+  const clock = { ...pinField(clockF), mhz: positive(clockF.field('mhz')), source: nonEmpty(clockF.field('source')) };
+
+  const uartF = root.field('uart');
+  const cableF = uartF.field('cable');
+  const usbF = cableF.field('usb');
+  const usb = usbF.string();
+  if (!/^[0-9a-f]{4}:[0-9a-f]{4}$/.test(usb)) usbF.reject('a USB id like "0403:6010"');
+  const uart = {
+    rx: pinField(uartF.field('rx')),
+    tx: pinField(uartF.field('tx')),
+    cable: { chip: nonEmpty(cableF.field('chip')), channel: nonEmpty(cableF.field('channel')), usb },
+  };
+
+  const leds = root.field('leds').items().map((f) => ({
+    ...pinField(f),
+    color: nonEmpty(f.field('color')),
+    activeLow: bool(f, 'activeLow'),
+    note: optionalString(f, 'note'),
+  }));
+  const tieHigh = root.field('tieHigh').items().map((f) => ({ ...pinField(f), why: nonEmpty(f.field('why')) }));
+
+  const progF = root.field('programmer');
+  const mode = progF.field('mode').oneOf(['sram', 'flash'] as const);
+  const sramF = progF.field('sram');
+  const sram = { possible: sramF.field('possible').oneOf(['as-shipped', 'after-board-change', 'no'] as const), how: nonEmpty(sramF.field('how')) };
+  const commandF = progF.field('command');
+  const command = commandF.items().map((f) => nonEmpty(f));
+  if (command.length === 0) commandF.reject('a non-empty argv template');
+  const tool = nonEmpty(progF.field('tool'));
+  if (command[0] !== tool) new Fields(file, command[0], 'programmer.command[0]').reject(`the programmer tool "${tool}"`);
+  const placeholders: string[] = command.join(' ').match(/\$\{[^}]*\}/g) ?? [];
+  for (const p of placeholders) if (!PROGRAMMER_PLACEHOLDERS.includes(p)) commandF.reject(`only the placeholder \${BIN_FILE}, found ${p}`);
+  if (!placeholders.includes('${BIN_FILE}')) commandF.reject('an argv template containing ${BIN_FILE}');
+  const board = optionalString(progF, 'board');
+  if (tool === 'openFPGALoader') {
+    if (board === null) progF.field('board').reject('an openFPGALoader board name (-b)');
+    const hasB = command.some((a, i) => a === '-b' && command[i + 1] === board);
+    if (!hasB) commandF.reject(`an argv template with "-b ${board}"`);
+    const hasM = command.includes('-m');
+    if (mode === 'sram' && !hasM) commandF.reject('"-m" in the argv template (programmer.mode is sram)');
+    if (mode === 'flash' && hasM) commandF.reject('no "-m" in the argv template (programmer.mode is flash)');
+  }
+  if (mode === 'sram' && sram.possible === 'no') progF.field('mode').reject('"flash" (programmer.sram.possible is "no")');
+  const programmer: Programmer = { tool, board, cable: optionalString(progF, 'cable'), mode, command, sram };
+
+  const rails = root.field('rails').items().map((f) => ({ name: nonEmpty(f.field('name')), volts: positive(f.field('volts')), role: nonEmpty(f.field('role')) }));
+  const notes = root.field('notes').items().map((f) => nonEmpty(f));
+  const sourcesF = root.field('sources');
+  const sources = sourcesF.items().map((f) => {
+    const urlF = f.field('url');
+    const url = urlF.string();
+    if (!/^https?:\/\/\S+$/.test(url)) urlF.reject('an http(s) URL');
+    return { url, checked: nonEmpty(f.field('checked')) };
+  });
+  if (sources.length === 0) sourcesF.reject('at least one source the pins were checked against');
+
+  // Cross-check: every pin named in the JSON is in the pcf, on the same package pin, once.
+  const named: [string, BoardPin][] = [
+    ['clock', clock],
+    ['uart.rx', uart.rx],
+    ['uart.tx', uart.tx],
+    ...leds.map((l, i): [string, BoardPin] => [`leds[${i}]`, l]),
+    ...tieHigh.map((t, i): [string, BoardPin] => [`tieHigh[${i}]`, t]),
+  ];
+  const seenPorts = new Map<string, string>();
+  for (const [path, p] of named) {
+    const other = seenPorts.get(p.port);
+    if (other) throw new UserError(`${file}: field ${path}.port is "${p.port}", which ${other} already uses`);
+    seenPorts.set(p.port, path);
+    const inPcf = pcf.pins.get(p.port);
+    if (!inPcf) throw new UserError(`${file}: field ${path}.port is "${p.port}", expected a port placed in ${pcfFile} (it has: ${[...pcf.pins.keys()].join(', ')})`);
+    if (inPcf.pin !== p.pin) throw new UserError(`${file}: field ${path}.pin is "${p.pin}", expected "${inPcf.pin}" as in ${pcfFile}:${inPcf.line}`);
+  }
+
+  return {
+    name,
+    title,
+    file,
+    pcfFile,
+    fpga: { family: 'ice40', device: deviceId, package: pkg, logicCells },
+    device,
+    clock,
+    uart,
+    leds,
+    tieHigh,
+    programmer,
+    rails,
+    notes,
+    sources,
+    text: { json, pcf: pcf.text },
+    pcf,
+  };
+}
+
+/** All boards in boards/, validated, sorted by name. */
+export function listBoards(boardsDir = BOARDS_DIR): Board[] {
+  return listBoardFiles(boardsDir)
+    .map((f) => loadBoard(f, boardsDir))
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/**
+ * The programmer argv for a bitstream: the template with ${BIN_FILE} filled in. Throws if a
+ * placeholder stays unresolved.
+ */
+export function programmerCommand(board: Board, binFile: string): string[] {
+  const argv = board.programmer.command.map((a) => a.split('${BIN_FILE}').join(binFile));
+  const left = argv.find((a) => /\$\{[^}]*\}/.test(a));
+  if (left) throw new UserError(`${board.file}: programmer.command still has a placeholder after filling in: ${left}`);
+  return argv;
+}

@@ -1,0 +1,361 @@
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { loadBoard, type Board } from '../board/board.js';
+import { plainPcfFor } from '../board/pcf.js';
+import { UserError } from '../util/errors.js';
+import { CACHE_ROOT, hashKey, publishEntry, readEntry, scratchDir, sha256 } from './cache.js';
+import { planIcepack } from './icepack.js';
+import { parseIcetime, planIcetime, type IcetimeReport } from './icetime.js';
+import { classifyNextpnrFailure, parseNextpnrReport, planNextpnr, worstPath, type ClockFmax, type CriticalPath, type NextpnrReport } from './nextpnr.js';
+import { runPlan, type CommandPlan, type RunOptions, type StageRun } from './run.js';
+import { resolveTool, ToolNotFoundError, type ResolvedTool, type ToolName } from './tools.js';
+import { netlistPortBits, parseYosysStat, planYosys, type YosysStat } from './yosys.js';
+
+/** Bump when the flow's commands or result shape change: old cache entries then miss. */
+export const FLOW_VERSION = 'gatebench-build/1';
+
+export interface BuildOptions {
+  /** yosys synth_ice40 -abc9. Default false. */
+  readonly abc9?: boolean;
+  /** nextpnr placement seed. Default 1. */
+  readonly seed?: number;
+  /** nextpnr target frequency in MHz. Default: the board's clock. */
+  readonly freqMHz?: number;
+  /** nextpnr router; default: nextpnr's own default. */
+  readonly router?: 'router1' | 'router2' | null;
+  /** Run icetime as a cross-check of nextpnr's timing. Default true. */
+  readonly icetime?: boolean;
+}
+
+export interface BuildRequest {
+  readonly verilogFiles: readonly string[];
+  readonly top: string;
+  /** A loaded board, or a board name / board .json path. */
+  readonly board: Board | string;
+  readonly options?: BuildOptions;
+  /** Default: <repo>/.cache/builds. */
+  readonly cacheDir?: string;
+  /** Ignore an existing cache entry and rebuild (the new result replaces it). */
+  readonly force?: boolean;
+  /** Per-stage time limit. */
+  readonly timeoutMs?: number;
+  readonly signal?: AbortSignal;
+  /** Called when a stage starts and when it ends (for progress display). */
+  readonly onStage?: (event: { stage: string; state: 'start' } | { stage: string; state: 'end'; run: StageRun }) => void;
+}
+
+export type BuildStatus =
+  | 'ok'
+  | 'does-not-fit'
+  | 'timing-failed'
+  | 'routing-failed'
+  | 'placement-failed'
+  | 'pin-constraint'
+  | 'synthesis-failed'
+  | 'tool-failed'
+  | 'tool-missing';
+
+export interface BuildFigures {
+  readonly lut4: number | null;
+  readonly carry: number | null;
+  readonly dff: number | null;
+  readonly bram: number | null;
+  readonly logicCells: { readonly used: number; readonly available: number } | null;
+  /** Lowest achieved Fmax over the design's clocks (nextpnr), with its target. */
+  readonly fmaxMHz: number | null;
+  readonly constraintMHz: number;
+  readonly clocks: readonly ClockFmax[];
+  readonly criticalPath: CriticalPath | null;
+  /** icetime's estimate of the same .asc. */
+  readonly icetimeMHz: number | null;
+}
+
+export interface ToolUse {
+  readonly origin: 'native' | 'yowasp';
+  readonly version: string;
+  readonly path: string;
+}
+
+/** Files of a build, relative to BuildResult.dir; null when the stage did not produce them. */
+export interface BuildFiles {
+  readonly sources: readonly string[];
+  /** The board's pcf as given to nextpnr. */
+  readonly pcf: string;
+  /** Plain `set_io port pin` lines for the top's ports only (for icetime and icebox_vlog). */
+  readonly designPcf: string | null;
+  readonly netlist: string | null;
+  readonly stat: string | null;
+  readonly asc: string | null;
+  readonly report: string | null;
+  readonly bin: string | null;
+  readonly icetime: string | null;
+}
+
+export interface BuildResult {
+  readonly format: typeof FLOW_VERSION;
+  readonly status: BuildStatus;
+  readonly ok: boolean;
+  /** One line for people: what was built, or what failed and with which numbers. */
+  readonly message: string;
+  readonly hash: string;
+  readonly cached: boolean;
+  /** The build directory (absolute); `files` are relative to it. */
+  readonly dir: string;
+  readonly board: { readonly name: string; readonly device: string; readonly package: string; readonly logicCells: number };
+  readonly top: string;
+  readonly options: { readonly abc9: boolean; readonly seed: number; readonly freqMHz: number; readonly router: 'router1' | 'router2' | null; readonly icetime: boolean };
+  readonly files: BuildFiles;
+  readonly stages: readonly StageRun[];
+  readonly synth: YosysStat | null;
+  readonly pnr: NextpnrReport | null;
+  readonly icetime: IcetimeReport | null;
+  readonly figures: BuildFigures;
+  readonly toolchain: Readonly<Partial<Record<ToolName, ToolUse>>>;
+  /** Wall time of the build when it ran; durationMs is this call's (small on a cache hit). */
+  readonly buildDurationMs: number;
+  readonly durationMs: number;
+  readonly createdAt: string;
+}
+
+/** Absolute path of one of a result's files. */
+export function buildFile(result: BuildResult, file: keyof Omit<BuildFiles, 'sources'>): string | null {
+  const f = result.files[file];
+  return f === null ? null : join(result.dir, f);
+}
+
+const FILES = { pcf: 'board.pcf', designPcf: 'design.pcf', netlist: 'synth.json', stat: 'stat.json', asc: 'pnr.asc', report: 'pnr-report.json', bin: 'design.bin', icetime: 'icetime.rpt' } as const;
+const BUILD_TOOLS: readonly ToolName[] = ['yosys', 'nextpnr-ice40', 'icepack', 'icetime'];
+
+function resolvedOptions(board: Board, o: BuildOptions = {}): BuildResult['options'] {
+  const freqMHz = o.freqMHz ?? board.clock.mhz;
+  if (!(freqMHz > 0) || !Number.isFinite(freqMHz)) throw new UserError(`Expected the target frequency to be a positive number of MHz, got ${o.freqMHz}`);
+  const seed = o.seed ?? 1;
+  if (!Number.isInteger(seed) || seed < 0) throw new UserError(`Expected the seed to be a non-negative integer, got ${o.seed}`);
+  return { abc9: o.abc9 ?? false, seed, freqMHz, router: o.router ?? null, icetime: o.icetime ?? true };
+}
+
+/** Names of the Verilog copies inside the build directory, in order. */
+function sourceNames(files: readonly string[]): string[] {
+  return files.map((f, i) => `src/${i}-${basename(f)}`);
+}
+
+/**
+ * The commands of one build, planned but not run (relative paths inside the build directory):
+ * yosys -> nextpnr-ice40 -> icepack, and icetime on the same .asc.
+ */
+export function planBuild(board: Board, sources: readonly string[], top: string, options: BuildResult['options']): CommandPlan[] {
+  const plans = [
+    planYosys(sources, { top, family: 'ice40', abc9: options.abc9, ice40Device: board.device.yosysDevice, netlist: FILES.netlist, stat: FILES.stat }),
+    planNextpnr({ device: board.device, package: board.fpga.package, pcf: FILES.pcf, netlist: FILES.netlist, asc: FILES.asc, report: FILES.report, freqMHz: options.freqMHz, seed: options.seed, ...(options.router ? { router: options.router } : {}) }),
+    planIcepack(FILES.asc, FILES.bin),
+  ];
+  if (options.icetime) plans.push(planIcetime(board.device, board.fpga.package, FILES.asc, FILES.designPcf, FILES.icetime));
+  return plans;
+}
+
+/** Resolve the flow's tools. A missing yosys, nextpnr or icepack stops the build; icetime is only a cross-check. */
+async function toolchain(): Promise<{ tools: Partial<Record<ToolName, ToolUse>>; missing: ToolNotFoundError | null }> {
+  const tools: Partial<Record<ToolName, ToolUse>> = {};
+  let missing: ToolNotFoundError | null = null;
+  for (const name of BUILD_TOOLS) {
+    try {
+      const t: ResolvedTool = await resolveTool(name);
+      tools[name] = { origin: t.origin, version: t.version, path: t.path };
+    } catch (e) {
+      if (!(e instanceof ToolNotFoundError)) throw e;
+      if (name !== 'icetime') missing ??= e;
+    }
+  }
+  return { tools, missing };
+}
+
+function readVerilog(files: readonly string[]): { path: string; text: string }[] {
+  if (files.length === 0) throw new UserError('expected at least one Verilog file to build');
+  return files.map((f) => {
+    try {
+      return { path: resolve(f), text: readFileSync(f, 'utf8') };
+    } catch (e) {
+      throw new UserError(`${f}: cannot read Verilog file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    }
+  });
+}
+
+/**
+ * Build a bitstream for a board: yosys synth_ice40 -> nextpnr-ice40 -> icepack (+ icetime), in a
+ * content-addressed directory `<cacheDir>/<hash>`. The hash covers the Verilog text, the board's
+ * JSON and pcf, the options and the tool versions, so an identical request is served from the
+ * cache without running anything. Tool failures come back as a result with a status and the log
+ * tail, never as an exception; only bad requests (unreadable files, bad options) throw UserError.
+ */
+export async function buildBitstream(request: BuildRequest): Promise<BuildResult> {
+  const started = performance.now();
+  const board = typeof request.board === 'string' ? loadBoard(request.board) : request.board;
+  let options = resolvedOptions(board, request.options);
+  if (!/^[A-Za-z_][A-Za-z0-9_$]*$/.test(request.top)) throw new UserError(`Expected the top module to be a Verilog identifier, got '${request.top}'`);
+  const verilog = readVerilog(request.verilogFiles);
+  const sources = sourceNames(request.verilogFiles);
+  const { tools, missing } = await toolchain();
+  if (!tools.icetime) options = { ...options, icetime: false };
+  const hash = hashKey({
+    flow: FLOW_VERSION,
+    top: request.top,
+    sources: verilog.map((v, i) => ({ name: sources[i], sha256: sha256(v.text) })),
+    board: { json: sha256(board.text.json), pcf: sha256(board.text.pcf) },
+    options,
+    tools: Object.fromEntries(Object.entries(tools).map(([k, t]) => [k, `${t.origin} ${t.version}`])),
+  });
+  const cacheDir = resolve(request.cacheDir ?? join(CACHE_ROOT, 'builds'));
+  const finalDir = join(cacheDir, hash);
+
+  if (!request.force && !missing) {
+    const hit = readEntry<BuildResult>(finalDir);
+    if (hit && hit.format === FLOW_VERSION && (hit.files.bin === null || existsSync(join(finalDir, hit.files.bin)))) {
+      return { ...hit, cached: true, dir: finalDir, durationMs: performance.now() - started };
+    }
+  }
+
+  mkdirSync(cacheDir, { recursive: true });
+  const work = scratchDir(finalDir);
+  mkdirSync(join(work, 'src'), { recursive: true });
+  verilog.forEach((v, i) => writeFileSync(join(work, sources[i]!), v.text));
+  copyFileSync(board.pcfFile, join(work, FILES.pcf));
+
+  const plans = planBuild(board, sources, request.top, options);
+  const runOptions: RunOptions = { ...(request.timeoutMs ? { timeoutMs: request.timeoutMs } : {}), ...(request.signal ? { signal: request.signal } : {}) };
+  const stages: StageRun[] = [];
+  const run = async (plan: CommandPlan): Promise<StageRun> => {
+    request.onStage?.({ stage: plan.stage, state: 'start' });
+    const r = await runPlan(plan, work, runOptions);
+    request.onStage?.({ stage: plan.stage, state: 'end', run: r });
+    return r;
+  };
+  const [synthPlan, pnrPlan, packPlan, icetimePlan] = plans as [CommandPlan, CommandPlan, CommandPlan, CommandPlan | undefined];
+
+  let status: BuildStatus = 'ok';
+  let message = '';
+  let synth: YosysStat | null = null;
+  let pnr: NextpnrReport | null = null;
+  let icetime: IcetimeReport | null = null;
+  const produced = (f: string): string | null => (existsSync(join(work, f)) ? f : null);
+
+  const failedStage = (r: StageRun): boolean => {
+    if (!r.failed) return false;
+    if (r.origin === null) {
+      status = 'tool-missing';
+      message = r.error ?? `${r.tool} not found`;
+    }
+    return true;
+  };
+
+  const synthRun = await run(synthPlan);
+  stages.push(synthRun);
+  if (failedStage(synthRun)) {
+    if (status === 'ok') {
+      status = 'synthesis-failed';
+      const err = /^.*ERROR: .*$/m.exec(readFileSync(join(work, synthRun.logFile), 'utf8'))?.[0];
+      message = `synthesis failed: ${err ?? synthRun.error}`;
+    }
+  } else {
+    synth = parseYosysStat(readFileSync(join(work, FILES.stat), 'utf8'), 'ice40');
+    writeFileSync(join(work, FILES.designPcf), plainPcfFor(board.pcf, netlistPortBits(readFileSync(join(work, FILES.netlist), 'utf8'), request.top)));
+    const pnrRun = await run(pnrPlan);
+    stages.push(pnrRun);
+    if (failedStage(pnrRun)) {
+      if (status === 'ok') {
+        const log = readFileSync(join(work, pnrRun.logFile), 'utf8');
+        const failure = classifyNextpnrFailure(log);
+        if (failure?.kind === 'does-not-fit') {
+          status = 'does-not-fit';
+          const unit = failure.cellType === 'ICESTORM_LC' ? 'LCs' : failure.cellType;
+          message = `does not fit (needs ${failure.used} ${unit}, the board has ${failure.available})`;
+        } else if (failure?.kind === 'routing-failed') {
+          status = 'routing-failed';
+          message = `routing failed: ${pnrRun.error}`;
+        } else if (failure?.kind === 'placement-failed') {
+          status = 'placement-failed';
+          message = `placement failed: ${pnrRun.error}`;
+        } else if (failure?.kind === 'pin-constraint') {
+          status = 'pin-constraint';
+          message = `pin constraints failed: ${failure.detail}`;
+        } else {
+          status = 'tool-failed';
+          message = pnrRun.error ?? 'nextpnr-ice40 failed';
+        }
+      }
+    } else {
+      pnr = parseNextpnrReport(readFileSync(join(work, FILES.report), 'utf8'));
+      const after = await Promise.all([run(packPlan), ...(icetimePlan ? [run(icetimePlan)] : [])]);
+      stages.push(...after);
+      const [packRun, icetimeRun] = after as [StageRun, StageRun | undefined];
+      // icetime prints the estimate on its console and the path report into the -r file.
+      if (icetimeRun && !icetimeRun.failed) icetime = parseIcetime([FILES.icetime, icetimeRun.logFile].map((f) => (produced(f) ? readFileSync(join(work, f), 'utf8') : '')).join('\n'));
+      if (failedStage(packRun) && status === 'ok') {
+        status = 'tool-failed';
+        message = packRun.error ?? 'icepack failed';
+      }
+    }
+  }
+
+  const clocks = pnr?.clocks ?? [];
+  const slowest = clocks.reduce<ClockFmax | null>((w, c) => (w === null || c.achievedMHz < w.achievedMHz ? c : w), null);
+  if (status === 'ok' && slowest && slowest.achievedMHz < slowest.constraintMHz) {
+    status = 'timing-failed';
+    message = `failed timing at ${slowest.constraintMHz} MHz (achieved ${slowest.achievedMHz.toFixed(1)} MHz on ${slowest.name})`;
+  }
+  if (status === 'ok') {
+    const lc = pnr!.logicCells;
+    message = `built for ${board.name}: ${lc.used}/${lc.available} LCs (${((lc.used / lc.available) * 100).toFixed(1)}%)${slowest ? `, Fmax ${slowest.achievedMHz.toFixed(1)} MHz (target ${options.freqMHz} MHz)` : ', no clocked paths (register the inputs and outputs to get an Fmax)'}`;
+  }
+
+  const finalStages = stages.map((s) => ({ ...s, cwd: finalDir }));
+  const result: BuildResult = {
+    format: FLOW_VERSION,
+    status,
+    ok: status === 'ok',
+    message,
+    hash,
+    cached: false,
+    dir: finalDir,
+    board: { name: board.name, device: board.device.part, package: board.fpga.package, logicCells: board.fpga.logicCells },
+    top: request.top,
+    options,
+    files: {
+      sources,
+      pcf: FILES.pcf,
+      designPcf: produced(FILES.designPcf),
+      netlist: produced(FILES.netlist),
+      stat: produced(FILES.stat),
+      asc: produced(FILES.asc),
+      report: produced(FILES.report),
+      bin: produced(FILES.bin),
+      icetime: produced(FILES.icetime),
+    },
+    stages: finalStages,
+    synth,
+    pnr,
+    icetime,
+    figures: {
+      lut4: synth?.luts ?? null,
+      carry: synth?.carries ?? null,
+      dff: synth?.flipFlops ?? null,
+      bram: synth?.brams ?? null,
+      logicCells: pnr ? pnr.logicCells : null,
+      fmaxMHz: slowest?.achievedMHz ?? null,
+      constraintMHz: options.freqMHz,
+      clocks,
+      criticalPath: pnr ? worstPath(pnr) : null,
+      icetimeMHz: icetime?.mhz ?? null,
+    },
+    toolchain: tools,
+    buildDurationMs: performance.now() - started,
+    durationMs: performance.now() - started,
+    createdAt: new Date().toISOString(),
+  };
+  // Deterministic outcomes are cached; a missing tool, a timeout or a cancellation is not.
+  // Their scratch directory is left in place with the logs.
+  const transient = (status as BuildStatus) === 'tool-missing' || stages.some((s) => s.timedOut || s.signal !== null);
+  if (transient) return { ...result, dir: work, stages: stages.map((s) => ({ ...s, cwd: work })) };
+  if (request.force) rmSync(finalDir, { recursive: true, force: true });
+  publishEntry(work, finalDir, result);
+  return result;
+}

@@ -1,0 +1,16 @@
+/**
+ * The iCE40 build flow: one module per external tool (plans + report parsers), one runner, the
+ * cached end-to-end build and synthesis-only estimates.
+ */
+export { buildBitstream, buildFile, FLOW_VERSION, planBuild } from './build.js';
+export type { BuildFigures, BuildFiles, BuildOptions, BuildRequest, BuildResult, BuildStatus, ToolUse } from './build.js';
+export { estimateResources, ESTIMATE_VERSION, type EstimateOptions, type EstimateResult } from './estimate.js';
+export { CACHE_ROOT } from './cache.js';
+export { runPlan, showCommand, type CommandPlan, type RunOptions, type StageRun } from './run.js';
+export { clearToolCache, findOnPath, findPackageDir, resolveTool, ToolNotFoundError, type ResolvedTool, type ToolName } from './tools.js';
+export { FAMILIES, netlistPortBits, parseYosysStat, planYosys, synthScript, type Family, type SynthOptions, type YosysStat } from './yosys.js';
+export { classifyNextpnrFailure, parseNextpnrReport, parseUtilisationLog, planNextpnr, worstPath } from './nextpnr.js';
+export type { ClockFmax, CriticalPath, NextpnrFailure, NextpnrOptions, NextpnrReport, Utilisation } from './nextpnr.js';
+export { planIcepack } from './icepack.js';
+export { parseIcetime, planIcetime, type IcetimeReport } from './icetime.js';
+export { planIceboxVlog, type IceboxVlogOptions } from './icebox.js';

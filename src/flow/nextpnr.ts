@@ -1,0 +1,139 @@
+import type { Ice40Device } from '../board/devices.js';
+import type { CommandPlan } from './run.js';
+
+export interface NextpnrOptions {
+  readonly device: Ice40Device;
+  readonly package: string;
+  readonly pcf: string;
+  readonly netlist: string;
+  readonly asc: string;
+  readonly report: string;
+  readonly freqMHz: number;
+  readonly seed: number;
+  readonly router?: 'router1' | 'router2';
+  /** Passed through as --top when the netlist holds more than one module. */
+  readonly top?: string;
+}
+
+/**
+ * Plan nextpnr-ice40. --timing-allow-fail keeps a bitstream and a report when the target is
+ * missed, so a timing failure is measured (achieved vs constraint) rather than lost.
+ */
+export function planNextpnr(o: NextpnrOptions): CommandPlan {
+  const argv = [
+    o.device.nextpnrFlag,
+    '--package', o.package,
+    '--json', o.netlist,
+    '--pcf', o.pcf,
+    '--asc', o.asc,
+    '--report', o.report,
+    '--freq', String(o.freqMHz),
+    '--seed', String(o.seed),
+    '--timing-allow-fail',
+  ];
+  if (o.router) argv.push('--router', o.router);
+  if (o.top) argv.push('--top', o.top);
+  return { stage: 'pnr', tool: 'nextpnr-ice40', argv, inputs: [o.netlist, o.pcf], outputs: [o.asc, o.report] };
+}
+
+export interface Utilisation {
+  readonly used: number;
+  readonly available: number;
+}
+
+export interface ClockFmax {
+  /** nextpnr's net name, e.g. clk$SB_IO_IN_$glb_clk. */
+  readonly net: string;
+  /** The user's signal: the net name up to the first '$'. */
+  readonly name: string;
+  readonly achievedMHz: number;
+  readonly constraintMHz: number;
+}
+
+export interface CriticalPath {
+  readonly from: string;
+  readonly to: string;
+  /** LUTs on the path ("logic" segments). */
+  readonly logicLevels: number;
+  /** Clock-to-out, LUT and setup delays. */
+  readonly logicNs: number;
+  readonly routingNs: number;
+  readonly totalNs: number;
+  /** True when both ends are clock edges (register to register). */
+  readonly registerToRegister: boolean;
+}
+
+export interface NextpnrReport {
+  readonly utilisation: Readonly<Record<string, Utilisation>>;
+  readonly logicCells: Utilisation;
+  readonly clocks: readonly ClockFmax[];
+  readonly criticalPaths: readonly CriticalPath[];
+}
+
+interface RawSegment {
+  type?: string;
+  delay?: number;
+}
+
+/** Parse nextpnr's --report JSON once. */
+export function parseNextpnrReport(text: string): NextpnrReport {
+  const json = JSON.parse(text) as {
+    utilization?: Record<string, { used: number; available: number }>;
+    fmax?: Record<string, { achieved: number; constraint: number }>;
+    critical_paths?: { from: string; to: string; path: RawSegment[] }[];
+  };
+  const utilisation: Record<string, Utilisation> = {};
+  for (const [cell, u] of Object.entries(json.utilization ?? {})) utilisation[cell] = { used: u.used, available: u.available };
+  const clocks = Object.entries(json.fmax ?? {}).map(([net, f]) => ({ net, name: net.split('$')[0] || net, achievedMHz: f.achieved, constraintMHz: f.constraint }));
+  const criticalPaths = (json.critical_paths ?? []).map((p) => {
+    let logicNs = 0;
+    let routingNs = 0;
+    let logicLevels = 0;
+    for (const s of p.path) {
+      const d = s.delay ?? 0;
+      if (s.type === 'routing') routingNs += d;
+      else logicNs += d;
+      if (s.type === 'logic') logicLevels++;
+    }
+    const edge = /^(posedge|negedge) /;
+    return { from: p.from, to: p.to, logicLevels, logicNs, routingNs, totalNs: logicNs + routingNs, registerToRegister: edge.test(p.from) && edge.test(p.to) };
+  });
+  return { utilisation, logicCells: utilisation.ICESTORM_LC ?? { used: 0, available: 0 }, clocks, criticalPaths };
+}
+
+/** The slowest register-to-register path, else the slowest path of any kind. */
+export function worstPath(report: NextpnrReport): CriticalPath | null {
+  const paths = report.criticalPaths.filter((p) => p.registerToRegister);
+  const pool = paths.length ? paths : report.criticalPaths;
+  return pool.reduce<CriticalPath | null>((w, p) => (w === null || p.totalNs > w.totalNs ? p : w), null);
+}
+
+/** "Info: \t ICESTORM_LC: 2169/ 1280   169%" lines of the log, which nextpnr prints even when placement then fails. */
+export function parseUtilisationLog(log: string): Record<string, Utilisation> {
+  const out: Record<string, Utilisation> = {};
+  for (const m of log.matchAll(/^Info:\s+(\w+):\s+(\d+)\/\s*(\d+)\s+\d+%/gm)) out[m[1]!] = { used: Number(m[2]), available: Number(m[3]) };
+  return out;
+}
+
+export type NextpnrFailure =
+  | { readonly kind: 'does-not-fit'; readonly cellType: string; readonly used: number; readonly available: number }
+  | { readonly kind: 'routing-failed' }
+  | { readonly kind: 'placement-failed' }
+  | { readonly kind: 'pin-constraint'; readonly detail: string };
+
+/** Classify a failed nextpnr run from its log. */
+export function classifyNextpnrFailure(log: string): NextpnrFailure | null {
+  const util = parseUtilisationLog(log);
+  const over = Object.entries(util).find(([, u]) => u.used > u.available);
+  if (over) return { kind: 'does-not-fit', cellType: over[0], used: over[1].used, available: over[1].available };
+  if (/no BELs remaining to implement cell type/.test(log)) {
+    const type = /cell type '([^']+)'/.exec(log)?.[1] ?? 'unknown';
+    const u = util[type];
+    return { kind: 'does-not-fit', cellType: type, used: u?.used ?? 0, available: u?.available ?? 0 };
+  }
+  const pin = /^ERROR: (.*(?:pin|IO|constrain|package).*)$/im.exec(log);
+  if (pin && !/rout/i.test(pin[1]!)) return { kind: 'pin-constraint', detail: pin[1]! };
+  if (/rout(e|ing) (failed|design)|failed to route|Routing failed/i.test(log)) return { kind: 'routing-failed' };
+  if (/ERROR:.*plac/i.test(log)) return { kind: 'placement-failed' };
+  return null;
+}

@@ -1,0 +1,123 @@
+import type { CommandPlan } from './run.js';
+
+/** Synthesis targets: iCE40 is built end to end; the others are synthesis-only estimates. */
+export type Family = 'ice40' | 'ecp5' | 'gowin' | 'xilinx';
+export const FAMILIES: readonly Family[] = ['ice40', 'ecp5', 'gowin', 'xilinx'];
+
+export interface SynthOptions {
+  readonly top: string;
+  readonly family: Family;
+  readonly abc9?: boolean;
+  /** synth_ice40 -device (timing model for abc9): hx, lp or u. */
+  readonly ice40Device?: 'hx' | 'lp' | 'u';
+  /** Write the mapped netlist (JSON, for nextpnr); estimates skip it. */
+  readonly netlist?: string | null;
+  readonly stat?: string;
+}
+
+/** The yosys script: synth_<family>, optional netlist, then `stat -json` into a file. */
+export function synthScript(o: SynthOptions): string {
+  const flags = [`-top ${o.top}`];
+  if (o.abc9) flags.push('-abc9');
+  if (o.family === 'ice40' && o.ice40Device) flags.push(`-device ${o.ice40Device}`);
+  if (o.family === 'xilinx') flags.push('-flatten');
+  const commands = [`synth_${o.family} ${flags.join(' ')}`];
+  if (o.netlist) commands.push(`write_json ${o.netlist}`);
+  commands.push(`tee -q -o ${o.stat ?? 'stat.json'} stat -json`);
+  return commands.join('; ');
+}
+
+/** Plan `yosys -p <script> sources...`; sources are read before the script runs. */
+export function planYosys(sources: readonly string[], o: SynthOptions): CommandPlan {
+  const stat = o.stat ?? 'stat.json';
+  return {
+    stage: 'synth',
+    tool: 'yosys',
+    argv: ['-p', synthScript({ ...o, stat }), ...sources],
+    inputs: [...sources],
+    outputs: [...(o.netlist ? [o.netlist] : []), stat],
+  };
+}
+
+/** Cell counts after synthesis, read once from `stat -json`. */
+export interface YosysStat {
+  readonly family: Family;
+  readonly cells: Readonly<Record<string, number>>;
+  readonly totalCells: number;
+  /** Look-up tables (LUT4 on iCE40/ECP5/Gowin, LUT1..LUT6 and INV on Xilinx). */
+  readonly luts: number;
+  readonly lutInputs: 4 | 6;
+  readonly flipFlops: number;
+  /** Carry cells: SB_CARRY, CCU2C (two bits each), ALU, CARRY4/CARRY8. */
+  readonly carries: number;
+  readonly brams: number;
+  readonly dsps: number;
+}
+
+interface FamilyCells {
+  lut: RegExp;
+  ff: RegExp;
+  carry: RegExp;
+  bram: RegExp;
+  dsp: RegExp;
+  lutInputs: 4 | 6;
+}
+
+const CELLS: Record<Family, FamilyCells> = {
+  ice40: { lut: /^SB_LUT4$/, ff: /^SB_DFF/, carry: /^SB_CARRY$/, bram: /^SB_RAM40_4K/, dsp: /^SB_MAC16$/, lutInputs: 4 },
+  ecp5: { lut: /^LUT4$/, ff: /^TRELLIS_FF$/, carry: /^CCU2C$/, bram: /^(DP16KD|PDPW16KD)$/, dsp: /^(MULT18X18D|ALU54B)$/, lutInputs: 4 },
+  gowin: { lut: /^LUT[1-4]$/, ff: /^DFF/, carry: /^ALU$/, bram: /^(SP|SPX9|SDP|SDPX9|DP|DPX9|SDPB|DPB|DPX9B|SDPX9B|pROM|pROMX9)$/, dsp: /^(MULT|ALU54D|PADD|MULTALU|MULTADDALU)/, lutInputs: 4 },
+  xilinx: { lut: /^(LUT[1-6]|INV)$/, ff: /^FD[CPRS]E?(_1)?$/, carry: /^CARRY(4|8)$/, bram: /^RAMB(18|36)/, dsp: /^DSP48/, lutInputs: 6 },
+};
+
+function sum(cells: Record<string, number>, re: RegExp): number {
+  return Object.entries(cells).reduce((n, [type, count]) => (re.test(type) ? n + count : n), 0);
+}
+
+/** Parse yosys `stat -json`: the whole-design totals (or the sum of modules when absent). */
+export function parseYosysStat(text: string, family: Family): YosysStat {
+  const json = JSON.parse(text) as {
+    modules?: Record<string, { num_cells?: number; num_cells_by_type?: Record<string, number> }>;
+    design?: { num_cells?: number; num_cells_by_type?: Record<string, number> };
+  };
+  let cells: Record<string, number> = {};
+  let totalCells = 0;
+  if (json.design?.num_cells_by_type) {
+    cells = { ...json.design.num_cells_by_type };
+    totalCells = json.design.num_cells ?? Object.values(cells).reduce((a, b) => a + b, 0);
+  } else {
+    for (const m of Object.values(json.modules ?? {})) {
+      for (const [type, n] of Object.entries(m.num_cells_by_type ?? {})) cells[type] = (cells[type] ?? 0) + n;
+      totalCells += m.num_cells ?? 0;
+    }
+  }
+  const c = CELLS[family];
+  return {
+    family,
+    cells,
+    totalCells,
+    luts: sum(cells, c.lut),
+    lutInputs: c.lutInputs,
+    flipFlops: sum(cells, c.ff),
+    carries: sum(cells, c.carry),
+    brams: sum(cells, c.bram),
+    dsps: sum(cells, c.dsp),
+  };
+}
+
+/**
+ * Bit-level port names of a module in a yosys JSON netlist, as a pcf names them: `clk`,
+ * `led[0]`, `led[1]` (honouring the bus offset and direction).
+ */
+export function netlistPortBits(netlistJson: string, top: string): Set<string> {
+  const json = JSON.parse(netlistJson) as { modules?: Record<string, { ports?: Record<string, { bits: unknown[]; offset?: number; upto?: number }> }> };
+  const module = json.modules?.[top];
+  const names = new Set<string>();
+  for (const [name, port] of Object.entries(module?.ports ?? {})) {
+    const width = port.bits.length;
+    if (width === 1) names.add(name);
+    const offset = port.offset ?? 0;
+    for (let i = 0; i < width; i++) names.add(`${name}[${port.upto ? offset + width - 1 - i : offset + i}]`);
+  }
+  return names;
+}

@@ -1,0 +1,67 @@
+import assert from 'node:assert/strict';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, it } from 'node:test';
+import { buildBitstream, clearToolCache, resolveTool, runPlan, ToolNotFoundError, type CommandPlan } from '../../src/flow/index.js';
+import { COUNTER, tempDir, writeVerilog } from './verilog.js';
+
+const originalPath = process.env.PATH;
+
+/** A fake nextpnr-ice40 on PATH: answers --version, then misbehaves in a way real tools rarely do. */
+function fakeNextpnr(body: string): string {
+  const dir = tempDir('gatebench-fake-');
+  const file = join(dir, 'nextpnr-ice40');
+  writeFileSync(file, `#!/bin/sh\nif [ "$1" = "--version" ]; then echo "nextpnr-ice40 -- fake"; exit 0; fi\n${body}\n`);
+  chmodSync(file, 0o755);
+  process.env.PATH = `${dir}:${originalPath}`;
+  clearToolCache();
+  return dir;
+}
+
+afterEach(() => {
+  process.env.PATH = originalPath;
+  clearToolCache();
+});
+
+describe('runPlan', () => {
+  it('keeps command line, cwd, exit code, duration, version and the output tails of a failed run', async () => {
+    fakeNextpnr('i=1; while [ $i -le 60 ]; do echo "line $i" >&2; i=$((i+1)); done; echo "ERROR: something broke" >&2; exit 3');
+    const cwd = tempDir();
+    const plan: CommandPlan = { stage: 'pnr', tool: 'nextpnr-ice40', argv: ['--up5k', 'x.json'], inputs: ['x.json'], outputs: [] };
+    const r = await runPlan(plan, cwd);
+    assert.equal(r.failed, true);
+    assert.equal(r.exitCode, 3);
+    assert.equal(r.cwd, cwd);
+    assert.equal(r.version, 'nextpnr-ice40 -- fake');
+    assert.equal(r.origin, 'native');
+    assert.deepEqual(r.command.slice(1), ['--up5k', 'x.json']);
+    assert.equal(r.error, 'nextpnr-ice40 exited with code 3: ERROR: something broke');
+    const tail = r.stderrTail.split('\n');
+    assert.equal(tail.length, 40, 'only the tail is kept in the record');
+    assert.equal(tail.at(-1), 'ERROR: something broke');
+    assert.match(readFileSync(join(cwd, r.logFile), 'utf8'), /line 1\n[\s\S]*ERROR: something broke/, 'the whole log is on disk');
+  });
+
+  it('turns a hanging tool into a timed-out result, which the build does not cache', async () => {
+    fakeNextpnr('sleep 30');
+    const counter = writeVerilog(tempDir(), 'counter.v', COUNTER);
+    const cacheDir = tempDir();
+    const r = await buildBitstream({ verilogFiles: [counter], top: 'top', board: 'icebreaker', cacheDir, timeoutMs: 5000, options: { icetime: false } });
+    assert.equal(r.status, 'tool-failed');
+    assert.match(r.message, /^nextpnr-ice40 timed out after 5000 ms/);
+    const pnr = r.stages.find((s) => s.stage === 'pnr')!;
+    assert.equal(pnr.timedOut, true);
+    const again = await buildBitstream({ verilogFiles: [counter], top: 'top', board: 'icebreaker', cacheDir, timeoutMs: 5000, options: { icetime: false } });
+    assert.equal(again.cached, false);
+  });
+
+  it('names what to install when a tool is missing', async () => {
+    process.env.PATH = tempDir();
+    clearToolCache();
+    await assert.rejects(resolveTool('icetime'), (e: unknown) => {
+      assert.ok(e instanceof ToolNotFoundError);
+      assert.equal(e.message, 'icetime not found on PATH: install icestorm (Debian: apt-get install fpga-icestorm), then run the command again');
+      return true;
+    });
+  });
+});

@@ -2,11 +2,14 @@
 import { parseArgs } from 'node:util';
 import { UserError } from '../util/errors.js';
 import type { Command } from './command.js';
+import { boardsCommand } from './commands/boards.js';
+import { emitCommand } from './commands/emit.js';
 import { evalCommand } from './commands/eval.js';
 import { infoCommand } from './commands/info.js';
+import { simCommand } from './commands/sim.js';
 import { trainCommand } from './commands/train.js';
 
-const COMMANDS: Command<any>[] = [trainCommand, evalCommand, infoCommand];
+const COMMANDS: Command<any>[] = [trainCommand, evalCommand, infoCommand, boardsCommand, emitCommand, simCommand];
 
 function help(): string {
   return ['usage: gatebench <command> [options]', '', ...COMMANDS.map((c) => `  ${c.name.padEnd(8)} ${c.summary}\n           ${c.usage}`)].join('\n');

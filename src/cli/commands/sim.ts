@@ -1,0 +1,141 @@
+import { encodeSamples } from '../../data/encoding.js';
+import { emitVerilog } from '../../hdl/emit.js';
+import { loadModel } from '../../model/modelFile.js';
+import { evaluateReference } from '../../model/reference.js';
+import { randomVectors } from '../../sim/check.js';
+import { compareWithReference, simulate, type Mismatch, type VectorSet } from '../../sim/simulate.js';
+import { LEVELS, SIMULATORS, type SimLevel, type SimulatorName } from '../../sim/simulators.js';
+import { UserError } from '../../util/errors.js';
+import { defineCommand } from '../command.js';
+import { DATASET_FLAGS, DATASET_USAGE, datasetFromOptions } from '../dataOptions.js';
+import { choiceOption, intOption, stringOption } from '../options.js';
+import { emitOptionsFrom, HDL_FLAGS, HDL_USAGE } from './emit.js';
+import { modelPath } from './info.js';
+
+export interface SimResult {
+  ok: boolean;
+  model: string;
+  design: string;
+  simulator: SimulatorName;
+  level: SimLevel;
+  pipeline: number;
+  registeredIo: boolean;
+  groupSum: string;
+  liveGates: number;
+  vectors: { dataset: number; random: number; total: number; source: string | null; split: string | null };
+  checked: number;
+  mismatches: number;
+  /** Of the mismatches, those with the right sums but the wrong class index (an argmax fault). */
+  classIdxOnly: number;
+  firstMismatches: (Mismatch & { source: 'dataset' | 'random'; sourceIndex: number })[];
+  /** Clock cycles from a vector in to its result out (the design's latency); 0 if combinational. */
+  cyclesPerInference: number;
+  measuredLatency: number | null;
+  cycles: number;
+  vectorsPerSecond: number;
+  runSeconds: number;
+  compileSeconds: number;
+  cacheHit: boolean;
+  synth: { seconds: number; cacheHit: boolean; cells: Record<string, number> } | null;
+}
+
+export const simCommand = defineCommand<SimResult>({
+  name: 'sim',
+  usage: `gatebench sim model.json [--simulator verilator|iverilog] [--level rtl|netlist] [${DATASET_USAGE}] [--split test|train] [--limit N] [--random N] [--seed S] ${HDL_USAGE} [--optimize] [--json]`,
+  summary: 'simulate the emitted Verilog (or its iCE40 netlist) and check every class sum against the reference',
+  flags: {
+    ...DATASET_FLAGS,
+    ...HDL_FLAGS,
+    simulator: { type: 'string' },
+    level: { type: 'string' },
+    split: { type: 'string' },
+    limit: { type: 'string' },
+    random: { type: 'string' },
+    seed: { type: 'string' },
+    optimize: { type: 'boolean' },
+  },
+  async run(positionals, options) {
+    const model = loadModel(modelPath(positionals, this.usage));
+    const simulator = choiceOption(options, 'simulator', SIMULATORS, 'verilator');
+    const level = choiceOption(options, 'level', LEVELS, 'rtl');
+    const emit = emitOptionsFrom(options);
+    const random = intOption(options, 'random', 0, 0);
+    const limit = intOption(options, 'limit', null, 1);
+    const seed = intOption(options, 'seed', 1, 0);
+    const split = choiceOption(options, 'split', ['test', 'train'] as const, 'test');
+    // The dataset's vectors unless only --random was asked for.
+    const useDataset = stringOption(options, 'dataset') !== undefined || random === 0;
+    const N = model.network.inputBits;
+    let datasetVectors: VectorSet = { count: 0, inputBits: N, bits: new Uint8Array(0) };
+    let source: string | null = null;
+    if (useDataset) {
+      if (!stringOption(options, 'dataset') && !model.dataset) throw new UserError(`--dataset: required, the model names no dataset (or give --random N)`);
+      const dataset = datasetFromOptions(options, model.dataset?.spec);
+      const encoded = encodeSamples(model.encoding, split === 'test' ? dataset.test : dataset.train);
+      const count = Math.min(encoded.count, limit ?? encoded.count);
+      datasetVectors = { count, inputBits: N, bits: encoded.bits.subarray(0, count * N) };
+      source = dataset.spec;
+    }
+    const randomSet = randomVectors(random, N, seed);
+    const all: VectorSet = { count: datasetVectors.count + random, inputBits: N, bits: new Uint8Array((datasetVectors.count + random) * N) };
+    all.bits.set(datasetVectors.bits, 0);
+    all.bits.set(randomSet.bits, datasetVectors.count * N);
+    if (all.count === 0) throw new UserError('no vectors to simulate: the dataset split is empty and --random is 0');
+
+    const design = emitVerilog(model.network, emit);
+    const reference = evaluateReference(model.network, { ...all, labels: new Uint8Array(all.count) });
+    const run = await simulate(design, all, { simulator, level, optimize: options['optimize'] === true });
+    const comparison = compareWithReference(run, reference);
+    if (run.measuredLatency !== null && run.measuredLatency !== design.ports.latency) {
+      throw new Error(`internal: the testbench measured a latency of ${run.measuredLatency} cycles, the emitter reports ${design.ports.latency}`);
+    }
+    const result: SimResult = {
+      ok: comparison.mismatches === 0,
+      model: design.modelHash,
+      design: design.designHash,
+      simulator,
+      level,
+      pipeline: emit.pipeline,
+      registeredIo: emit.registeredIo,
+      groupSum: emit.groupSum,
+      liveGates: design.stats.liveGates,
+      vectors: { dataset: datasetVectors.count, random, total: all.count, source, split: source ? split : null },
+      checked: comparison.checked,
+      mismatches: comparison.mismatches,
+      classIdxOnly: comparison.classIdxOnly,
+      firstMismatches: comparison.first.map((m) => ({
+        ...m,
+        source: m.index < datasetVectors.count ? 'dataset' : 'random',
+        sourceIndex: m.index < datasetVectors.count ? m.index : m.index - datasetVectors.count,
+      })),
+      cyclesPerInference: design.ports.latency,
+      measuredLatency: run.measuredLatency,
+      cycles: run.cycles,
+      vectorsPerSecond: run.vectorsPerSecond,
+      runSeconds: run.runSeconds,
+      compileSeconds: run.compileSeconds,
+      cacheHit: run.cacheHit,
+      synth: run.synth,
+    };
+    if (!result.ok) {
+      // The report first (the CLI prints nothing after an error), then a failing exit.
+      process.stdout.write((options['json'] ? JSON.stringify(result, null, 2) : this.render(result)) + '\n');
+      throw new UserError(`sim: ${result.mismatches} of ${result.checked} vectors differ from the reference (${simulator}, ${level})`);
+    }
+    return result;
+  },
+  render(r) {
+    const cells = r.synth ? Object.entries(r.synth.cells).map(([k, v]) => `${v} ${k}`).join(', ') : '';
+    return [
+      `${r.ok ? 'PASS' : 'FAIL'}: ${r.checked} vectors (${r.vectors.dataset} from ${r.vectors.source ?? '-'}${r.vectors.split ? ` ${r.vectors.split}` : ''}, ${r.vectors.random} random), ${r.mismatches} mismatches` +
+        (r.classIdxOnly ? ` (${r.classIdxOnly} in class_idx only)` : ''),
+      ...r.firstMismatches.map(
+        (m) => `  vector ${m.index} (${m.source} #${m.sourceIndex}): expected sums [${m.expected.sums.join(' ')}] class ${m.expected.classIdx}, got [${m.actual.sums.join(' ')}] class ${m.actual.classIdx}`,
+      ),
+      `${r.simulator} ${r.level}, pipeline ${r.pipeline}${r.registeredIo ? ', registered I/O' : ''}, GroupSum ${r.groupSum}: ${r.liveGates} live gates, ` +
+        (r.cyclesPerInference ? `${r.cyclesPerInference} cycles per inference (measured ${r.measuredLatency}), ${r.cycles} cycles` : 'combinational'),
+      `${Math.round(r.vectorsPerSecond)} vectors/s (${r.runSeconds.toFixed(2)} s); build ${r.compileSeconds.toFixed(1)} s${r.cacheHit ? ' (cached)' : ''}` +
+        (r.synth ? `; synth_ice40 ${r.synth.seconds.toFixed(1)} s${r.synth.cacheHit ? ' (cached)' : ''}: ${cells}` : ''),
+    ].join('\n');
+  },
+});

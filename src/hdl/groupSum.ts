@@ -1,0 +1,154 @@
+/**
+ * GroupSum and argmax in Verilog: per-class popcounts and the comparator tree that picks the class.
+ *
+ * 'tree' (the default): a carry-save tree of full adders. The class's bits sit in columns by
+ * weight; every round, each column's bits are taken three at a time by full adders (sum to the
+ * same column, carry to the next), until no column holds more than two bits, and one adder of
+ * exactly the sum's width adds the two rows. Every full adder removes one bit, so n bits cost
+ * n - log2(n) full adders (two LUT4s each): the least any 3-input compressor can do on LUT4s.
+ * Columns at or above the sum's width are never produced (those carries are provably 0).
+ * 'binary': a balanced binary tree of `+`, every adder just wide enough for the largest value it
+ * can produce, over full-adder leaves. 'chain': one `+` per bit, left to right, each at full sum
+ * width; the plain form of public LGN exporters, kept for the benchmark. (Yosys merges a chain of
+ * `+` into one multi-operand adder, so 'chain' is not as bad on iCE40 as it reads.)
+ */
+export type GroupSumStyle = 'tree' | 'binary' | 'chain';
+export const GROUPSUM_STYLES: readonly GroupSumStyle[] = ['tree', 'binary', 'chain'];
+
+/** Bits needed to hold 0..max. */
+export function bitsFor(max: number): number {
+  return Math.max(1, Math.ceil(Math.log2(max + 1)));
+}
+
+/** Zero-extend `expr` of width w to width W (W >= w). */
+export function zext(expr: string, w: number, W: number): string {
+  return W === w ? expr : `{${W - w}'d0, ${expr}}`;
+}
+
+interface Item {
+  expr: string;
+  width: number;
+  max: number;
+}
+
+/**
+ * Lines declaring `wire [sumWidth-1:0] out` = number of ones among `bits` (Verilog expressions of
+ * one bit each) plus the constant `constant`. Names of intermediate wires start with `prefix`.
+ */
+export function popcountLines(style: GroupSumStyle, prefix: string, out: string, bits: string[], constant: number, sumWidth: number): string[] {
+  const lines: string[] = [];
+  const total = bits.length + constant;
+  if (bitsFor(total) > sumWidth) throw new Error(`internal: ${total} does not fit in ${sumWidth} bits`);
+  const decl = `wire [${sumWidth - 1}:0] ${out}`;
+  if (total === 0) return [`${decl} = ${sumWidth}'d0;`];
+  if (style === 'chain') {
+    const terms = bits.map((b) => zext(b, 1, sumWidth));
+    if (constant > 0) terms.push(`${sumWidth}'d${constant}`);
+    return [`${decl} = ${terms.join(' + ')};`];
+  }
+  if (style === 'tree') return [...lines, ...carrySaveLines(prefix, out, bits, constant, sumWidth)];
+  let items: Item[] = [];
+  let n = 0;
+  for (let i = 0; i < bits.length; i += 3) {
+    const group = bits.slice(i, i + 3);
+    const name = `${prefix}_f${n++}`;
+    if (group.length === 1) {
+      items.push({ expr: group[0]!, width: 1, max: 1 });
+    } else if (group.length === 2) {
+      const [a, b] = group as [string, string];
+      lines.push(`wire [1:0] ${name} = {${a} & ${b}, ${a} ^ ${b}};`);
+      items.push({ expr: name, width: 2, max: 2 });
+    } else {
+      const [a, b, c] = group as [string, string, string];
+      lines.push(`wire [1:0] ${name} = {(${a} & ${b}) | (${c} & (${a} ^ ${b})), ${a} ^ ${b} ^ ${c}};`);
+      items.push({ expr: name, width: 2, max: 3 });
+    }
+  }
+  if (constant > 0) items.push({ expr: `${bitsFor(constant)}'d${constant}`, width: bitsFor(constant), max: constant });
+  for (let level = 0; items.length > 1; level++) {
+    const next: Item[] = [];
+    for (let i = 0; i + 1 < items.length; i += 2) {
+      const a = items[i]!;
+      const b = items[i + 1]!;
+      const max = a.max + b.max;
+      const width = bitsFor(max);
+      const name = `${prefix}_t${level}_${i / 2}`;
+      lines.push(`wire [${width - 1}:0] ${name} = ${zext(a.expr, a.width, width)} + ${zext(b.expr, b.width, width)};`);
+      next.push({ expr: name, width, max });
+    }
+    if (items.length % 2 === 1) next.push(items[items.length - 1]!);
+    items = next;
+  }
+  const root = items[0]!;
+  lines.push(`${decl} = ${zext(root.expr, root.width, sumWidth)};`);
+  return lines;
+}
+
+/** The carry-save full-adder tree of 'tree' (see the top of this file). */
+function carrySaveLines(prefix: string, out: string, bits: string[], constant: number, sumWidth: number): string[] {
+  const lines: string[] = [];
+  let columns: string[][] = Array.from({ length: sumWidth }, () => []);
+  columns[0]!.push(...bits);
+  for (let w = 0; w < sumWidth; w++) if ((constant >> w) & 1) columns[w]!.push("1'b1");
+  let n = 0;
+  while (columns.some((c) => c.length > 2)) {
+    const next: string[][] = Array.from({ length: sumWidth }, () => []);
+    for (let w = 0; w < sumWidth; w++) {
+      const column = columns[w]!;
+      let i = 0;
+      for (; column.length - i >= 3; i += 3) {
+        const [a, b, c] = column.slice(i, i + 3) as [string, string, string];
+        const name = `${prefix}_a${n++}`;
+        lines.push(`wire ${name}_s = ${a} ^ ${b} ^ ${c};`);
+        next[w]!.push(`${name}_s`);
+        // The top column's carries would have weight 2^sumWidth: the sum fits, so they are 0.
+        if (w + 1 < sumWidth) {
+          lines.push(`wire ${name}_c = (${a} & ${b}) | (${c} & (${a} ^ ${b}));`);
+          next[w + 1]!.push(`${name}_c`);
+        }
+      }
+      next[w]!.push(...column.slice(i));
+    }
+    columns = next;
+  }
+  const row = (k: number): string => `{${columns.map((c) => c[k] ?? "1'b0").reverse().join(', ')}}`;
+  const decl = `wire [${sumWidth - 1}:0] ${out}`;
+  if (columns.every((c) => c.length < 2)) lines.push(`${decl} = ${row(0)};`);
+  else lines.push(`${decl} = ${row(0)} + ${row(1)};`);
+  return lines;
+}
+
+/**
+ * Lines computing `wire [idxWidth-1:0] out`: the index of the largest of `sums` (each sumWidth
+ * bits), lowest index on ties. A balanced tree of comparators where the right (higher-index) side
+ * wins only when strictly greater; since every left subtree holds lower indices than its right
+ * sibling, the lowest index wins ties at every level, as in the reference.
+ */
+export function argmaxLines(prefix: string, out: string, sums: string[], sumWidth: number, idxWidth: number): string[] {
+  if (sums.length === 1) return [`wire [${idxWidth - 1}:0] ${out} = ${idxWidth}'d0;`];
+  const lines: string[] = [];
+  let items = sums.map((expr, c) => ({ value: expr, index: `${idxWidth}'d${c}` }));
+  for (let level = 0; items.length > 1; level++) {
+    const next: { value: string; index: string }[] = [];
+    const finalLevel = items.length === 2;
+    for (let i = 0; i + 1 < items.length; i += 2) {
+      const a = items[i]!;
+      const b = items[i + 1]!;
+      const name = `${prefix}${level}_${i / 2}`;
+      lines.push(`wire ${name}_gt = ${b.value} > ${a.value};`);
+      if (!finalLevel) lines.push(`wire [${sumWidth - 1}:0] ${name}_max = ${name}_gt ? ${b.value} : ${a.value};`);
+      lines.push(`wire [${idxWidth - 1}:0] ${name}_idx = ${name}_gt ? ${b.index} : ${a.index};`);
+      next.push({ value: `${name}_max`, index: `${name}_idx` });
+    }
+    if (items.length % 2 === 1) next.push(items[items.length - 1]!);
+    items = next;
+  }
+  lines.push(`wire [${idxWidth - 1}:0] ${out} = ${items[0]!.index};`);
+  return lines;
+}
+
+export const GROUPSUM_DESCRIPTIONS: Record<GroupSumStyle, string> = {
+  tree: 'carry-save full-adder tree, then one adder',
+  binary: 'full adders, then a balanced binary tree of minimal-width adders',
+  chain: 'a chain of +',
+};

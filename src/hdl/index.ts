@@ -1,0 +1,5 @@
+/** Verilog generation for discrete LGNs: the public API of src/hdl. */
+export { emitVerilog, type CorePorts, type EmitOptions, type EmitStats, type EmittedDesign, type EmittedFile } from './emit.js';
+export { buildLogicGraph, evaluateGraph, type LogicGraph, type LogicStats, type RemovalCounts, type Signal } from './graph.js';
+export { argmaxLines, bitsFor, popcountLines, GROUPSUM_STYLES, type GroupSumStyle } from './groupSum.js';
+export { emitGroupSumModule } from './groupSumModule.js';

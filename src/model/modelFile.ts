@@ -22,6 +22,8 @@ export interface DatasetInfo {
 export interface TrainingInfo {
   seed: number;
   init: InitMode;
+  /** Training-batch augmentation: 'none' or 'shift:N'. */
+  augment: string;
   iterations: number;
   epochs: number | null;
   batch: number;
@@ -161,6 +163,7 @@ export function parseModel(source: string, raw: unknown): Model {
     training: doc.optional('training', (t) => ({
       seed: t.field('seed').int(),
       init: t.field('init').oneOf(INIT_MODES),
+      augment: t.has('augment') ? t.field('augment').string() : 'none',
       iterations: t.field('iterations').int(0),
       epochs: t.has('epochs') ? t.field('epochs').number() : null,
       batch: t.field('batch').int(1),

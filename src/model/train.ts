@@ -1,5 +1,6 @@
 import type { Tensor, Tensor2D } from '@tensorflow/tfjs';
 import { Adam } from './adam.js';
+import type { Augmenter } from '../data/augment.js';
 import type { EncodedSet } from '../data/encoding.js';
 import { Rng } from '../util/rng.js';
 import { GATE_COEFFICIENTS, GATE_COUNT } from './gates.js';
@@ -17,6 +18,8 @@ export interface TrainOptions {
   init: InitMode;
   seed: number;
   batch: number;
+  /** Builds each training batch (e.g. randomly shifted images); default: the encoded set as is. */
+  augment?: Augmenter;
   lr: number;
   iterations: number;
   onProgress?: (progress: TrainProgress) => void;
@@ -60,7 +63,10 @@ export async function trainNetwork(train: EncodedSet, test: EncodedSet, options:
   const logits = arch.widths.map((width) => initialLogits(options.init, width, rng));
   const model = new RelaxedModel(tf, arch, wiring);
   const adam = new Adam(options.lr, logits.map((l) => l.length));
-  const lossAndGradients = tf.valueAndGrads((...tensors: Tensor[]) => model.loss(train, batchIndices, tensors as Tensor2D[]));
+  let batchData = train;
+  let batchRows = new Int32Array(0);
+  const lossAndGradients = tf.valueAndGrads((...tensors: Tensor[]) => model.loss(batchData, batchRows, tensors as Tensor2D[]));
+  const augmentedRows = Int32Array.from({ length: options.batch }, (_, i) => i);
 
   const order = rng.permutation(train.count);
   let cursor = 0;
@@ -74,6 +80,12 @@ export async function trainNetwork(train: EncodedSet, test: EncodedSet, options:
         cursor = 0;
       }
       batchIndices[i] = order[cursor++]!;
+    }
+    if (options.augment) {
+      batchData = options.augment(batchIndices, rng);
+      batchRows = augmentedRows;
+    } else {
+      batchRows = batchIndices;
     }
     const inputs = logits.map((l, k) => tf.tensor2d(l, [arch.widths[k]!, GATE_COUNT]));
     const { value, grads } = lossAndGradients(inputs);

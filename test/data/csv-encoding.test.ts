@@ -5,6 +5,8 @@ import { test } from 'node:test';
 import { loadCsv } from '../../src/data/csv.js';
 import { encodeSamples, inputBitCount, makeEncoding, type Encoding } from '../../src/data/encoding.js';
 import { loadEmbeddedMnist } from '../../src/data/mnist.js';
+import { shiftAugmenter } from '../../src/data/augment.js';
+import { Rng } from '../../src/util/rng.js';
 import { tempDir } from '../helpers.js';
 
 test('a CSV with a header and named labels loads with classes in sorted label order', () => {
@@ -55,4 +57,21 @@ test('the embedded MNIST split is 8,000 train and a balanced 2,000 test, the sam
   assert.deepEqual(encoding.crop, { top: 4, left: 4, height: 20, width: 20 });
   assert.deepEqual(encoding.thresholds, [[1 / 3, 2 / 3]]);
   assert.equal(inputBitCount(encoding), 800);
+});
+
+test('shift augmentation moves the raw image before encoding and fills with zeros', () => {
+  const encoding: Encoding = { method: 'threshold', shape: [3, 3], crop: null, thresholds: [[0.5]] };
+  const image = Float32Array.from([1, 0, 0, 0, 0, 0, 0, 0, 0]); // one bright pixel at (0,0)
+  const augment = shiftAugmenter(encoding, { features: image, labels: Uint8Array.from([7]), count: 1 }, 1);
+  const seen = new Set<string>();
+  const rng = new Rng(4);
+  for (let i = 0; i < 200; i++) {
+    const batch = augment(Int32Array.from([0]), rng);
+    assert.equal(batch.labels[0], 7);
+    const ones = Array.from(batch.bits).reduce((a, b) => a + b, 0);
+    assert.ok(ones <= 1);
+    seen.add(Array.from(batch.bits).join(''));
+  }
+  // Shifts by -1..1: the pixel lands at (0,0), (0,1), (1,0), (1,1), or leaves the image.
+  assert.deepEqual([...seen].sort(), ['000000000', '000010000', '010000000', '000100000', '100000000'].sort());
 });

@@ -1,3 +1,4 @@
+import { shiftAugmenter } from '../../data/augment.js';
 import { encodeSamples } from '../../data/encoding.js';
 import { makeModel, saveModel, type Model } from '../../model/modelFile.js';
 import { accuracy } from '../../model/metrics.js';
@@ -29,6 +30,15 @@ export function widthsFromOptions(options: RawOptions): number[] {
   return Array.from({ length: depth }, (_, i) => (i === depth - 1 ? finalWidth : width));
 }
 
+/** `--augment none|shift:N`: random image shifts of up to N pixels in training batches. */
+function augmentFromOptions(options: RawOptions): { spec: string; maxShift: number } {
+  const raw = stringOption(options, 'augment') ?? 'none';
+  if (raw === 'none') return { spec: raw, maxShift: 0 };
+  const match = /^shift:(\d+)$/.exec(raw);
+  if (!match || Number(match[1]) < 1) throw new UserError(`--augment: expected none or shift:N with N >= 1 pixels, got '${raw}'`);
+  return { spec: raw, maxShift: Number(match[1]) };
+}
+
 export interface TrainResultJson {
   out: string;
   backend: string;
@@ -39,7 +49,7 @@ export interface TrainResultJson {
 
 export const trainCommand = defineCommand<TrainResultJson>({
   name: 'train',
-  usage: `gatebench train ${DATASET_USAGE} ${ENCODING_USAGE} (--widths W1,W2,...|--depth D --width W [--final-width F]) [--wiring random|unique] [--init normal|residual] [--epochs E|--iterations I] [--batch B] [--lr LR] [--tau T] [--seed S] --out model.json [--json]`,
+  usage: `gatebench train ${DATASET_USAGE} ${ENCODING_USAGE} (--widths W1,W2,...|--depth D --width W [--final-width F]) [--wiring random|unique] [--init normal|residual] [--augment none|shift:N] [--epochs E|--iterations I] [--batch B] [--lr LR] [--tau T] [--seed S] --out model.json [--json]`,
   summary: 'train an LGN, discretise it and save the model file',
   flags: {
     ...DATASET_FLAGS,
@@ -50,6 +60,7 @@ export const trainCommand = defineCommand<TrainResultJson>({
     'final-width': { type: 'string' },
     wiring: { type: 'string' },
     init: { type: 'string' },
+    augment: { type: 'string' },
     epochs: { type: 'string' },
     iterations: { type: 'string' },
     batch: { type: 'string' },
@@ -79,6 +90,7 @@ export const trainCommand = defineCommand<TrainResultJson>({
     const tau = numberOption(options, 'tau', 10);
     const wiring = choiceOption(options, 'wiring', WIRING_MODES, 'random');
     const init = choiceOption(options, 'init', INIT_MODES, 'normal');
+    const augment = augmentFromOptions(options);
 
     const progress = new Progress('train');
     const result = await trainNetwork(train, test, {
@@ -86,6 +98,7 @@ export const trainCommand = defineCommand<TrainResultJson>({
       init,
       seed,
       batch,
+      augment: augment.maxShift > 0 ? shiftAugmenter(encoding, dataset.train, augment.maxShift) : undefined,
       lr,
       iterations,
       onProgress: (p) => progress.update(p.iteration, p.iterations, `loss ${p.loss.toFixed(4)} ${p.samplesPerSecond.toFixed(0)} samples/s`),
@@ -103,6 +116,7 @@ export const trainCommand = defineCommand<TrainResultJson>({
       training: {
         seed,
         init,
+        augment: augment.spec,
         iterations,
         epochs,
         batch,

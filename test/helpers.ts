@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { EncodedSet } from '../src/data/encoding.js';
 import { applyGate, GATE_COUNT } from '../src/model/gates.js';
 import type { DiscreteNetwork } from '../src/model/network.js';
+import { makeModel, saveModel } from '../src/model/modelFile.js';
 import { drawWiring } from '../src/model/wiring.js';
 import { Rng } from '../src/util/rng.js';
 
@@ -48,4 +49,17 @@ export function naiveEvaluate(net: DiscreteNetwork, data: EncodedSet): { sums: n
     predictions.push(row.indexOf(Math.max(...row)));
   }
   return { sums, predictions };
+}
+
+/** Save a network as a model file (no dataset, threshold encoding) for CLI tests; returns its path. */
+export function writeModelFile(dir: string, network: DiscreteNetwork, name = 'model.json'): string {
+  const model = makeModel(network, { tau: 10, wiring: 'random' }, {
+    encoding: { method: 'threshold', shape: [network.inputBits], crop: null, thresholds: [[0.5]] },
+    dataset: null,
+    training: null,
+    metrics: { relaxedTestAccuracy: null, discreteTestAccuracy: null, discreteTrainAccuracy: null },
+  } as unknown as Parameters<typeof makeModel>[2]);
+  const path = join(dir, name);
+  saveModel(path, model);
+  return path;
 }

@@ -7,7 +7,9 @@
 //   stdout, last line: "tb: vectors V cycles C latency L seconds S" (latency -1 if combinational).
 //
 // Compile-time macros (from gatebench): N_INPUTS, SUM_WIDTH (classes * sum bits), IDX_BITS and
-// LATENCY (0: combinational core without clk; otherwise the core's clk/rst/in_valid/out_valid).
+// LATENCY (0: combinational core without clk; otherwise the core's clk/rst/in_valid/out_valid);
+// READY when the design has an in_ready output (a vector is given only while it is high: the
+// bitstream adapter, which takes one vector at a time).
 #include "Vlgn_core.h"
 #include "verilated.h"
 
@@ -150,8 +152,16 @@ int main(int argc, char** argv) {
     r.top->rst = 0;
     bool inputDone = false;
     long firstIn = -1;
+    long doneCycle = 0;
+#ifdef READY
+    auto ready = [&]() { return r.top->in_ready != 0; };
+#else
+    auto ready = []() { return true; };
+#endif
     while (!inputDone || r.written < read) {
-        if (!inputDone && std::fgets(line.data(), static_cast<int>(line.size()), in)) {
+        if (!inputDone && !ready()) {
+            r.top->in_valid = 0;
+        } else if (!inputDone && std::fgets(line.data(), static_cast<int>(line.size()), in)) {
             if (!parseHex(line.data(), words, kInWords)) {
                 std::fprintf(stderr, "tb: malformed vector on line %ld\n", read + 1);
                 return 2;
@@ -161,6 +171,7 @@ int main(int argc, char** argv) {
             if (firstIn < 0) firstIn = cycles;
             ++read;
         } else {
+            if (!inputDone) doneCycle = cycles;
             inputDone = true;
             r.top->in_valid = 0;
         }
@@ -170,7 +181,7 @@ int main(int argc, char** argv) {
             r.emit();
         }
         ++cycles;
-        if (inputDone && cycles > read + 4L * LATENCY + 16) {
+        if (inputDone && cycles > doneCycle + 4L * LATENCY + 16) {
             std::fprintf(stderr, "tb: %ld vectors in, only %ld results after %ld cycles (out_valid stuck?)\n", read, r.written, cycles);
             return 3;
         }

@@ -1,13 +1,13 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { UserError } from '../util/errors.js';
+import { boardsDir } from '../util/paths.js';
 import { Fields } from '../util/validate.js';
 import { findIce40Device, ICE40_DEVICES, type Ice40Device } from './devices.js';
 import { parsePcf, type Pcf } from './pcf.js';
 
-/** boards/ of this checkout (dist/src/board -> repository root). */
-export const BOARDS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'boards');
+/** boards/ of this checkout. */
+export const BOARDS_DIR = boardsDir();
 
 export const BOARD_FORMAT = 'gatebench-board/1';
 

@@ -11,6 +11,8 @@ export interface Command<R> {
   name: string;
   usage: string;
   summary: string;
+  /** More text for `--help`, after the usage line (what the levels or modes mean). */
+  details?: string;
   flags: Flags;
   run(positionals: string[], options: RawOptions): Promise<R>;
   render(result: R): string;

@@ -3,13 +3,15 @@ import { parseArgs } from 'node:util';
 import { UserError } from '../util/errors.js';
 import type { Command } from './command.js';
 import { boardsCommand } from './commands/boards.js';
+import { buildCommand } from './commands/build.js';
 import { emitCommand } from './commands/emit.js';
+import { estimateCommand } from './commands/estimate.js';
 import { evalCommand } from './commands/eval.js';
 import { infoCommand } from './commands/info.js';
 import { simCommand } from './commands/sim.js';
 import { trainCommand } from './commands/train.js';
 
-const COMMANDS: Command<any>[] = [trainCommand, evalCommand, infoCommand, boardsCommand, emitCommand, simCommand];
+const COMMANDS: Command<any>[] = [trainCommand, evalCommand, infoCommand, boardsCommand, emitCommand, simCommand, buildCommand, estimateCommand];
 
 function help(): string {
   return ['usage: gatebench <command> [options]', '', ...COMMANDS.map((c) => `  ${c.name.padEnd(8)} ${c.summary}\n           ${c.usage}`)].join('\n');
@@ -30,7 +32,7 @@ async function main(argv: string[]): Promise<number> {
     throw new UserError(`${name}: ${(e as Error).message.split('\n')[0]} (usage: ${command.usage})`);
   }
   if (parsed.values.help) {
-    process.stdout.write(`${command.usage}\n`);
+    process.stdout.write(`${command.usage}\n${command.details ? `${command.details}\n` : ''}`);
     return 0;
   }
   const result = await command.run(parsed.positionals, parsed.values as Record<string, string | boolean | undefined>);

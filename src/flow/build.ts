@@ -3,13 +3,13 @@ import { basename, join, resolve } from 'node:path';
 import { loadBoard, type Board } from '../board/board.js';
 import { plainPcfFor } from '../board/pcf.js';
 import { UserError } from '../util/errors.js';
-import { CACHE_ROOT, hashKey, publishEntry, readEntry, scratchDir, sha256 } from './cache.js';
+import { cacheRoot, hashKey, publishEntry, readEntry, scratchDir, sha256 } from '../util/cache.js';
 import { planIcepack } from './icepack.js';
 import { parseIcetime, planIcetime, type IcetimeReport } from './icetime.js';
-import { classifyNextpnrFailure, parseNextpnrReport, planNextpnr, worstPath, type ClockFmax, type CriticalPath, type NextpnrReport } from './nextpnr.js';
+import { classifyNextpnrFailure, parseNextpnrReport, parseUtilisationLog, planNextpnr, worstPath, type ClockFmax, type CriticalPath, type NextpnrReport } from './nextpnr.js';
 import { runPlan, type CommandPlan, type RunOptions, type StageRun } from './run.js';
 import { resolveTool, ToolNotFoundError, type ResolvedTool, type ToolName } from './tools.js';
-import { netlistPortBits, parseYosysStat, planYosys, type YosysStat } from './yosys.js';
+import { netlistPortBits, planYosys, synthOutcome, type YosysStat } from './yosys.js';
 
 /** Bump when the flow's commands or result shape change: old cache entries then miss. */
 export const FLOW_VERSION = 'gatebench-build/1';
@@ -33,7 +33,7 @@ export interface BuildRequest {
   /** A loaded board, or a board name / board .json path. */
   readonly board: Board | string;
   readonly options?: BuildOptions;
-  /** Default: <repo>/.cache/builds. */
+  /** Default: <cache root>/builds (see src/util/cache.ts). */
   readonly cacheDir?: string;
   /** Ignore an existing cache entry and rebuild (the new result replaces it). */
   readonly force?: boolean;
@@ -157,15 +157,17 @@ export function planBuild(board: Board, sources: readonly string[], top: string,
 async function toolchain(): Promise<{ tools: Partial<Record<ToolName, ToolUse>>; missing: ToolNotFoundError | null }> {
   const tools: Partial<Record<ToolName, ToolUse>> = {};
   let missing: ToolNotFoundError | null = null;
-  for (const name of BUILD_TOOLS) {
-    try {
-      const t: ResolvedTool = await resolveTool(name);
+  const found = await Promise.allSettled(BUILD_TOOLS.map((name) => resolveTool(name)));
+  BUILD_TOOLS.forEach((name, i) => {
+    const r = found[i]!;
+    if (r.status === 'fulfilled') {
+      const t: ResolvedTool = r.value;
       tools[name] = { origin: t.origin, version: t.version, path: t.path };
-    } catch (e) {
-      if (!(e instanceof ToolNotFoundError)) throw e;
-      if (name !== 'icetime') missing ??= e;
+      return;
     }
-  }
+    if (!(r.reason instanceof ToolNotFoundError)) throw r.reason;
+    if (name !== 'icetime') missing ??= r.reason;
+  });
   return { tools, missing };
 }
 
@@ -204,7 +206,7 @@ export async function buildBitstream(request: BuildRequest): Promise<BuildResult
     options,
     tools: Object.fromEntries(Object.entries(tools).map(([k, t]) => [k, `${t.origin} ${t.version}`])),
   });
-  const cacheDir = resolve(request.cacheDir ?? join(CACHE_ROOT, 'builds'));
+  const cacheDir = resolve(request.cacheDir ?? join(cacheRoot(), 'builds'));
   const finalDir = join(cacheDir, hash);
 
   if (!request.force && !missing) {
@@ -236,6 +238,8 @@ export async function buildBitstream(request: BuildRequest): Promise<BuildResult
   let synth: YosysStat | null = null;
   let pnr: NextpnrReport | null = null;
   let icetime: IcetimeReport | null = null;
+  // Logic cells from nextpnr's log when it stopped before writing its report (does not fit).
+  let logicCellsFromLog: { used: number; available: number } | null = null;
   const produced = (f: string): string | null => (existsSync(join(work, f)) ? f : null);
 
   const failedStage = (r: StageRun): boolean => {
@@ -249,14 +253,14 @@ export async function buildBitstream(request: BuildRequest): Promise<BuildResult
 
   const synthRun = await run(synthPlan);
   stages.push(synthRun);
+  const synthesis = synthOutcome(work, synthRun, 'ice40', FILES.stat);
   if (failedStage(synthRun)) {
     if (status === 'ok') {
       status = 'synthesis-failed';
-      const err = /^.*ERROR: .*$/m.exec(readFileSync(join(work, synthRun.logFile), 'utf8'))?.[0];
-      message = `synthesis failed: ${err ?? synthRun.error}`;
+      message = `synthesis failed: ${synthesis.error}`;
     }
   } else {
-    synth = parseYosysStat(readFileSync(join(work, FILES.stat), 'utf8'), 'ice40');
+    synth = synthesis.stat;
     writeFileSync(join(work, FILES.designPcf), plainPcfFor(board.pcf, netlistPortBits(readFileSync(join(work, FILES.netlist), 'utf8'), request.top)));
     const pnrRun = await run(pnrPlan);
     stages.push(pnrRun);
@@ -264,6 +268,7 @@ export async function buildBitstream(request: BuildRequest): Promise<BuildResult
       if (status === 'ok') {
         const log = readFileSync(join(work, pnrRun.logFile), 'utf8');
         const failure = classifyNextpnrFailure(log);
+        logicCellsFromLog = parseUtilisationLog(log)['ICESTORM_LC'] ?? null;
         if (failure?.kind === 'does-not-fit') {
           status = 'does-not-fit';
           const unit = failure.cellType === 'ICESTORM_LC' ? 'LCs' : failure.cellType;
@@ -339,7 +344,7 @@ export async function buildBitstream(request: BuildRequest): Promise<BuildResult
       carry: synth?.carries ?? null,
       dff: synth?.flipFlops ?? null,
       bram: synth?.brams ?? null,
-      logicCells: pnr ? pnr.logicCells : null,
+      logicCells: pnr ? pnr.logicCells : logicCellsFromLog,
       fmaxMHz: slowest?.achievedMHz ?? null,
       constraintMHz: options.freqMHz,
       clocks,

@@ -1,16 +1,16 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { UserError } from '../util/errors.js';
-import { CACHE_ROOT, hashKey, publishEntry, readEntry, scratchDir, sha256 } from './cache.js';
+import { cacheRoot, hashKey, publishEntry, readEntry, scratchDir, sha256 } from '../util/cache.js';
 import { runPlan, type StageRun } from './run.js';
 import { resolveTool } from './tools.js';
-import { FAMILIES, parseYosysStat, planYosys, type Family, type YosysStat } from './yosys.js';
+import { FAMILIES, planYosys, synthOutcome, type Family, type YosysStat } from './yosys.js';
 
 export const ESTIMATE_VERSION = 'gatebench-estimate/1';
 
 export interface EstimateOptions {
   readonly abc9?: boolean;
-  /** Default: <repo>/.cache/estimates. */
+  /** Default: <cache root>/estimates (see src/util/cache.ts). */
   readonly cacheDir?: string;
   readonly timeoutMs?: number;
   readonly signal?: AbortSignal;
@@ -54,7 +54,7 @@ export async function estimateResources(verilogFiles: readonly string[], top: st
   const abc9 = options.abc9 ?? false;
   const yosys = await resolveTool('yosys');
   const hash = hashKey({ flow: ESTIMATE_VERSION, top, family, abc9, sources: texts.map((t, i) => ({ name: sources[i], sha256: sha256(t) })), yosys: `${yosys.origin} ${yosys.version}` });
-  const cacheDir = resolve(options.cacheDir ?? join(CACHE_ROOT, 'estimates'));
+  const cacheDir = resolve(options.cacheDir ?? join(cacheRoot(), 'estimates'));
   const finalDir = join(cacheDir, hash);
   const hit = readEntry<EstimateResult>(finalDir);
   if (hit && hit.format === ESTIMATE_VERSION) return { ...hit, cached: true, dir: finalDir, durationMs: performance.now() - started };
@@ -65,15 +65,10 @@ export async function estimateResources(verilogFiles: readonly string[], top: st
   texts.forEach((t, i) => writeFileSync(join(work, sources[i]!), t));
   const plan = planYosys(sources, { top, family, abc9, netlist: null, stat: 'stat.json' });
   const stage = await runPlan(plan, work, { ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}), ...(options.signal ? { signal: options.signal } : {}) });
-  let stat: YosysStat | null = null;
-  let message: string;
-  if (stage.failed) {
-    const err = /^.*ERROR: .*$/m.exec(readFileSync(join(work, stage.logFile), 'utf8'))?.[0];
-    message = `synthesis for ${family} failed: ${err ?? stage.error}`;
-  } else {
-    stat = parseYosysStat(readFileSync(join(work, 'stat.json'), 'utf8'), family);
-    message = `${family}: ${stat.luts} LUT${stat.lutInputs}s, ${stat.flipFlops} FFs, ${stat.carries} carry cells, ${stat.brams} block RAMs`;
-  }
+  const { stat, error } = synthOutcome(work, stage, family);
+  const message = stat
+    ? `${family}: ${stat.luts} LUT${stat.lutInputs}s, ${stat.flipFlops} FFs, ${stat.carries} carry cells, ${stat.brams} block RAMs`
+    : `synthesis for ${family} failed: ${error}`;
   const result: EstimateResult = {
     format: ESTIMATE_VERSION,
     ok: stat !== null,

@@ -23,3 +23,18 @@ export function planIceboxVlog(o: IceboxVlogOptions): CommandPlan {
   argv.push('-n', o.moduleName ?? 'chip', o.asc);
   return { stage: 'icebox_vlog', tool: 'icebox_vlog', argv, inputs: [o.asc, ...(o.plainPcf ? [o.plainPcf] : [])], outputs: [o.out], stdoutFile: o.out };
 }
+
+/**
+ * icebox_vlog declares every port again in its `wire` lists; Icarus accepts that, Verilator 5.006
+ * rejects it ("Duplicate declaration of signal"). Drop the ports from those lists. Escaped names
+ * (`\led `, from -c) keep their terminating space.
+ */
+export function dropPortWires(verilog: string): string {
+  const header = /^module\s+\S+\s*\(([^)]*)\);/m.exec(verilog);
+  if (!header) throw new Error('internal: icebox_vlog output has no module header');
+  const ports = new Set(header[1]!.split(',').map((p) => p.trim().split(/\s+/).pop()!));
+  return verilog.replace(/^wire ([^;]*);/gm, (_, list: string) => {
+    const kept = list.split(',').filter((name) => !ports.has(name.trim()) && name.trim() !== '');
+    return kept.length ? `wire ${kept.map((n) => n.replace(/^\s+/, '')).join(', ')};` : '';
+  });
+}

@@ -5,12 +5,14 @@
 export { buildBitstream, buildFile, FLOW_VERSION, planBuild } from './build.js';
 export type { BuildFigures, BuildFiles, BuildOptions, BuildRequest, BuildResult, BuildStatus, ToolUse } from './build.js';
 export { estimateResources, ESTIMATE_VERSION, type EstimateOptions, type EstimateResult } from './estimate.js';
-export { CACHE_ROOT } from './cache.js';
-export { runPlan, showCommand, type CommandPlan, type RunOptions, type StageRun } from './run.js';
-export { clearToolCache, findOnPath, findPackageDir, resolveTool, ToolNotFoundError, type ResolvedTool, type ToolName } from './tools.js';
-export { FAMILIES, netlistPortBits, parseYosysStat, planYosys, synthScript, type Family, type SynthOptions, type YosysStat } from './yosys.js';
+export { cacheRoot } from '../util/cache.js';
+export { runPlan, runTool, showCommand, ToolError, type CommandPlan, type RunOptions, type StageRun, type ToolCommand, type ToolResult } from './run.js';
+export { clearToolCache, findOnPath, findPackageDir, iceCellsSim, resolveTool, ToolNotFoundError, toolVersion, yosysShareDir, type ResolvedTool, type ToolName } from './tools.js';
+export { FAMILIES, netlistPortBits, parseYosysStat, planYosys, synthIce40, synthOutcome, synthScript, type Family, type SynthOptions, type SynthResult, type YosysStat } from './yosys.js';
 export { classifyNextpnrFailure, parseNextpnrReport, parseUtilisationLog, planNextpnr, worstPath } from './nextpnr.js';
 export type { ClockFmax, CriticalPath, NextpnrFailure, NextpnrOptions, NextpnrReport, Utilisation } from './nextpnr.js';
 export { planIcepack } from './icepack.js';
 export { parseIcetime, planIcetime, type IcetimeReport } from './icetime.js';
 export { planIceboxVlog, type IceboxVlogOptions } from './icebox.js';
+export { dropPortWires } from './icebox.js';
+export { buildModel, type BuildProvenance, type ModelBuild, type ModelBuildOptions } from './modelBuild.js';

@@ -10,7 +10,8 @@ import { resolveTool, ToolNotFoundError, type ResolvedTool, type ToolName } from
  */
 export interface CommandPlan {
   readonly stage: string;
-  readonly tool: ToolName;
+  /** A ToolName, or the path of a program gatebench built (a simulator). */
+  readonly tool: ToolName | (string & {});
   readonly argv: readonly string[];
   readonly inputs: readonly string[];
   readonly outputs: readonly string[];
@@ -21,7 +22,7 @@ export interface CommandPlan {
 /** What happened when a plan ran; success and failure have the same shape. */
 export interface StageRun {
   readonly stage: string;
-  readonly tool: ToolName;
+  readonly tool: string;
   readonly origin: 'native' | 'yowasp' | null;
   readonly version: string | null;
   /** The full command line as run. */
@@ -43,6 +44,8 @@ export interface StageRun {
 export interface RunOptions {
   readonly timeoutMs?: number;
   readonly signal?: AbortSignal;
+  /** Extra environment variables for the tool. */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 const TAIL_LINES = 40;
@@ -102,49 +105,39 @@ export function showCommand(argv: readonly string[]): string {
   return argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
 }
 
+/** What one execution produced, in full (runPlan keeps tails and a log file; runTool returns it). */
+interface Execution {
+  readonly tool: ResolvedTool;
+  readonly command: readonly string[];
+  readonly exitCode: number | null;
+  readonly signal: string | null;
+  readonly timedOut: boolean;
+  readonly canceled: boolean;
+  readonly failed: boolean;
+  readonly durationMs: number;
+  readonly stdout: string;
+  readonly stderr: string;
+  /** stdout and stderr interleaved as they came. */
+  readonly all: string;
+}
+
 /**
- * Run one plan in `cwd` with execa (argument array, no shell). Never throws for a tool failure:
- * the exit code, signal, timeout and the output tails come back in the StageRun, and the whole
- * log is written to `<stage>.log` in cwd.
+ * The one place gatebench starts an external program: execa with an argument array (never a
+ * shell), in its own process group so a timeout or cancel also ends anything it started (a shell
+ * wrapper's children would otherwise keep the output pipes open). Never throws for a tool failure.
  */
-export async function runPlan(plan: CommandPlan, cwd: string, options: RunOptions = {}): Promise<StageRun> {
-  mkdirSync(cwd, { recursive: true });
-  const logFile = `${plan.stage}.log`;
-  let tool: ResolvedTool;
-  try {
-    tool = await resolveTool(plan.tool);
-  } catch (e) {
-    if (!(e instanceof ToolNotFoundError)) throw e;
-    writeFileSync(join(cwd, logFile), `${e.message}\n`);
-    return {
-      stage: plan.stage,
-      tool: plan.tool,
-      origin: null,
-      version: null,
-      command: [plan.tool, ...plan.argv],
-      cwd,
-      exitCode: null,
-      signal: null,
-      timedOut: false,
-      failed: true,
-      durationMs: 0,
-      logFile,
-      stdoutTail: '',
-      stderrTail: e.message,
-      error: e.message,
-    };
-  }
-  const command = [tool.command, ...tool.prefixArgs, ...plan.argv];
+async function execute(tool: ResolvedTool, argv: readonly string[], cwd: string, options: RunOptions): Promise<Execution> {
+  const command = [tool.command, ...tool.prefixArgs, ...argv];
   const started = performance.now();
-  // The tool runs in its own process group so a timeout or cancel also ends anything it started
-  // (a shell wrapper's children would otherwise keep the output pipes open).
-  const subprocess = execa(tool.command, [...tool.prefixArgs, ...plan.argv], {
+  const subprocess = execa(tool.command, [...tool.prefixArgs, ...argv], {
     cwd,
     reject: false,
     all: true,
     stdin: 'ignore',
     detached: true,
+    stripFinalNewline: false,
     maxBuffer: 256 * 1024 * 1024,
+    ...(options.env ? { env: options.env } : {}),
   });
   const untrack = track(subprocess.pid);
   let timedOut = false;
@@ -176,32 +169,120 @@ export async function runPlan(plan: CommandPlan, cwd: string, options: RunOption
   untrack();
   if (timer) clearTimeout(timer);
   options.signal?.removeEventListener('abort', onAbort);
-  const durationMs = performance.now() - started;
-  if (plan.stdoutFile) writeFileSync(join(cwd, plan.stdoutFile), String(r.stdout ?? ''));
-  writeFileSync(join(cwd, logFile), `$ ${showCommand(command)}\n${plan.stdoutFile ? String(r.stderr ?? '') : (r.all ?? '')}\n`);
-  const stderrTail = tail(String(r.stderr ?? ''));
-  const failed = r.failed || timedOut || canceled;
-  let error: string | null = null;
-  if (failed) {
-    const why = timedOut ? `timed out after ${options.timeoutMs} ms` : canceled ? 'was cancelled' : r.signal ? `was killed by ${r.signal}` : `exited with code ${r.exitCode}`;
-    const lastLine = (stderrTail || tail(String(r.stdout ?? ''), 1)).split('\n').filter((l) => l.trim()).pop() ?? '';
-    error = `${plan.tool} ${why}${lastLine ? `: ${lastLine.trim()}` : ''}`;
+  const spawnError = r.failed && r.exitCode === undefined && !r.signal && !timedOut && !canceled ? `${r.shortMessage ?? ''}\n` : '';
+  return {
+    tool,
+    command,
+    exitCode: r.exitCode ?? null,
+    signal: r.signal ?? null,
+    timedOut,
+    canceled,
+    failed: r.failed || timedOut || canceled,
+    durationMs: performance.now() - started,
+    stdout: String(r.stdout ?? ''),
+    stderr: spawnError + String(r.stderr ?? ''),
+    all: spawnError + String(r.all ?? ''),
+  };
+}
+
+function failure(tool: string, e: Execution, timeoutMs: number | undefined): string {
+  const why = e.timedOut ? `timed out after ${timeoutMs} ms` : e.canceled ? 'was cancelled' : e.signal ? `was killed by ${e.signal}` : e.exitCode === null ? 'could not start' : `exited with code ${e.exitCode}`;
+  const lastLine = (tail(e.stderr) || tail(e.stdout, 1)).split('\n').filter((l) => l.trim()).pop() ?? '';
+  return `${tool} ${why}${lastLine ? `: ${lastLine.trim()}` : ''}`;
+}
+
+/**
+ * Run one plan in `cwd`. Never throws for a tool failure: the exit code, signal, timeout and the
+ * output tails come back in the StageRun, and the whole log is written to `<stage>.log` in cwd.
+ */
+export async function runPlan(plan: CommandPlan, cwd: string, options: RunOptions = {}): Promise<StageRun> {
+  mkdirSync(cwd, { recursive: true });
+  const logFile = `${plan.stage}.log`;
+  let tool: ResolvedTool;
+  try {
+    tool = await resolveTool(plan.tool);
+  } catch (e) {
+    if (!(e instanceof ToolNotFoundError)) throw e;
+    writeFileSync(join(cwd, logFile), `${e.message}\n`);
+    return {
+      stage: plan.stage,
+      tool: plan.tool,
+      origin: null,
+      version: null,
+      command: [plan.tool, ...plan.argv],
+      cwd,
+      exitCode: null,
+      signal: null,
+      timedOut: false,
+      failed: true,
+      durationMs: 0,
+      logFile,
+      stdoutTail: '',
+      stderrTail: e.message,
+      error: e.message,
+    };
   }
+  const e = await execute(tool, plan.argv, cwd, options);
+  if (plan.stdoutFile) writeFileSync(join(cwd, plan.stdoutFile), e.stdout);
+  writeFileSync(join(cwd, logFile), `$ ${showCommand(e.command)}\n${plan.stdoutFile ? e.stderr : e.all}\n`);
   return {
     stage: plan.stage,
     tool: plan.tool,
     origin: tool.origin,
     version: tool.version,
-    command,
+    command: e.command,
     cwd,
-    exitCode: r.exitCode ?? null,
-    signal: r.signal ?? null,
-    timedOut,
-    failed,
-    durationMs,
+    exitCode: e.exitCode,
+    signal: e.signal,
+    timedOut: e.timedOut,
+    failed: e.failed,
+    durationMs: e.durationMs,
     logFile,
-    stdoutTail: plan.stdoutFile ? '' : tail(String(r.stdout ?? '')),
-    stderrTail,
-    error,
+    stdoutTail: plan.stdoutFile ? '' : tail(e.stdout),
+    stderrTail: tail(e.stderr),
+    error: e.failed ? failure(plan.tool, e, options.timeoutMs) : null,
   };
+}
+
+/** A command to run where its output is wanted in full (a simulator, a compiler): tool, argv, cwd. */
+export interface ToolCommand {
+  tool: string;
+  argv: string[];
+  cwd: string;
+}
+
+export interface ToolResult {
+  command: ToolCommand;
+  stdout: string;
+  stderr: string;
+  durationMs: number;
+}
+
+/** A tool that failed: what ran, where, how it ended, and the tail of what it said. */
+export class ToolError extends Error {
+  constructor(
+    readonly command: ToolCommand,
+    readonly exitCode: number | undefined,
+    readonly signal: string | undefined,
+    readonly timedOut: boolean,
+    readonly durationMs: number,
+    readonly outputTail: string,
+    options?: { cause?: unknown },
+  ) {
+    const how = timedOut ? 'timed out' : signal ? `was killed by ${signal}` : exitCode === undefined ? 'could not start' : `failed with exit code ${exitCode}`;
+    super(`${command.tool} ${how}: ${[command.tool, ...command.argv].join(' ').slice(0, 400)}\n${outputTail}`, options);
+    this.name = 'ToolError';
+  }
+}
+
+/**
+ * Run one command through the same launcher as runPlan, but return its whole stdout and stderr
+ * and throw ToolError on failure (for steps whose failure is a bug or a broken install, not a
+ * result: compiling a simulator, running it). Default time limit 30 minutes.
+ */
+export async function runTool(command: ToolCommand, options: RunOptions = {}): Promise<ToolResult> {
+  const tool = await resolveTool(command.tool);
+  const e = await execute(tool, command.argv, command.cwd, { timeoutMs: 30 * 60 * 1000, ...options });
+  if (e.failed) throw new ToolError(command, e.exitCode ?? undefined, e.signal ?? undefined, e.timedOut, e.durationMs, tail(e.stderr + '\n' + e.stdout, 25));
+  return { command, stdout: e.stdout, stderr: e.stderr, durationMs: e.durationMs };
 }

@@ -1,20 +1,23 @@
 import { createHash } from 'node:crypto';
-import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
-import { delimiter, dirname, join } from 'node:path';
+import { accessSync, constants, existsSync, readFileSync, realpathSync } from 'node:fs';
+import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { UserError } from '../util/errors.js';
 
-/** The external programs of the build flow, by binary name. */
-export type ToolName = 'yosys' | 'nextpnr-ice40' | 'icepack' | 'icetime' | 'icebox_vlog';
+/**
+ * The external programs gatebench runs, by binary name. Anything else a plan names (a simulator
+ * gatebench built, e.g. obj/Vtb) is run by path.
+ */
+export type ToolName = 'yosys' | 'nextpnr-ice40' | 'icepack' | 'icetime' | 'icebox_vlog' | 'verilator' | 'iverilog' | 'vvp' | 'make' | 'yosys-config';
 
 /**
- * A tool ready to run: `command ...prefixArgs ...plan.argv`. Native tools come from PATH; the
- * YoWASP WebAssembly builds run through a small node shim (yowaspShim.js) that maps the stage's
- * working directory into the tool's virtual file system.
+ * A tool ready to run: `command ...prefixArgs ...argv`. Native tools come from PATH; the YoWASP
+ * WebAssembly builds run through a small node shim (yowaspShim.js) that maps the stage's working
+ * directory into the tool's virtual file system.
  */
 export interface ResolvedTool {
-  readonly name: ToolName;
+  readonly name: string;
   readonly origin: 'native' | 'yowasp';
   readonly command: string;
   readonly prefixArgs: readonly string[];
@@ -25,11 +28,14 @@ export interface ResolvedTool {
 }
 
 /** Which npm package and export provide each tool as WebAssembly, where one does. */
-const YOWASP: Partial<Record<ToolName, { pkg: string; run: string }>> = {
+const YOWASP: Partial<Record<string, { pkg: string; run: string }>> = {
   yosys: { pkg: '@yowasp/yosys', run: 'runYosys' },
   'nextpnr-ice40': { pkg: '@yowasp/nextpnr-ice40', run: 'runNextpnrIce40' },
   icepack: { pkg: '@yowasp/nextpnr-ice40', run: 'runIcepack' },
 };
+
+/** The flag that prints a version; tools without one are identified by a hash of the binary. */
+const VERSION_FLAG: Partial<Record<string, string>> = { yosys: '-V', 'nextpnr-ice40': '--version', verilator: '--version', iverilog: '-V', vvp: '-V', make: '--version', 'yosys-config': '--version' };
 
 const INSTALL_HINT: Record<ToolName, string> = {
   yosys: 'install yosys (Debian: apt-get install yosys) or the optional npm package @yowasp/yosys',
@@ -37,28 +43,36 @@ const INSTALL_HINT: Record<ToolName, string> = {
   icepack: 'install icestorm (Debian: apt-get install fpga-icestorm) or the optional npm package @yowasp/nextpnr-ice40',
   icetime: 'install icestorm (Debian: apt-get install fpga-icestorm)',
   icebox_vlog: 'install icestorm (Debian: apt-get install fpga-icestorm)',
+  verilator: 'install Verilator (Debian: apt-get install verilator; scripts/setup does)',
+  iverilog: 'install Icarus Verilog (Debian: apt-get install iverilog; scripts/setup does)',
+  vvp: 'install Icarus Verilog (Debian: apt-get install iverilog; scripts/setup does)',
+  make: 'install make (Debian: apt-get install make)',
+  'yosys-config': 'install yosys-dev (Debian: apt-get install yosys-dev)',
 };
 
 /** A tool that is neither on PATH nor installed as a YoWASP package. */
 export class ToolNotFoundError extends UserError {
-  constructor(readonly tool: ToolName) {
-    super(`${tool} not found on PATH: ${INSTALL_HINT[tool]}, then run the command again`);
+  constructor(readonly tool: string) {
+    const hint = INSTALL_HINT[tool as ToolName];
+    super(tool.includes('/') ? `${tool} does not exist or is not executable` : `${tool} not found on PATH: ${hint ?? `install ${tool}`}, then run the command again`);
     this.name = 'ToolNotFoundError';
   }
 }
 
 export const YOWASP_SHIM = join(dirname(fileURLToPath(import.meta.url)), 'yowaspShim.js');
 
+function executable(file: string): boolean {
+  try {
+    accessSync(file, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function findOnPath(binary: string, path = process.env.PATH ?? ''): string | null {
   for (const dir of path.split(delimiter)) {
-    if (!dir) continue;
-    const candidate = join(dir, binary);
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // not here
-    }
+    if (dir && executable(join(dir, binary))) return join(dir, binary);
   }
   return null;
 }
@@ -75,24 +89,24 @@ export function findPackageDir(pkg: string, from = dirname(fileURLToPath(import.
   }
 }
 
-async function nativeVersion(name: ToolName, path: string): Promise<string> {
-  if (name === 'yosys' || name === 'nextpnr-ice40') {
-    const flag = name === 'yosys' ? '-V' : '--version';
+async function nativeVersion(name: string, path: string): Promise<string> {
+  const flag = VERSION_FLAG[name];
+  if (flag) {
     const r = await execa(path, [flag], { reject: false, all: true, timeout: 20_000 });
     const line = (r.all ?? '').split('\n').find((l) => l.trim() !== '');
     if (line) return line.trim();
   }
-  // icestorm tools have no version flag: identify the binary by its content.
+  // icestorm tools (and the simulators gatebench builds) have no version flag: identify the binary by its content.
   return `sha256:${createHash('sha256').update(readFileSync(path)).digest('hex').slice(0, 16)}`;
 }
 
 const resolved = new Map<string, Promise<ResolvedTool>>();
 
 /**
- * Find a tool: native on PATH first, else its YoWASP npm package. Cached per tool and PATH.
- * Throws ToolNotFoundError naming what to install.
+ * Find a tool: a path is used as it is; a name is looked up native on PATH first, else in its
+ * YoWASP npm package. Memoised per tool and PATH. Throws ToolNotFoundError naming what to install.
  */
-export function resolveTool(name: ToolName): Promise<ResolvedTool> {
+export function resolveTool(name: string): Promise<ResolvedTool> {
   const key = `${name}\0${process.env.PATH ?? ''}`;
   let r = resolved.get(key);
   if (!r) {
@@ -103,9 +117,9 @@ export function resolveTool(name: ToolName): Promise<ResolvedTool> {
   return r;
 }
 
-async function resolveUncached(name: ToolName): Promise<ResolvedTool> {
-  const native = findOnPath(name);
-  if (native) return { name, origin: 'native', command: native, prefixArgs: [], path: native, version: await nativeVersion(name, native) };
+async function resolveUncached(name: string): Promise<ResolvedTool> {
+  const native = name.includes('/') ? (executable(name) ? resolve(name) : null) : findOnPath(name);
+  if (native) return { name, origin: 'native', command: native, prefixArgs: [], path: native, version: await nativeVersion(name.includes('/') ? '' : name, native) };
   const wasm = YOWASP[name];
   const dir = wasm ? findPackageDir(wasm.pkg) : null;
   if (wasm && dir && existsSync(YOWASP_SHIM)) {
@@ -118,4 +132,46 @@ async function resolveUncached(name: ToolName): Promise<ResolvedTool> {
 /** Forget resolved tools (tests that change PATH). */
 export function clearToolCache(): void {
   resolved.clear();
+  shareDir = null;
+}
+
+/** A tool's version line (see ResolvedTool.version); ToolNotFoundError when it is missing. */
+export async function toolVersion(name: ToolName): Promise<string> {
+  return (await resolveTool(name)).version;
+}
+
+let shareDir: Promise<string> | null = null;
+
+/**
+ * Yosys' share folder (the `+/` of yosys scripts), for ice40/cells_sim.v: `yosys-config --datdir`
+ * when it exists (Debian ships it only in yosys-dev), else share/yosys next to the native yosys'
+ * bin/ folder, else the share folder of the YoWASP package.
+ */
+export function yosysShareDir(): Promise<string> {
+  shareDir ??= (async () => {
+    const config = findOnPath('yosys-config');
+    if (config) {
+      const r = await execa(config, ['--datdir'], { reject: false, timeout: 20_000 });
+      const dir = String(r.stdout ?? '').trim();
+      if (!r.failed && existsSync(join(dir, 'ice40', 'cells_sim.v'))) return dir;
+    }
+    const binary = findOnPath('yosys');
+    const yowasp = findPackageDir('@yowasp/yosys');
+    const candidates = [
+      ...(binary ? [resolve(dirname(realpathSync(binary)), '..', 'share', 'yosys')] : []),
+      '/usr/share/yosys',
+      '/usr/local/share/yosys',
+      ...(yowasp ? [join(yowasp, 'gen', 'share')] : []),
+    ];
+    const found = candidates.find((d) => existsSync(join(d, 'ice40', 'cells_sim.v')));
+    if (!found) throw new UserError(`cannot find yosys' ice40/cells_sim.v (tried yosys-config --datdir, ${candidates.join(', ')})`);
+    return found;
+  })();
+  shareDir.catch(() => (shareDir = null));
+  return shareDir;
+}
+
+/** Yosys' simulation models of the iCE40 cells (SB_LUT4, SB_CARRY, SB_DFF*...). */
+export function iceCellsSim(share: string): string {
+  return join(share, 'ice40', 'cells_sim.v');
 }

@@ -1,4 +1,8 @@
-import type { CommandPlan } from './run.js';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cached, cacheRoot, hashKey } from '../util/cache.js';
+import { runPlan, type CommandPlan, type StageRun } from './run.js';
+import { resolveTool } from './tools.js';
 
 /** Synthesis targets: iCE40 is built end to end; the others are synthesis-only estimates. */
 export type Family = 'ice40' | 'ecp5' | 'gowin' | 'xilinx';
@@ -12,6 +16,8 @@ export interface SynthOptions {
   readonly ice40Device?: 'hx' | 'lp' | 'u';
   /** Write the mapped netlist (JSON, for nextpnr); estimates skip it. */
   readonly netlist?: string | null;
+  /** Write the mapped netlist as Verilog (for simulation with yosys' cell models). */
+  readonly verilog?: string | null;
   readonly stat?: string;
 }
 
@@ -24,6 +30,7 @@ export function synthScript(o: SynthOptions): string {
   const commands = [`synth_${o.family} ${flags.join(' ')}`];
   if (o.netlist) commands.push(`write_json ${o.netlist}`);
   commands.push(`tee -q -o ${o.stat ?? 'stat.json'} stat -json`);
+  if (o.verilog) commands.push(`write_verilog -noattr ${o.verilog}`);
   return commands.join('; ');
 }
 
@@ -35,8 +42,53 @@ export function planYosys(sources: readonly string[], o: SynthOptions): CommandP
     tool: 'yosys',
     argv: ['-p', synthScript({ ...o, stat }), ...sources],
     inputs: [...sources],
-    outputs: [...(o.netlist ? [o.netlist] : []), stat],
+    outputs: [...(o.netlist ? [o.netlist] : []), stat, ...(o.verilog ? [o.verilog] : [])],
   };
+}
+
+/**
+ * What a finished synthesis stage gave: the cell counts, or the first `ERROR:` line of its log
+ * (else the runner's one-line error). The one reading of a yosys run, for builds, estimates and
+ * netlist simulation alike.
+ */
+export function synthOutcome(dir: string, stage: StageRun, family: Family, stat = 'stat.json'): { stat: YosysStat; error: null } | { stat: null; error: string } {
+  if (!stage.failed) return { stat: parseYosysStat(readFileSync(join(dir, stat), 'utf8'), family), error: null };
+  const log = stage.origin === null ? '' : readFileSync(join(dir, stage.logFile), 'utf8');
+  return { stat: null, error: /^.*ERROR: .*$/m.exec(log)?.[0] ?? stage.error ?? `${stage.tool} failed` };
+}
+
+export interface SynthResult {
+  /** The synthesised netlist as Verilog (SB_* cells of yosys' iCE40 library). */
+  netlist: { name: string; text: string };
+  /** Cell counts from `stat -json` (SB_LUT4, SB_CARRY, SB_DFF...). */
+  cells: Record<string, number>;
+  /** Time yosys took (when the cached netlist was built, on a cache hit). */
+  seconds: number;
+  /** Time this call took: the synthesis, or just the cache lookup on a hit. */
+  lookupSeconds: number;
+  cacheHit: boolean;
+}
+
+/**
+ * Synthesise Verilog texts with yosys synth_ice40 into a Verilog netlist (for `sim --level
+ * netlist` and benchmarks), cached by content (yosys version, script, sources). A synthesis error
+ * throws: the input is generated Verilog, so a failure here is a bug, not a result.
+ */
+export async function synthIce40(files: readonly { name: string; text: string }[], top: string, options: { cacheDir?: string; abc9?: boolean } = {}): Promise<SynthResult> {
+  const yosys = await resolveTool('yosys');
+  const o: SynthOptions = { top, family: 'ice40', abc9: options.abc9 ?? false, netlist: null, verilog: 'netlist.v', stat: 'stat.json' };
+  const plan = planYosys(files.map((f) => f.name), o);
+  const key = hashKey({ yosys: `${yosys.origin} ${yosys.version}`, argv: plan.argv, files: files.map((f) => [f.name, f.text]) });
+  const started = performance.now();
+  const entry = await cached(cacheRoot(options.cacheDir), 'synth', key, async (dir) => {
+    for (const f of files) writeFileSync(join(dir, f.name), f.text);
+    const stage = await runPlan(plan, dir);
+    const outcome = synthOutcome(dir, stage, 'ice40');
+    if (outcome.error !== null) throw new Error(`synth_ice40 of ${top} failed: ${outcome.error}`);
+    return { seconds: stage.durationMs / 1000, yosys: yosys.version, top, cells: outcome.stat.cells };
+  });
+  const netlist = { name: `${top}_netlist.v`, text: readFileSync(join(entry.dir, 'netlist.v'), 'utf8') };
+  return { netlist, cells: { ...entry.meta.cells }, seconds: entry.meta.seconds, lookupSeconds: (performance.now() - started) / 1000, cacheHit: entry.hit };
 }
 
 /** Cell counts after synthesis, read once from `stat -json`. */

@@ -3,3 +3,4 @@ export { emitVerilog, type CorePorts, type EmitOptions, type EmitStats, type Emi
 export { buildLogicGraph, evaluateGraph, type LogicGraph, type LogicStats, type RemovalCounts, type Signal } from './graph.js';
 export { argmaxLines, bitsFor, popcountLines, GROUPSUM_STYLES, type GroupSumStyle } from './groupSum.js';
 export { emitGroupSumModule } from './groupSumModule.js';
+export { BENCH_PORTS, BENCH_TOP, benchTopCycles, emitBenchTop } from './benchTop.js';

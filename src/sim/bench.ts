@@ -8,6 +8,7 @@
  * Without a model it uses a seeded random network of 784 inputs and widths 1000,1000,1000.
  */
 import { parseArgs } from 'node:util';
+import { synthIce40 } from '../flow/yosys.js';
 import { emitVerilog } from '../hdl/emit.js';
 import { emitGroupSumModule } from '../hdl/groupSumModule.js';
 import { GROUPSUM_STYLES, type GroupSumStyle } from '../hdl/groupSum.js';
@@ -19,7 +20,6 @@ import { Rng } from '../util/rng.js';
 import { randomVectors } from './check.js';
 import { compareWithReference, simulate } from './simulate.js';
 import { SIMULATORS } from './simulators.js';
-import { synthIce40 } from './yosys.js';
 
 function benchNetwork(): DiscreteNetwork {
   const rng = new Rng(2024);

@@ -1,13 +1,15 @@
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { benchTopCycles } from '../hdl/benchTop.js';
 import type { EmittedDesign, EmittedFile } from '../hdl/emit.js';
 import type { ReferenceResult } from '../model/reference.js';
-import { cached, cacheRoot, contentKey } from './cache.js';
-import { runTool } from './exec.js';
+import { runTool } from '../flow/run.js';
+import { iceCellsSim, toolVersion, yosysShareDir } from '../flow/tools.js';
+import { synthIce40, type SynthResult } from '../flow/yosys.js';
+import { cached, cacheRoot, contentKey, publishEntry, readEntry, scratchDir } from '../util/cache.js';
+import { hdlDir } from '../util/paths.js';
 import { planIverilogBuild, planRun, planVerilatorBuild, VERILATOR_RUNTIME_OBJECTS, type SimLevel, type SimulatorName } from './simulators.js';
-import { hdlDir, iceCellsSim, toolVersion, yosysShareDir } from './tools.js';
-import { synthIce40, type SynthResult } from './yosys.js';
 
 /** Input vectors: one byte (0/1) per bit, row-major; bit i of a row drives x[i]. */
 export interface VectorSet {
@@ -23,6 +25,11 @@ export interface SimulateOptions {
   cacheDir?: string;
   /** Verilator only: compile the model at -O2 instead of -O0 (slower build, faster simulation). */
   optimize?: boolean;
+  /**
+   * Level bitstream only: the icebox_vlog Verilog (module `chip`) of a placed-and-routed bench top
+   * holding this design (see src/sim/bitstream.ts); it is simulated behind hdl/sim/bitstream_adapter.v.
+   */
+  chip?: EmittedFile;
 }
 
 export interface SimulationRun {
@@ -98,11 +105,17 @@ interface BuildMeta {
  */
 export async function simulate(design: EmittedDesign, vectors: VectorSet, options: SimulateOptions): Promise<SimulationRun> {
   const { simulator, level } = options;
-  const { ports } = design;
+  let { ports } = design;
   if (vectors.inputBits !== ports.inputBits) throw new Error(`vectors have ${vectors.inputBits} bits, the design's x has ${ports.inputBits}`);
   const root = cacheRoot(options.cacheDir);
   let sources: EmittedFile[] = design.files;
   let synth: SynthResult | null = null;
+  if (level === 'bitstream') {
+    if (!options.chip) throw new Error('internal: simulate at level bitstream needs options.chip (see src/sim/bitstream.ts)');
+    sources = [options.chip, { name: 'bitstream_adapter.v', text: readFileSync(join(hdlDir(), 'sim', 'bitstream_adapter.v'), 'utf8') }];
+    // The adapter takes one vector at a time; LATENCY bounds the cycles per vector (for the stall check).
+    ports = { ...ports, clocked: true, latency: benchTopCycles(design) };
+  }
   if (level === 'netlist') {
     synth = await synthIce40(design.files, design.top, { cacheDir: root });
     const cells = iceCellsSim(await yosysShareDir());
@@ -114,7 +127,7 @@ export async function simulate(design: EmittedDesign, vectors: VectorSet, option
   const optimize = simulator === 'verilator' && (options.optimize ?? false);
   const names = sources.map((s) => s.name);
   const planFor = (dir: string) =>
-    simulator === 'verilator' ? planVerilatorBuild(dir, ports, names, tbName, level, optimize) : planIverilogBuild(dir, ports, names, tbName);
+    simulator === 'verilator' ? planVerilatorBuild(dir, ports, names, tbName, level, optimize) : planIverilogBuild(dir, ports, names, tbName, level);
   const plan = planFor('.');
   const key = contentKey([simulator, level, version, JSON.stringify(plan), tbName, tbText, ...sources.flatMap((s) => [s.name, s.text])]);
   const entry = await cached<BuildMeta>(root, `sim-${simulator}`, key, async (dir) => {
@@ -123,9 +136,9 @@ export async function simulate(design: EmittedDesign, vectors: VectorSet, option
     const started = performance.now();
     const [first, ...rest] = planFor(dir).commands;
     await runTool(first!);
-    if (simulator === 'verilator') await reuseVerilatorRuntime(root, version, join(dir, 'obj'), 'get');
+    if (simulator === 'verilator') reuseVerilatorRuntime(root, version, join(dir, 'obj'), 'get');
     for (const command of rest) await runTool(command);
-    if (simulator === 'verilator') await reuseVerilatorRuntime(root, version, join(dir, 'obj'), 'put');
+    if (simulator === 'verilator') reuseVerilatorRuntime(root, version, join(dir, 'obj'), 'put');
     return { simulator, level, version, seconds: (performance.now() - started) / 1000 };
   });
 
@@ -166,24 +179,21 @@ export async function simulate(design: EmittedDesign, vectors: VectorSet, option
 /**
  * Verilator's run-time objects do not depend on the design: copy them into a fresh obj/ folder
  * before make ('get'; newer than their sources, so make keeps them), and store them after the
- * first build ('put'). Saves about 10 s of every build.
+ * first build ('put'), as a cache entry per Verilator version and `variant` (another harness's
+ * build flags). Saves about 10 s of every build.
  */
-async function reuseVerilatorRuntime(root: string, version: string, obj: string, mode: 'get' | 'put'): Promise<void> {
-  const dir = join(root, 'verilator-runtime', contentKey([version, 'OPT_GLOBAL=-O2']).slice(0, 24));
+export function reuseVerilatorRuntime(root: string, version: string, obj: string, mode: 'get' | 'put', variant?: string): void {
+  const dir = join(root, 'verilator-runtime', contentKey([version, ...(variant ? [variant] : []), 'OPT_GLOBAL=-O2']).slice(0, 24));
+  const have = readEntry(dir) !== null;
   if (mode === 'get') {
-    if (!VERILATOR_RUNTIME_OBJECTS.every((o) => existsSync(join(dir, o)))) return;
-    for (const o of VERILATOR_RUNTIME_OBJECTS) copyFileSync(join(dir, o), join(obj, o));
+    if (have) for (const o of VERILATOR_RUNTIME_OBJECTS) copyFileSync(join(dir, o), join(obj, o));
     return;
   }
-  if (VERILATOR_RUNTIME_OBJECTS.every((o) => existsSync(join(dir, o)))) return;
-  const tmp = `${dir}.tmp-${process.pid}`;
-  mkdirSync(tmp, { recursive: true });
-  for (const o of VERILATOR_RUNTIME_OBJECTS) copyFileSync(join(obj, o), join(tmp, o));
-  try {
-    renameSync(tmp, dir);
-  } catch {
-    rmSync(tmp, { recursive: true, force: true });
-  }
+  if (have || !VERILATOR_RUNTIME_OBJECTS.every((o) => existsSync(join(obj, o)))) return;
+  mkdirSync(dirname(dir), { recursive: true });
+  const scratch = scratchDir(dir);
+  for (const o of VERILATOR_RUNTIME_OBJECTS) copyFileSync(join(obj, o), join(scratch, o));
+  publishEntry(scratch, dir, { version, variant: variant ?? null, objects: VERILATOR_RUNTIME_OBJECTS });
 }
 
 export interface Mismatch {

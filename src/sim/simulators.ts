@@ -1,20 +1,28 @@
 import { availableParallelism } from 'node:os';
 import type { CorePorts } from '../hdl/emit.js';
-import type { ToolCommand } from './exec.js';
+import type { ToolCommand } from '../flow/run.js';
 
 export const SIMULATORS = ['verilator', 'iverilog'] as const;
 export type SimulatorName = (typeof SIMULATORS)[number];
+/** Levels simulate() reaches from an emitted design alone. */
 export const LEVELS = ['rtl', 'netlist'] as const;
-export type SimLevel = (typeof LEVELS)[number];
+/**
+ * Every level: rtl (the emitted Verilog), netlist (yosys synth_ice40 with yosys' cell models),
+ * bitstream (a placed-and-routed .asc turned back into Verilog by icebox_vlog, behind
+ * hdl/sim/bitstream_adapter.v; see src/sim/bitstream.ts).
+ */
+export const SIM_LEVELS = ['rtl', 'netlist', 'bitstream'] as const;
+export type SimLevel = (typeof SIM_LEVELS)[number];
 
-/** Macros both testbenches read (see hdl/sim/tb_lgn_core.*). */
-export function tbDefines(ports: CorePorts): Record<string, string> {
+/** Macros both testbenches (and the bitstream adapter) read (see hdl/sim/tb_lgn_core.*). */
+export function tbDefines(ports: CorePorts, level: SimLevel = 'rtl'): Record<string, string> {
   return {
     N_INPUTS: String(ports.inputBits),
     SUM_WIDTH: String(ports.classes * ports.sumBits),
     IDX_BITS: String(ports.classIdxBits),
     LATENCY: String(ports.latency),
     ...(ports.clocked ? { CLOCKED: '1' } : {}),
+    ...(level === 'bitstream' ? { READY: '1' } : {}),
   };
 }
 
@@ -37,7 +45,7 @@ export const VERILATOR_RUNTIME_OBJECTS = ['verilated.o', 'verilated_threads.o'];
  * clean, so warnings are not fatal there (the RTL's lint is checked separately and strictly).
  */
 export function planVerilatorBuild(dir: string, ports: CorePorts, sources: string[], tb: string, level: SimLevel, optimize = false): BuildPlan {
-  const defines = Object.entries(tbDefines(ports)).map(([k, v]) => `-D${k}=${v}`);
+  const defines = Object.entries(tbDefines(ports, level)).map(([k, v]) => `-D${k}=${v}`);
   const verilate = [
     '--cc',
     '--exe',
@@ -51,6 +59,8 @@ export function planVerilatorBuild(dir: string, ports: CorePorts, sources: strin
     'Vtb',
     '-Wno-fatal',
     ...(level === 'netlist' ? ['-Wno-lint', '-Wno-style', '-DNO_ICE40_DEFAULT_ASSIGNMENTS'] : []),
+    // icebox_vlog's chip is not lint clean either; the adapter reads the testbench's macros.
+    ...(level === 'bitstream' ? ['-Wno-lint', '-Wno-style', ...defines] : []),
     '-CFLAGS',
     defines.join(' '),
     tb,
@@ -72,8 +82,8 @@ export function planVerilatorBuild(dir: string, ports: CorePorts, sources: strin
  * library uses unless NO_ICE40_DEFAULT_ASSIGNMENTS is defined (-g2012 alone is not enough), so the
  * define is always given; yosys' netlists connect every cell input, so the defaults are not needed.
  */
-export function planIverilogBuild(dir: string, ports: CorePorts, sources: string[], tb: string): BuildPlan {
-  const defines = [...Object.entries(tbDefines(ports)).map(([k, v]) => `-D${k}=${v}`), '-DNO_ICE40_DEFAULT_ASSIGNMENTS'];
+export function planIverilogBuild(dir: string, ports: CorePorts, sources: string[], tb: string, level: SimLevel = 'rtl'): BuildPlan {
+  const defines = [...Object.entries(tbDefines(ports, level)).map(([k, v]) => `-D${k}=${v}`), '-DNO_ICE40_DEFAULT_ASSIGNMENTS'];
   const argv = ['-g2012', '-o', 'sim.vvp', '-s', 'tb', ...defines, tb, ...sources];
   return { commands: [{ tool: 'iverilog', argv, cwd: dir }], artifact: 'sim.vvp' };
 }

@@ -1,10 +1,14 @@
 import { encodeSamples } from '../../data/encoding.js';
-import { emitVerilog } from '../../hdl/emit.js';
+import { buildFile } from '../../flow/build.js';
+import { buildModel } from '../../flow/modelBuild.js';
+import { BENCH_TOP } from '../../hdl/benchTop.js';
+import { emitVerilog, type EmittedDesign, type EmittedFile } from '../../hdl/emit.js';
 import { loadModel } from '../../model/modelFile.js';
 import { evaluateReference } from '../../model/reference.js';
+import { chipVerilog } from '../../sim/bitstream.js';
 import { randomVectors } from '../../sim/check.js';
 import { compareWithReference, simulate, type Mismatch, type VectorSet } from '../../sim/simulate.js';
-import { LEVELS, SIMULATORS, type SimLevel, type SimulatorName } from '../../sim/simulators.js';
+import { SIM_LEVELS, SIMULATORS, type SimLevel, type SimulatorName } from '../../sim/simulators.js';
 import { UserError } from '../../util/errors.js';
 import { defineCommand } from '../command.js';
 import { DATASET_FLAGS, DATASET_USAGE, datasetFromOptions } from '../dataOptions.js';
@@ -37,12 +41,33 @@ export interface SimResult {
   compileSeconds: number;
   cacheHit: boolean;
   synth: { seconds: number; cacheHit: boolean; cells: Record<string, number> } | null;
+  /** Level bitstream: the build whose placed-and-routed .asc was simulated. */
+  bitstream: {
+    board: string;
+    top: string;
+    status: string;
+    message: string;
+    hash: string;
+    asc: string;
+    bin: string | null;
+    buildCached: boolean;
+    buildSeconds: number;
+    iceboxSeconds: number;
+    iceboxCached: boolean;
+  } | null;
 }
 
 export const simCommand = defineCommand<SimResult>({
   name: 'sim',
-  usage: `gatebench sim model.json [--simulator verilator|iverilog] [--level rtl|netlist] [${DATASET_USAGE}] [--split test|train] [--limit N] [--random N] [--seed S] ${HDL_USAGE} [--optimize] [--json]`,
-  summary: 'simulate the emitted Verilog (or its iCE40 netlist) and check every class sum against the reference',
+  usage: `gatebench sim model.json [--simulator verilator|iverilog] [--level rtl|netlist|bitstream] [--board NAME] [${DATASET_USAGE}] [--split test|train] [--limit N] [--random N] [--seed S] ${HDL_USAGE} [--optimize] [--json]`,
+  details: [
+    'Levels: rtl simulates the emitted Verilog; netlist the yosys synth_ice40 netlist with yosys\' iCE40 cell models;',
+    `bitstream builds the core (registered I/O) in the ${BENCH_TOP} placeholder top for --board (default icebreaker; the`,
+    'same cached build as `gatebench build`), turns the placed-and-routed .asc back into Verilog with icebox_vlog and drives',
+    "it through the top's two serial pins (hdl/sim/bitstream_adapter.v), one vector at a time. It checks the logic of that",
+    'very bitstream (core, loader, routing), not its timing.',
+  ].join('\n'),
+  summary: 'simulate the emitted Verilog, its iCE40 netlist or its placed-and-routed bitstream and check every class sum against the reference',
   flags: {
     ...DATASET_FLAGS,
     ...HDL_FLAGS,
@@ -53,11 +78,13 @@ export const simCommand = defineCommand<SimResult>({
     random: { type: 'string' },
     seed: { type: 'string' },
     optimize: { type: 'boolean' },
+    board: { type: 'string' },
   },
   async run(positionals, options) {
     const model = loadModel(modelPath(positionals, this.usage));
     const simulator = choiceOption(options, 'simulator', SIMULATORS, 'verilator');
-    const level = choiceOption(options, 'level', LEVELS, 'rtl');
+    const level = choiceOption(options, 'level', SIM_LEVELS, 'rtl');
+    if (options['board'] !== undefined && level !== 'bitstream') throw new UserError(`--board: only with --level bitstream, got --level ${level}`);
     const emit = emitOptionsFrom(options);
     const random = intOption(options, 'random', 0, 0);
     const limit = intOption(options, 'limit', null, 1);
@@ -82,11 +109,38 @@ export const simCommand = defineCommand<SimResult>({
     all.bits.set(randomSet.bits, datasetVectors.count * N);
     if (all.count === 0) throw new UserError('no vectors to simulate: the dataset split is empty and --random is 0');
 
-    const design = emitVerilog(model.network, emit);
+    let design: EmittedDesign;
+    let chip: EmittedFile | undefined;
+    let bitstream: SimResult['bitstream'] = null;
+    if (level === 'bitstream') {
+      const board = stringOption(options, 'board') ?? 'icebreaker';
+      const { build, core } = await buildModel(model.network, { board, pipeline: emit.pipeline, groupSum: emit.groupSum });
+      const asc = buildFile(build, 'asc');
+      if (!asc) throw new UserError(`sim: no bitstream to verify: ${build.message}`);
+      const vlog = await chipVerilog(build);
+      design = core;
+      chip = vlog.chip;
+      bitstream = {
+        board: build.board.name,
+        top: build.top,
+        status: build.status,
+        message: build.message,
+        hash: build.hash,
+        asc,
+        bin: buildFile(build, 'bin'),
+        buildCached: build.cached,
+        buildSeconds: build.buildDurationMs / 1000,
+        iceboxSeconds: vlog.seconds,
+        iceboxCached: vlog.cacheHit,
+      };
+    } else {
+      design = emitVerilog(model.network, emit);
+    }
     const reference = evaluateReference(model.network, { ...all, labels: new Uint8Array(all.count) });
-    const run = await simulate(design, all, { simulator, level, optimize: options['optimize'] === true });
+    const run = await simulate(design, all, { simulator, level, optimize: options['optimize'] === true, ...(chip ? { chip } : {}) });
     const comparison = compareWithReference(run, reference);
-    if (run.measuredLatency !== null && run.measuredLatency !== design.ports.latency) {
+    // At bitstream level the testbench measures the serial adapter's cycles, not the core's latency.
+    if (level !== 'bitstream' && run.measuredLatency !== null && run.measuredLatency !== design.ports.latency) {
       throw new Error(`internal: the testbench measured a latency of ${run.measuredLatency} cycles, the emitter reports ${design.ports.latency}`);
     }
     const result: SimResult = {
@@ -96,7 +150,7 @@ export const simCommand = defineCommand<SimResult>({
       simulator,
       level,
       pipeline: emit.pipeline,
-      registeredIo: emit.registeredIo,
+      registeredIo: design.stats.registeredIo,
       groupSum: emit.groupSum,
       liveGates: design.stats.liveGates,
       vectors: { dataset: datasetVectors.count, random, total: all.count, source, split: source ? split : null },
@@ -116,6 +170,7 @@ export const simCommand = defineCommand<SimResult>({
       compileSeconds: run.compileSeconds,
       cacheHit: run.cacheHit,
       synth: run.synth,
+      bitstream,
     };
     if (!result.ok) {
       // The report first (the CLI prints nothing after an error), then a failing exit.
@@ -133,9 +188,19 @@ export const simCommand = defineCommand<SimResult>({
         (m) => `  vector ${m.index} (${m.source} #${m.sourceIndex}): expected sums [${m.expected.sums.join(' ')}] class ${m.expected.classIdx}, got [${m.actual.sums.join(' ')}] class ${m.actual.classIdx}`,
       ),
       `${r.simulator} ${r.level}, pipeline ${r.pipeline}${r.registeredIo ? ', registered I/O' : ''}, GroupSum ${r.groupSum}: ${r.liveGates} live gates, ` +
-        (r.cyclesPerInference ? `${r.cyclesPerInference} cycles per inference (measured ${r.measuredLatency}), ${r.cycles} cycles` : 'combinational'),
+        (r.bitstream
+          ? `${r.cyclesPerInference} cycles per inference in the core; ${r.cycles} cycles through the serial pins (${(r.cycles / Math.max(1, r.checked)).toFixed(0)} per vector)`
+          : r.cyclesPerInference
+            ? `${r.cyclesPerInference} cycles per inference (measured ${r.measuredLatency}), ${r.cycles} cycles`
+            : 'combinational'),
       `${Math.round(r.vectorsPerSecond)} vectors/s (${r.runSeconds.toFixed(2)} s); build ${r.compileSeconds.toFixed(1)} s${r.cacheHit ? ' (cached)' : ''}` +
         (r.synth ? `; synth_ice40 ${r.synth.seconds.toFixed(1)} s${r.synth.cacheHit ? ' (cached)' : ''}: ${cells}` : ''),
+      ...(r.bitstream
+        ? [
+            `bitstream: ${r.bitstream.top} for ${r.bitstream.board} (${r.bitstream.message}); build ${r.bitstream.buildSeconds.toFixed(1)} s${r.bitstream.buildCached ? ' (cached)' : ''}, icebox_vlog ${r.bitstream.iceboxSeconds.toFixed(1)} s${r.bitstream.iceboxCached ? ' (cached)' : ''}`,
+            `  ${r.bitstream.asc}`,
+          ]
+        : []),
     ].join('\n');
   },
 });

@@ -1,10 +1,18 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { projectRoot } from './paths.js';
 
-/** The repository's .cache/ (dist/src/flow -> repository root). */
-export const CACHE_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '.cache');
+/**
+ * The one content-addressed cache of gatebench (simulator builds, syntheses, bitstreams,
+ * estimates): `<root>/<kind>/<key>/result.json` plus the entry's files. The root is
+ * $GATEBENCH_CACHE, else .cache/ at the project root (gitignored). An entry is built in a private
+ * scratch folder and renamed into place when complete, so a crash or a concurrent build never
+ * leaves a half-built entry.
+ */
+export function cacheRoot(override?: string): string {
+  return override ?? process.env['GATEBENCH_CACHE'] ?? join(projectRoot(), '.cache');
+}
 
 export function sha256(data: string | Buffer): string {
   return createHash('sha256').update(data).digest('hex');
@@ -15,6 +23,11 @@ export function hashKey(key: unknown): string {
   const canonical = (v: unknown): unknown =>
     Array.isArray(v) ? v.map(canonical) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b)).map(([k, x]) => [k, canonical(x)])) : v;
   return sha256(JSON.stringify(canonical(key)));
+}
+
+/** The key of a list of strings (texts, versions, command lines). */
+export function contentKey(parts: readonly string[]): string {
+  return hashKey(parts);
 }
 
 const RESULT = 'result.json';
@@ -50,4 +63,28 @@ export function publishEntry(scratch: string, finalDir: string, result: unknown)
     if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw e;
     rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+export interface CacheEntry<M> {
+  dir: string;
+  meta: M;
+  hit: boolean;
+}
+
+/**
+ * The entry `<root>/<kind>/<key>`, built by `build(scratch)` when missing: the common case of
+ * readEntry + scratchDir + publishEntry. A build that throws leaves nothing behind.
+ */
+export async function cached<M>(root: string, kind: string, key: string, build: (dir: string) => Promise<M>): Promise<CacheEntry<M>> {
+  const dir = join(root, kind, key.slice(0, 24));
+  const hit = readEntry<M>(dir);
+  if (hit !== null) return { dir, meta: hit, hit: true };
+  mkdirSync(join(root, kind), { recursive: true });
+  const scratch = scratchDir(dir);
+  try {
+    publishEntry(scratch, dir, await build(scratch));
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  return { dir, meta: readEntry<M>(dir)!, hit: false };
 }

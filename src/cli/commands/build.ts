@@ -1,0 +1,122 @@
+import type { BuildFigures, BuildResult, BuildStatus } from '../../flow/build.js';
+import { buildModel, type BuildProvenance } from '../../flow/modelBuild.js';
+import { BENCH_TOP } from '../../hdl/benchTop.js';
+import { GROUPSUM_STYLES } from '../../hdl/groupSum.js';
+import { loadModel } from '../../model/modelFile.js';
+import { UserError } from '../../util/errors.js';
+import { defineCommand, type Flags } from '../command.js';
+import { choiceOption, intOption, numberOption, stringOption, type RawOptions } from '../options.js';
+import { modelPath } from './info.js';
+
+export const BUILD_FLAGS = {
+  board: { type: 'string' },
+  pipeline: { type: 'string' },
+  groupsum: { type: 'string' },
+  freq: { type: 'string' },
+  seed: { type: 'string' },
+  abc9: { type: 'boolean' },
+} as const satisfies Flags;
+export const BUILD_USAGE = '--board NAME [--pipeline P] [--groupsum tree|binary|chain] [--freq MHz] [--seed S] [--abc9]';
+
+/** Flags shared by build and sim --level bitstream. */
+export function buildOptionsFrom(options: RawOptions, defaultBoard?: string) {
+  const board = stringOption(options, 'board') ?? defaultBoard;
+  if (!board) throw new UserError(`--board: required (gatebench boards lists them)`);
+  const freq = options['freq'] === undefined ? undefined : numberOption(options, 'freq', 0);
+  const seed = options['seed'] === undefined ? undefined : intOption(options, 'seed', 1, 0);
+  return {
+    board,
+    pipeline: intOption(options, 'pipeline', 0, 0),
+    groupSum: choiceOption(options, 'groupsum', GROUPSUM_STYLES, 'tree'),
+    ...(freq !== undefined ? { freqMHz: freq } : {}),
+    ...(seed !== undefined ? { seed } : {}),
+    abc9: options['abc9'] === true,
+  };
+}
+
+export interface BuildCommandResult {
+  ok: boolean;
+  status: BuildStatus;
+  message: string;
+  board: BuildResult['board'];
+  top: string;
+  core: { module: string; liveGates: number; nominalGates: number; pipeline: number; latency: number; inputBits: number };
+  options: BuildResult['options'];
+  figures: BuildFigures;
+  /** The bitstream (absolute path), null when the build stopped before icepack. */
+  bin: string | null;
+  dir: string;
+  hash: string;
+  cached: boolean;
+  stages: { stage: string; tool: string; seconds: number; exitCode: number | null; error: string | null }[];
+  /** Wall time of the build when it ran, and of this command's lookup. */
+  buildSeconds: number;
+  seconds: number;
+  toolchain: BuildResult['toolchain'];
+  provenance: BuildProvenance;
+}
+
+export const buildCommand = defineCommand<BuildCommandResult>({
+  name: 'build',
+  usage: `gatebench build model.json ${BUILD_USAGE} [--json]`,
+  summary: `bitstream of the core (registered I/O) in the ${BENCH_TOP} placeholder top; resources, Fmax, critical path`,
+  details: [
+    `The core (registered I/O, optional pipeline) sits in ${BENCH_TOP}, a placeholder top with a two-pin serial loader`,
+    '(clk, uart_rx in, uart_tx out) until the HIL stage brings the UART device top; `sim --level bitstream` simulates this very',
+    'bitstream. Builds are cached by content (Verilog, board, options, tool versions). A design that does not fit, misses',
+    'timing or fails to route is reported with its figures and exits with code 2.',
+  ].join('\n'),
+  flags: BUILD_FLAGS,
+  async run(positionals, options) {
+    const model = loadModel(modelPath(positionals, this.usage));
+    const o = buildOptionsFrom(options);
+    const started = performance.now();
+    const onStage = process.stderr.isTTY ? (e: { stage: string; state: 'start' | 'end' }) => e.state === 'start' && process.stderr.write(`build: ${e.stage}...\n`) : undefined;
+    const { build, core, provenance } = await buildModel(model.network, { ...o, ...(onStage ? { onStage } : {}) });
+    const result: BuildCommandResult = {
+      ok: build.ok,
+      status: build.status,
+      message: build.message,
+      board: build.board,
+      top: build.top,
+      core: { module: core.top, liveGates: core.stats.liveGates, nominalGates: core.stats.nominalGates, pipeline: core.stats.pipeline, latency: core.ports.latency, inputBits: core.ports.inputBits },
+      options: build.options,
+      figures: build.figures,
+      bin: build.files.bin === null ? null : `${build.dir}/${build.files.bin}`,
+      dir: build.dir,
+      hash: build.hash,
+      cached: build.cached,
+      stages: build.stages.map((s) => ({ stage: s.stage, tool: s.tool, seconds: s.durationMs / 1000, exitCode: s.exitCode, error: s.error })),
+      buildSeconds: build.buildDurationMs / 1000,
+      seconds: (performance.now() - started) / 1000,
+      toolchain: build.toolchain,
+      provenance,
+    };
+    if (!result.ok) {
+      // The report first (the CLI prints nothing after an error), then a failing exit.
+      process.stdout.write((options['json'] ? JSON.stringify(result, null, 2) : this.render(result)) + '\n');
+      throw new UserError(`build: ${result.message}`);
+    }
+    return result;
+  },
+  render(r) {
+    const f = r.figures;
+    const n = (v: number | null): string => (v === null ? '-' : v.toLocaleString('en-US'));
+    const lc = f.logicCells;
+    const cp = f.criticalPath;
+    const lines = [
+      `${r.ok ? '' : 'FAILED: '}${r.message}`,
+      `design: ${r.core.module} (${n(r.core.liveGates)} live of ${n(r.core.nominalGates)} gates, pipeline ${r.core.pipeline}, registered I/O, latency ${r.core.latency} cycles) in ${r.top}, ${r.board.device}-${r.board.package.toUpperCase()} (${r.board.name})`,
+      `resources: ${n(f.lut4)} SB_LUT4, ${n(f.carry)} SB_CARRY, ${n(f.dff)} DFF, ${n(f.bram)} BRAM; logic cells ${lc ? `${n(lc.used)} / ${n(lc.available)} (${((lc.used / lc.available) * 100).toFixed(1)}%)` : '-'}`,
+      `timing: ${f.clocks.length ? f.clocks.map((c) => `Fmax ${c.name} ${c.achievedMHz.toFixed(1)} MHz (target ${c.constraintMHz} MHz, ${c.achievedMHz >= c.constraintMHz ? 'met' : 'MISSED'})`).join('; ') : 'no Fmax'}` +
+        (cp ? `; critical path ${cp.logicLevels} logic levels, ${cp.logicNs.toFixed(2)} ns logic + ${cp.routingNs.toFixed(2)} ns routing = ${cp.totalNs.toFixed(2)} ns` : '') +
+        (f.icetimeMHz !== null ? `; icetime ${f.icetimeMHz.toFixed(1)} MHz` : ''),
+      `stages: ${r.stages.map((s) => `${s.stage} ${s.seconds.toFixed(1)} s`).join(', ')}; ` +
+        (r.cached ? `served from the cache in ${r.seconds.toFixed(2)} s (built in ${r.buildSeconds.toFixed(1)} s)` : `built in ${r.buildSeconds.toFixed(1)} s`),
+      `tools: ${Object.entries(r.toolchain).map(([k, t]) => `${k} ${t.origin} ${t.version}`).join('; ')}`,
+      `provenance: gatebench ${r.provenance.gatebench}, git ${r.provenance.git ?? '-'}, model ${r.provenance.model.slice(0, 16)}, seed ${r.options.seed}, ${r.options.freqMHz} MHz${r.options.abc9 ? ', abc9' : ''}`,
+      r.bin ? `bitstream: ${r.bin}` : `build folder: ${r.dir}`,
+    ];
+    return lines.join('\n');
+  },
+});

@@ -1,0 +1,93 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadBoard, type Board } from '../board/board.js';
+import { BENCH_PORTS, BENCH_TOP, emitBenchTop } from '../hdl/benchTop.js';
+import { emitVerilog, type EmittedDesign, type EmittedFile } from '../hdl/emit.js';
+import type { GroupSumStyle } from '../hdl/groupSum.js';
+import type { DiscreteNetwork } from '../model/network.js';
+import { UserError } from '../util/errors.js';
+import { gatebenchVersion, gitRevision } from '../util/provenance.js';
+import { buildBitstream, type BuildOptions, type BuildRequest, type BuildResult } from './build.js';
+
+export interface ModelBuildOptions extends BuildOptions {
+  /** A loaded board, or a board name / board .json path. */
+  readonly board: Board | string;
+  /** Pipeline registers every P layers (the core always has registered inputs and outputs). */
+  readonly pipeline?: number;
+  readonly groupSum?: GroupSumStyle;
+  readonly cacheDir?: string;
+  readonly force?: boolean;
+  readonly timeoutMs?: number;
+  readonly onStage?: BuildRequest['onStage'];
+}
+
+/** Where a build came from: enough to rebuild it. */
+export interface BuildProvenance {
+  readonly gatebench: string;
+  /** git revision of the checkout ('-dirty' with uncommitted changes), null outside git. */
+  readonly git: string | null;
+  /** networkHash of the model, and the sha256 of the emitted core. */
+  readonly model: string;
+  readonly design: string;
+  readonly board: string;
+  readonly seed: number;
+  readonly freqMHz: number;
+  /** Each tool's origin and version, e.g. "native Yosys 0.23 (git sha1 7ce5011c24b)". */
+  readonly tools: Readonly<Record<string, string>>;
+}
+
+export interface ModelBuild {
+  readonly build: BuildResult;
+  /** The core (lgn_core, registered I/O) and the bench top around it. */
+  readonly core: EmittedDesign;
+  readonly top: EmittedFile;
+  readonly provenance: BuildProvenance;
+}
+
+/**
+ * Build a model for a board: the core with registered inputs and outputs (optionally pipelined),
+ * inside the bench top (src/hdl/benchTop.ts), through yosys -> nextpnr-ice40 -> icepack (+icetime),
+ * cached by content like every build. The result is a result even when the design does not fit or
+ * misses timing (build.status); only bad requests throw.
+ */
+export async function buildModel(net: DiscreteNetwork, options: ModelBuildOptions): Promise<ModelBuild> {
+  const board = typeof options.board === 'string' ? loadBoard(options.board) : options.board;
+  for (const [role, port] of [['clock', board.clock.port], ['uart.rx', board.uart.rx.port], ['uart.tx', board.uart.tx.port]] as const) {
+    const want = role === 'clock' ? BENCH_PORTS.clock : role === 'uart.rx' ? BENCH_PORTS.serialIn : BENCH_PORTS.serialOut;
+    if (port !== want) throw new UserError(`${board.file}: field ${role}.port is "${port}", the bench top expects "${want}" (the shared port names of boards/README.md)`);
+  }
+  const core = emitVerilog(net, { pipeline: options.pipeline ?? 0, registeredIo: true, ...(options.groupSum ? { groupSum: options.groupSum } : {}) });
+  const top = emitBenchTop(core, board.tieHigh.map((t) => t.port));
+  const dir = mkdtempSync(join(tmpdir(), 'gatebench-build-'));
+  try {
+    const files = [...core.files, top].map((f) => {
+      const path = join(dir, f.name);
+      writeFileSync(path, f.text);
+      return path;
+    });
+    const build = await buildBitstream({
+      verilogFiles: files,
+      top: BENCH_TOP,
+      board,
+      options: { ...(options.abc9 !== undefined ? { abc9: options.abc9 } : {}), ...(options.seed !== undefined ? { seed: options.seed } : {}), ...(options.freqMHz !== undefined ? { freqMHz: options.freqMHz } : {}), ...(options.router !== undefined ? { router: options.router } : {}), ...(options.icetime !== undefined ? { icetime: options.icetime } : {}) },
+      ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}),
+      ...(options.force ? { force: true } : {}),
+      ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+      ...(options.onStage ? { onStage: options.onStage } : {}),
+    });
+    const provenance: BuildProvenance = {
+      gatebench: gatebenchVersion(),
+      git: gitRevision(),
+      model: core.modelHash,
+      design: core.designHash,
+      board: board.name,
+      seed: build.options.seed,
+      freqMHz: build.options.freqMHz,
+      tools: Object.fromEntries(Object.entries(build.toolchain).map(([k, t]) => [k, `${t.origin} ${t.version}`])),
+    };
+    return { build, core, top, provenance };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

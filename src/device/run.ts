@@ -1,0 +1,357 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadBoard, type Board } from '../board/board.js';
+import { plainPcf } from '../board/pcf.js';
+import type { EncodedSet } from '../data/encoding.js';
+import { buildBitstream, buildFile, type BuildResult } from '../flow/build.js';
+import { planIceboxVlog } from '../flow/icebox.js';
+import { runPlan } from '../flow/run.js';
+import type { EmittedFile } from '../hdl/emit.js';
+import { Link, LinkError } from '../link/link.js';
+import { openSerialPort, PortOpenError, type BytePort } from '../link/port.js';
+import { CMD, decodeInfo, inferAnswerBytes, inferRequestBytes, theoreticalVectorsPerSecond, type DeviceInfo, type Geometry } from '../link/protocol.js';
+import { emptyAnswers, streamInfer, StreamError, type StreamAnswers } from '../link/stream.js';
+import { frameBytes } from '../link/frame.js';
+import { evaluateReference } from '../model/reference.js';
+import type { DiscreteNetwork } from '../model/network.js';
+import { cached, cacheRoot } from '../sim/cache.js';
+import { UserError } from '../util/errors.js';
+import { flashBitstream, type FlashResult } from './flash.js';
+import { deviceDesign, type DeviceDesign, type DeviceOptions } from './top.js';
+import { buildVirtualBoard, fixIceboxVerilog, VirtualBoard, type VirtualLevel, type VirtualSummary } from './virtual.js';
+
+/** The board the virtual board stands in for (its clock; its build for the bitstream level). */
+export const VIRTUAL_BASE_BOARD = 'icebreaker';
+
+export interface RunRequest {
+  net: DiscreteNetwork;
+  /** Encoded vectors (the test set) with labels. */
+  data: EncodedSet;
+  /** A board name, or 'virtual'. */
+  board: string;
+  /** The board's UART; with board 'virtual', connect to a virtual board already running there. */
+  port?: string;
+  baud?: number;
+  limit?: number;
+  /** Virtual board only: simulate the RTL or the bitstream (icebox_vlog of a placed-and-routed build). */
+  level?: VirtualLevel;
+  /** How the core is emitted (default: combinational, no registers). */
+  core?: DeviceOptions['core'];
+  /** Requests in flight (default: as many as the device FIFO holds, at most 64). */
+  window?: number;
+  cacheDir?: string;
+  /** Progress lines for people (stderr). */
+  log?: (line: string) => void;
+}
+
+export interface RunReport {
+  board: string;
+  virtual: boolean;
+  level: VirtualLevel | null;
+  port: string;
+  baud: number;
+  clockHz: number;
+  modelId: string;
+  complete: boolean;
+  /** Why the run stopped early, if it did. */
+  error: string | null;
+  vectors: number;
+  answered: number;
+  mismatches: number;
+  firstMismatches: { index: number; expected: { sums: number[]; classIdx: number }; actual: { sums: number[]; classIdx: number } }[];
+  accuracy: number | null;
+  latency: {
+    cycles: number | null;
+    ns: number | null;
+    /** Critical path of the placed-and-routed build (nextpnr), when one was made. */
+    criticalPathNs: number | null;
+    hostRoundTripMs: { p50: number; p99: number; samples: number } | null;
+    /** Mean round trip of the one-at-a-time requests by the device clock (simulated time on the virtual board). */
+    deviceRoundTripMs: number | null;
+    pipelinedRoundTripMs: { p50: number; p99: number } | null;
+  };
+  throughput: {
+    window: number;
+    vectors: number;
+    wallSeconds: number;
+    wallVectorsPerSecond: number;
+    /** Time by the device's own clock (INFO uptime): simulated time on the virtual board. */
+    deviceSeconds: number | null;
+    deviceVectorsPerSecond: number | null;
+    theoreticalVectorsPerSecond: number;
+    /** deviceVectorsPerSecond (else wall) as a percentage of the theoretical maximum. */
+    percentOfTheoretical: number;
+    requestFrameBytes: number;
+    answerFrameBytes: number;
+  } | null;
+  link: Link['stats'] | null;
+  device: { before: DeviceInfo; after: DeviceInfo | null } | null;
+  build: { hash: string; cached: boolean; message: string; lcs: string | null; fmaxMHz: number | null } | null;
+  flash: FlashResult | null;
+  simulator: (VirtualSummary & { buildSeconds: number; cacheHit: boolean }) | null;
+}
+
+/** A run that failed after connecting: the partial report (answers so far are kept and checked). */
+export class RunError extends UserError {
+  constructor(
+    message: string,
+    readonly report: RunReport,
+  ) {
+    super(message);
+    this.name = 'RunError';
+  }
+}
+
+function percentile(values: number[], q: number): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))]!;
+}
+
+/** Write the design's files where the build flow can read them. */
+function writeSources(design: DeviceDesign, root: string): string[] {
+  const dir = join(root, 'device-src', design.hash.slice(0, 24));
+  mkdirSync(dir, { recursive: true });
+  return design.files.map((f) => {
+    const p = join(dir, f.name);
+    if (!existsSync(p) || readFileSync(p, 'utf8') !== f.text) writeFileSync(p, f.text);
+    return p;
+  });
+}
+
+async function buildFor(design: DeviceDesign, board: Board, root: string, log: (l: string) => void): Promise<BuildResult> {
+  log(`building the bitstream for ${board.name} (yosys, nextpnr; cached by content)...`);
+  const build = await buildBitstream({ verilogFiles: writeSources(design, root), top: design.top, board });
+  if (build.status !== 'ok' && build.status !== 'timing-failed') throw new UserError(`the build for ${board.name} failed (${build.status}): ${build.message}`);
+  if (build.status === 'timing-failed') log(`warning: ${build.message}`);
+  log(`${build.cached ? 'cached build' : 'built'}: ${build.message}`);
+  return build;
+}
+
+/** The placed-and-routed design back as Verilog (icebox_vlog), ports named from the board's pcf. */
+async function bitstreamVerilog(build: BuildResult, board: Board, root: string): Promise<EmittedFile> {
+  const asc = buildFile(build, 'asc');
+  if (!asc) throw new UserError(`the build ${build.hash} has no .asc to turn back into Verilog`);
+  const entry = await cached(root, 'icebox-vlog', build.hash, async (dir) => {
+    writeFileSync(join(dir, 'plain.pcf'), plainPcf(board.pcf));
+    const r = await runPlan(planIceboxVlog({ asc, out: 'netlist.v', plainPcf: 'plain.pcf', package: board.fpga.package, moduleName: 'gatebench_top' }), dir);
+    if (r.failed) throw new UserError(`icebox_vlog failed: ${r.error}`);
+    return { seconds: r.durationMs / 1000 };
+  });
+  const text = readFileSync(join(entry.dir, 'netlist.v'), 'utf8');
+  return { name: 'gatebench_top_bitstream.v', text: fixIceboxVerilog(text, ['clk', 'uart_rx', 'uart_tx']) };
+}
+
+/** The board's UART: --port, else the FTDI's interface of /dev/serial/by-id for the board's channel. */
+function findPort(board: Board, explicit: string | undefined): string {
+  if (explicit) return explicit;
+  const byId = '/dev/serial/by-id';
+  const channel = board.uart.cable.channel.toUpperCase();
+  const iface = channel === 'B' ? 'if01' : channel === 'A' ? 'if00' : null;
+  if (existsSync(byId)) {
+    const names = readdirSync(byId).filter((n) => (iface ? n.includes(iface) : true));
+    if (names.length === 1) return join(byId, names[0]!);
+    if (names.length > 1) throw new UserError(`several serial ports could be the ${board.name}'s UART (${names.join(', ')}): pass --port`);
+  }
+  throw new UserError(`no serial port found for the ${board.name}'s UART (${board.uart.cable.chip} channel ${board.uart.cable.channel}): pass --port /dev/ttyUSBn`);
+}
+
+/** Open the port, retrying for a few seconds: the USB UART can re-enumerate after flashing. */
+async function openWithRetry(path: string, baud: number, waitMs: number): Promise<BytePort> {
+  const until = performance.now() + waitMs;
+  for (;;) {
+    try {
+      return await openSerialPort(path, baud);
+    } catch (e) {
+      const retry = e instanceof PortOpenError && (e.code === 'ENOENT' || e.code === 'EBUSY' || e.code === 'EIO') && performance.now() < until;
+      if (!retry) throw e;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+}
+
+/**
+ * Run a model on a board: build (cached) -> flash (or start the virtual board) -> check INFO
+ * against the model -> stream the vectors -> compare every answer with the reference.
+ */
+export async function runOnBoard(req: RunRequest): Promise<RunReport> {
+  const log = req.log ?? (() => undefined);
+  const root = cacheRoot(req.cacheDir);
+  const isVirtual = req.board === 'virtual';
+  const board = loadBoard(isVirtual ? VIRTUAL_BASE_BOARD : req.board);
+  const level: VirtualLevel | null = isVirtual ? (req.level ?? 'rtl') : null;
+  if (!isVirtual && req.level) throw new UserError('--level: only for --board virtual');
+  // The virtual board defaults to 3,000,000 baud (12 MHz / 4): simulating the UART costs clock cycles.
+  const baud = req.baud ?? (isVirtual ? 3_000_000 : 115200);
+  const clockHz = board.clock.mhz * 1e6;
+  const design = deviceDesign(req.net, { clockHz, baud, ...(req.core ? { core: req.core } : {}) });
+  const g: Geometry = { inputBits: design.ports.inputBits, classes: design.ports.classes, sumBits: design.ports.sumBits };
+  const count = Math.min(req.data.count, req.limit ?? req.data.count);
+  if (count < 1) throw new UserError('--limit: nothing to run (0 vectors)');
+
+  let vboard: VirtualBoard | null = null;
+  let build: BuildResult | null = null;
+  let flash: FlashResult | null = null;
+  let simBuild: { buildSeconds: number; cacheHit: boolean } | null = null;
+  let portPath: string;
+  if (isVirtual && req.port) {
+    // A virtual board started separately (src/device/virtual.ts VirtualBoard): connect only.
+    portPath = req.port;
+  } else if (isVirtual) {
+    let vb;
+    if (level === 'bitstream') {
+      build = await buildFor(design, board, root, log);
+      log('turning the bitstream back into Verilog (icebox_vlog) and compiling it with Verilator...');
+      vb = await buildVirtualBoard(design, { level: 'bitstream', bitstreamVerilog: await bitstreamVerilog(build, board, root), ...(req.cacheDir ? { cacheDir: req.cacheDir } : {}) });
+    } else {
+      log('compiling the device RTL with Verilator (cached by content)...');
+      vb = await buildVirtualBoard(design, { level: 'rtl', ...(req.cacheDir ? { cacheDir: req.cacheDir } : {}) });
+    }
+    simBuild = { buildSeconds: vb.buildSeconds, cacheHit: vb.cacheHit };
+    vboard = await VirtualBoard.start(vb);
+    portPath = vboard.path;
+    log(`virtual board (${level}) on ${portPath}`);
+  } else {
+    build = await buildFor(design, board, root, log);
+    log(`flashing ${board.name}...`);
+    flash = await flashBitstream(board, buildFile(build, 'bin')!);
+    portPath = findPort(board, req.port);
+  }
+
+  const report: RunReport = {
+    board: isVirtual ? `virtual (${board.name})` : board.name,
+    virtual: isVirtual,
+    level,
+    port: portPath,
+    baud,
+    clockHz,
+    modelId: design.modelId,
+    complete: false,
+    error: null,
+    vectors: count,
+    answered: 0,
+    mismatches: 0,
+    firstMismatches: [],
+    accuracy: null,
+    latency: { cycles: null, ns: null, criticalPathNs: build?.figures.criticalPath?.totalNs ?? null, hostRoundTripMs: null, deviceRoundTripMs: null, pipelinedRoundTripMs: null },
+    throughput: null,
+    link: null,
+    device: null,
+    build: build ? { hash: build.hash, cached: build.cached, message: build.message, lcs: build.figures.logicCells ? `${build.figures.logicCells.used}/${build.figures.logicCells.available}` : null, fmaxMHz: build.figures.fmaxMHz } : null,
+    flash,
+    simulator: null,
+  };
+
+  let link: Link | null = null;
+  const answers = emptyAnswers(count, g.classes);
+  const vectors = { count, inputBits: req.data.inputBits, bits: req.data.bits.subarray(0, count * req.data.inputBits) };
+  try {
+    const port = await openWithRetry(portPath, baud, isVirtual ? 2000 : 5000);
+    // The virtual board runs slower than real time; a real one answers INFO in milliseconds.
+    link = new Link(port, { initialTimeoutMs: isVirtual ? 5000 : 1000, maxPayload: Math.max(64, frameBytes(inferAnswerBytes(g))) });
+    report.link = link.stats;
+    const info = async (): Promise<DeviceInfo> => decodeInfo((await link!.request(CMD.INFO, new Uint8Array())).payload);
+    const before = await info();
+    report.device = { before, after: null };
+    if (before.modelId !== design.modelId) {
+      throw new UserError(
+        `the board on ${portPath} runs model ${before.modelId}, not this model (${design.modelId}): refusing to run. The flash did not take, or another design is loaded; flash again.`,
+      );
+    }
+    if (before.inputBits !== g.inputBits || before.classes !== g.classes || before.sumBits !== g.sumBits) {
+      throw new UserError(`the board's core (${before.inputBits} inputs, ${before.classes} classes x ${before.sumBits} bits) does not match the model's: refusing to run`);
+    }
+    const requestBytes = frameBytes(inferRequestBytes(g));
+    const window = Math.max(1, Math.min(req.window ?? 64, Math.floor(before.fifoBytes / requestBytes) - 1, 64));
+
+    // Latency probe: one request at a time.
+    const probe = Math.min(count, 32);
+    log(`streaming ${count} vectors (${probe} one at a time for latency, then ${window} in flight)...`);
+    const probeStart = before.uptimeCycles;
+    await streamInfer(link, vectors, g, { window: 1, first: 0, count: probe }, answers);
+    const rtt = Array.from(answers.roundTripMs.subarray(0, probe));
+    report.latency.hostRoundTripMs = { p50: percentile(rtt, 0.5), p99: percentile(rtt, 0.99), samples: probe };
+
+    const afterProbe = await info();
+    // The INFO exchange before the probe is inside the interval: take its own frames off.
+    const infoSeconds = (10 * (frameBytes(0) + frameBytes(41))) / baud;
+    report.latency.deviceRoundTripMs = (((afterProbe.uptimeCycles - probeStart) / before.clockHz - infoSeconds) / probe) * 1000;
+    if (count > probe) {
+      const start = afterProbe;
+      const t0 = performance.now();
+      await streamInfer(link, vectors, g, { window, first: probe, count: count - probe }, answers);
+      const wallSeconds = (performance.now() - t0) / 1000;
+      const end = await info();
+      report.device.after = end;
+      const deviceSeconds = (end.uptimeCycles - start.uptimeCycles) / before.clockHz;
+      const n = count - probe;
+      const theoretical = theoreticalVectorsPerSecond(g, baud);
+      const deviceRate = n / deviceSeconds;
+      const piped = Array.from(answers.roundTripMs.subarray(probe, count));
+      report.latency.pipelinedRoundTripMs = { p50: percentile(piped, 0.5), p99: percentile(piped, 0.99) };
+      report.throughput = {
+        window,
+        vectors: n,
+        wallSeconds,
+        wallVectorsPerSecond: n / wallSeconds,
+        deviceSeconds,
+        deviceVectorsPerSecond: deviceRate,
+        theoreticalVectorsPerSecond: theoretical,
+        percentOfTheoretical: (100 * deviceRate) / theoretical,
+        requestFrameBytes: requestBytes,
+        answerFrameBytes: frameBytes(inferAnswerBytes(g)),
+      };
+    } else {
+      report.device.after = await info();
+    }
+    report.complete = true;
+  } catch (e) {
+    if (e instanceof StreamError || e instanceof LinkError) report.error = e.message;
+    else {
+      await vboard?.stop();
+      throw e;
+    }
+  } finally {
+    await link?.close().catch(() => undefined);
+    if (vboard) {
+      const summary = await vboard.stop();
+      if (summary && simBuild) report.simulator = { ...summary, ...simBuild };
+    }
+  }
+
+  check(report, answers, req, count);
+  if (!report.complete) throw new RunError(`the run on ${report.board} stopped: ${report.error}`, report);
+  return report;
+}
+
+/** Compare the answers received with the reference; accuracy and latency from them. */
+function check(report: RunReport, answers: StreamAnswers, req: RunRequest, count: number): void {
+  const subset: EncodedSet = { count, inputBits: req.data.inputBits, bits: req.data.bits.subarray(0, count * req.data.inputBits), labels: req.data.labels.subarray(0, count) };
+  const ref = evaluateReference(req.net, subset);
+  const k = ref.classes;
+  let correct = 0;
+  const cycles = new Set<number>();
+  for (let i = 0; i < count; i++) {
+    if (answers.classIdx[i] === -1) continue;
+    report.answered++;
+    cycles.add(answers.cycles[i]!);
+    let differ = answers.classIdx[i] !== ref.predictions[i];
+    for (let c = 0; c < k; c++) if (answers.sums[i * k + c] !== ref.sums[i * k + c]) differ = true;
+    if (differ) {
+      report.mismatches++;
+      if (report.firstMismatches.length < 5) {
+        report.firstMismatches.push({
+          index: i,
+          expected: { sums: Array.from(ref.sums.subarray(i * k, (i + 1) * k)), classIdx: ref.predictions[i]! },
+          actual: { sums: Array.from(answers.sums.subarray(i * k, (i + 1) * k)), classIdx: answers.classIdx[i]! },
+        });
+      }
+    }
+    if (answers.classIdx[i] === subset.labels[i]) correct++;
+  }
+  report.accuracy = report.answered ? correct / report.answered : null;
+  if (cycles.size > 0) {
+    const c = Math.max(...cycles);
+    report.latency.cycles = c;
+    report.latency.ns = (c / report.clockHz) * 1e9;
+  }
+}

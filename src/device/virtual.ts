@@ -1,0 +1,222 @@
+import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { execa, type ResultPromise } from 'execa';
+import type { EmittedFile } from '../hdl/emit.js';
+import { cached, cacheRoot, contentKey } from '../sim/cache.js';
+import { runTool, type ToolCommand } from '../sim/exec.js';
+import { hdlDir, iceCellsSim, toolVersion, yosysShareDir } from '../sim/tools.js';
+import { UserError } from '../util/errors.js';
+import type { DeviceDesign } from './top.js';
+
+/** What the virtual board simulates: the RTL, or the placed-and-routed bitstream (icebox_vlog). */
+export type VirtualLevel = 'rtl' | 'bitstream';
+export const VIRTUAL_LEVELS: readonly VirtualLevel[] = ['rtl', 'bitstream'];
+
+export const HARNESS = 'virtual_board.cpp';
+const BINARY = 'vboard';
+const RUNTIME_OBJECTS = ['verilated.o', 'verilated_threads.o'];
+
+export interface VirtualBuild {
+  /** The simulator executable. */
+  binary: string;
+  dir: string;
+  level: VirtualLevel;
+  clockHz: number;
+  baud: number;
+  cacheHit: boolean;
+  /** Verilator + C++ compile time when it was built. */
+  buildSeconds: number;
+}
+
+interface BuildMeta {
+  level: VirtualLevel;
+  verilator: string;
+  seconds: number;
+}
+
+/**
+ * The Verilator commands: the device top (RTL files, or one bitstream netlist plus yosys' iCE40
+ * cell models) with the pty harness, compiled at -O2 (the simulation runs millions of cycles).
+ */
+export function planVirtualBuild(dir: string, sources: string[], level: VirtualLevel, clockHz: number, baud: number): ToolCommand[] {
+  const verilate = [
+    '--cc',
+    '--exe',
+    '--top-module',
+    'gatebench_top',
+    '--prefix',
+    'Vgatebench_top',
+    '-Mdir',
+    'obj',
+    '-o',
+    BINARY,
+    '-Wno-fatal',
+    ...(level === 'bitstream' ? ['-Wno-lint', '-Wno-style', '-DNO_ICE40_DEFAULT_ASSIGNMENTS'] : []),
+    '-CFLAGS',
+    `-DGB_CLK_HZ=${clockHz} -DGB_BAUD=${baud}`,
+    HARNESS,
+    ...sources,
+  ];
+  const jobs = String(Math.max(1, Math.min(8, availableParallelism())));
+  const make = ['-C', 'obj', '-f', 'Vgatebench_top.mk', '-j', jobs, 'OPT_FAST=-O2', 'OPT_SLOW=-O1', 'OPT_GLOBAL=-O2', BINARY];
+  return [
+    { tool: 'verilator', argv: verilate, cwd: dir },
+    { tool: 'make', argv: make, cwd: dir },
+  ];
+}
+
+/**
+ * icebox_vlog declares each port again as a wire, which Verilator rejects (see
+ * ../shared/README.md): drop the ports from those wire declarations.
+ */
+export function fixIceboxVerilog(text: string, ports: readonly string[]): string {
+  const portSet = new Set(ports);
+  return text.replace(/^(\s*)wire\s+([^;]+);/gm, (_line, indent: string, names: string) => {
+    const kept = names
+      .split(',')
+      .map((n) => n.trim())
+      .filter((n) => !portSet.has(n.replace(/\[.*$/, '').trim()));
+    return kept.length === 0 ? '' : `${indent}wire ${kept.join(', ')};`;
+  });
+}
+
+/**
+ * Build (or fetch from .cache/virtual-board) the virtual board for a device design. For the
+ * bitstream level, pass the icebox_vlog Verilog of a placed-and-routed build of the same design.
+ */
+export async function buildVirtualBoard(design: DeviceDesign, options: { level?: VirtualLevel; bitstreamVerilog?: EmittedFile; cacheDir?: string } = {}): Promise<VirtualBuild> {
+  const level = options.level ?? 'rtl';
+  const root = cacheRoot(options.cacheDir);
+  let sources: EmittedFile[];
+  if (level === 'rtl') sources = design.files;
+  else {
+    if (!options.bitstreamVerilog) throw new Error('internal: the bitstream level needs the icebox_vlog netlist');
+    const cells = iceCellsSim(await yosysShareDir());
+    sources = [options.bitstreamVerilog, { name: 'cells_sim.v', text: readFileSync(cells, 'utf8') }];
+  }
+  const harness = readFileSync(join(hdlDir(), 'virtual', HARNESS), 'utf8');
+  const verilator = await toolVersion('verilator');
+  const names = sources.map((s) => s.name);
+  const plan = planVirtualBuild('.', names, level, design.clockHz, design.baud);
+  const key = contentKey(['virtual-board/1', verilator, JSON.stringify(plan), harness, ...sources.flatMap((s) => [s.name, s.text])]);
+  const entry = await cached<BuildMeta>(root, 'virtual-board', key, async (dir) => {
+    writeFileSync(join(dir, HARNESS), harness);
+    for (const s of sources) writeFileSync(join(dir, s.name), s.text);
+    const t0 = performance.now();
+    const [verilate, make] = planVirtualBuild(dir, names, level, design.clockHz, design.baud) as [ToolCommand, ToolCommand];
+    await runTool(verilate);
+    reuseRuntime(root, verilator, join(dir, 'obj'), 'get');
+    await runTool(make);
+    reuseRuntime(root, verilator, join(dir, 'obj'), 'put');
+    return { level, verilator, seconds: (performance.now() - t0) / 1000 };
+  });
+  return { binary: join(entry.dir, 'obj', BINARY), dir: entry.dir, level, clockHz: design.clockHz, baud: design.baud, cacheHit: entry.hit, buildSeconds: entry.meta.seconds };
+}
+
+/** Verilator's run-time objects do not depend on the design: build them once, copy them after. */
+function reuseRuntime(root: string, version: string, obj: string, mode: 'get' | 'put'): void {
+  const dir = join(root, 'verilator-runtime', contentKey([version, 'virtual-board', 'OPT_GLOBAL=-O2']).slice(0, 24));
+  const have = RUNTIME_OBJECTS.every((o) => existsSync(join(dir, o)));
+  if (mode === 'get') {
+    if (have) for (const o of RUNTIME_OBJECTS) copyFileSync(join(dir, o), join(obj, o));
+    return;
+  }
+  if (have || !RUNTIME_OBJECTS.every((o) => existsSync(join(obj, o)))) return;
+  const tmp = `${dir}.tmp-${process.pid}`;
+  mkdirSync(tmp, { recursive: true });
+  for (const o of RUNTIME_OBJECTS) copyFileSync(join(obj, o), join(tmp, o));
+  try {
+    renameSync(tmp, dir);
+  } catch {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/** What the virtual board reported when it ended. */
+export interface VirtualSummary {
+  cycles: number;
+  simulatedSeconds: number;
+  wallSeconds: number;
+  rxBytes: number;
+  txBytes: number;
+  framingErrors: number;
+}
+
+export function parseVirtualSummary(stderr: string): VirtualSummary | null {
+  const m = /gatebench-virtual: cycles (\d+) simulated_seconds ([\d.]+) wall_seconds ([\d.]+) rx_bytes (\d+) tx_bytes (\d+) framing_errors (\d+)/.exec(stderr);
+  if (!m) return null;
+  return { cycles: Number(m[1]), simulatedSeconds: Number(m[2]), wallSeconds: Number(m[3]), rxBytes: Number(m[4]), txBytes: Number(m[5]), framingErrors: Number(m[6]) };
+}
+
+/** A running virtual board: its pty path, and stop() to end it and read its summary. */
+export class VirtualBoard {
+  private stderr = '';
+  private exited: Promise<void>;
+  private constructor(
+    readonly path: string,
+    readonly pid: number,
+    private readonly child: ResultPromise,
+  ) {
+    this.exited = child.then(
+      () => undefined,
+      () => undefined,
+    );
+    child.stderr?.on('data', (d: Buffer) => {
+      this.stderr += d.toString();
+    });
+  }
+
+  /** Start the simulator and wait for its pty line. */
+  static async start(build: VirtualBuild, timeoutMs = 10_000): Promise<VirtualBoard> {
+    const child = execa(build.binary, [], { buffer: false, reject: false, stdin: 'ignore', stdout: 'pipe', stderr: 'pipe' });
+    const path = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      let err = '';
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        reject(new UserError(`the virtual board did not start within ${timeoutMs} ms: ${err.trim()}`));
+      }, timeoutMs);
+      child.stdout?.on('data', (d: Buffer) => {
+        out += d.toString();
+        const m = /gatebench-virtual pty (\S+)/.exec(out);
+        if (m) {
+          clearTimeout(timer);
+          resolve(m[1]!);
+        }
+      });
+      child.stderr?.on('data', (d: Buffer) => {
+        err += d.toString();
+      });
+      child.then(
+        (r) => {
+          clearTimeout(timer);
+          reject(new UserError(`the virtual board exited before it opened its pty (exit ${r.exitCode ?? r.signal}): ${err.trim()}`));
+        },
+        (e: unknown) => {
+          clearTimeout(timer);
+          reject(e);
+        },
+      );
+    });
+    return new VirtualBoard(path, child.pid!, child);
+  }
+
+  /** End the board with SIGTERM (or `signal`) and return what it reported. */
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<VirtualSummary | null> {
+    this.child.kill(signal);
+    const kill = setTimeout(() => this.child.kill('SIGKILL'), 5000);
+    await this.exited;
+    clearTimeout(kill);
+    return parseVirtualSummary(this.stderr);
+  }
+
+  /** Kill it at once (a board unplugged). */
+  kill(): void {
+    this.child.kill('SIGKILL');
+  }
+
+  get stderrText(): string {
+    return this.stderr;
+  }
+}

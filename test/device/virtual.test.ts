@@ -1,0 +1,156 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { execa } from 'execa';
+import { deviceDesign } from '../../src/device/top.js';
+import { buildVirtualBoard, VirtualBoard, type VirtualBuild } from '../../src/device/virtual.js';
+import { Link, LinkError } from '../../src/link/link.js';
+import { openSerialPort, type BytePort } from '../../src/link/port.js';
+import { CMD, decodeInfo, theoreticalVectorsPerSecond, u48 } from '../../src/link/protocol.js';
+import { streamInfer, StreamError, type StreamAnswers } from '../../src/link/stream.js';
+import { evaluateReference } from '../../src/model/reference.js';
+import { Rng } from '../../src/util/rng.js';
+import { randomNetwork, randomVectors, tempDir } from '../helpers.js';
+import { ptyPair, type PtyPair } from '../link/softDevice.js';
+
+const BAUD = 3_000_000;
+const net = randomNetwork(11, 48, [96, 48], 4);
+const design = deviceDesign(net, { clockHz: 12e6, baud: BAUD });
+const g = { inputBits: 48, classes: 4, sumBits: design.ports.sumBits };
+const data = randomVectors(12, 600, 48, 4);
+const ref = evaluateReference(net, data);
+
+function checkAnswers(a: StreamAnswers): number {
+  let n = 0;
+  for (let i = 0; i < a.count; i++) {
+    if (a.classIdx[i] === -1) continue;
+    n++;
+    assert.equal(a.classIdx[i], ref.predictions[i], `class of vector ${i}`);
+    for (let c = 0; c < 4; c++) assert.equal(a.sums[i * 4 + c], ref.sums[i * 4 + c], `sum ${c} of vector ${i}`);
+  }
+  return n;
+}
+
+describe('virtual board (Verilator build of gatebench_top behind a pty)', () => {
+  let build: VirtualBuild;
+  let dir: string;
+  const pairs: PtyPair[] = [];
+  before(async () => {
+    dir = tempDir('gatebench-virtual-');
+    build = await buildVirtualBoard(design);
+  });
+  after(() => {
+    for (const p of pairs) p.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function connect(): Promise<{ board: VirtualBoard; link: Link }> {
+    const board = await VirtualBoard.start(build);
+    const link = new Link(await openSerialPort(board.path, BAUD), { initialTimeoutMs: 3000 });
+    return { board, link };
+  }
+
+  it('is lint clean in Verilator -Wall (device sources, generated top and core)', async () => {
+    const src = mkdtempSync(join(dir, 'lint-'));
+    for (const f of design.files) writeFileSync(join(src, f.name), f.text);
+    const r = await execa('verilator', ['--lint-only', '-Wall', '--top-module', 'gatebench_top', ...design.files.map((f) => f.name)], { cwd: src, reject: false, all: true });
+    assert.equal(r.exitCode, 0, r.all);
+  });
+
+  it('answers INFO, ECHO, STRESS and errors as docs/protocol.md says', async () => {
+    const { board, link } = await connect();
+    const info = decodeInfo((await link.request(CMD.INFO, new Uint8Array())).payload);
+    assert.equal(info.modelId, design.modelId);
+    assert.deepEqual([info.inputBits, info.classes, info.sumBits, info.clockHz, info.baud, info.fifoBytes, info.maxPayload], [48, 4, g.sumBits, 12e6, BAUD, 1024, 6]);
+    for (const n of [0, 1, 5, 6]) {
+      const payload = Uint8Array.from({ length: n }, (_, i) => 0xa5 ^ (i * 37));
+      assert.deepEqual(Array.from((await link.request(CMD.ECHO, payload)).payload), Array.from(payload), `echo of ${n} bytes`);
+    }
+    await assert.rejects(link.request(0x33, new Uint8Array()), (e: unknown) => e instanceof LinkError && e.device && /unknown command/.test(e.message));
+    await assert.rejects(link.request(CMD.INFER, new Uint8Array(3)), (e: unknown) => e instanceof LinkError && e.device && /bad length/.test(e.message));
+    const start = u48((await link.request(CMD.STRESS_START, new Uint8Array())).payload, 0);
+    assert.equal(decodeInfo((await link.request(CMD.INFO, new Uint8Array())).payload).stressing, true);
+    await assert.rejects(link.request(CMD.INFER, new Uint8Array(6)), (e: unknown) => e instanceof LinkError && e.device && /busy/.test(e.message));
+    const stop = u48((await link.request(CMD.STRESS_STOP, new Uint8Array())).payload, 0);
+    assert.ok(stop - start > 1000, `stressed ${stop - start} cycles`);
+    await link.close();
+    const summary = await board.stop();
+    assert.ok(summary && summary.cycles > 0 && summary.framingErrors === 0, JSON.stringify(summary));
+  });
+
+  it('computes every vector exactly as the reference, at >= 90% of the UART maximum by the device clock', async () => {
+    const { board, link } = await connect();
+    const info0 = decodeInfo((await link.request(CMD.INFO, new Uint8Array())).payload);
+    const a = await streamInfer(link, data, g, { window: 32 });
+    const info1 = decodeInfo((await link.request(CMD.INFO, new Uint8Array())).payload);
+    assert.equal(checkAnswers(a), data.count);
+    assert.deepEqual([info1.crcErrors, info1.rxOverflows, info1.framingErrors], [0, 0, 0]);
+    assert.deepEqual([...new Set(a.cycles)], [0], 'a combinational core answers in the cycle the vector is presented');
+    const rate = data.count / ((info1.uptimeCycles - info0.uptimeCycles) / 12e6);
+    const max = theoreticalVectorsPerSecond(g, BAUD);
+    assert.ok(rate >= 0.9 * max, `${rate.toFixed(0)} vectors/s of ${max.toFixed(0)}`);
+    await link.close();
+    await board.stop();
+  });
+
+  it('recovers from garbage and corrupted bytes in both directions, checking every vector', async () => {
+    const board = await VirtualBoard.start(build);
+    const pair = await ptyPair(mkdtempSync(join(dir, 'proxy-')));
+    pairs.push(pair);
+    // host <-> pair.a ~ socat ~ pair.b <-> proxy <-> virtual board
+    const toBoard = await openSerialPort(board.path, BAUD);
+    const toHost = await openSerialPort(pair.b, BAUD);
+    const rng = new Rng(5);
+    let damaged = 0;
+    const mangle = (chunk: Buffer, out: BytePort): void => {
+      const b = Buffer.from(chunk);
+      if (rng.next() < 0.04) {
+        b[rng.int(b.length)]! ^= 1 << rng.int(8);
+        damaged++;
+      }
+      if (rng.next() < 0.04) {
+        void out.write(Uint8Array.from({ length: 1 + rng.int(6) }, () => (rng.next() < 0.3 ? 0xa5 : rng.int(256))));
+        damaged++;
+      }
+      void out.write(b);
+    };
+    toHost.onData((c) => mangle(c, toBoard));
+    toBoard.onData((c) => mangle(c, toHost));
+    const link = new Link(await openSerialPort(pair.a, BAUD), { initialTimeoutMs: 3000, minTimeoutMs: 200, maxTimeoutMs: 2000 });
+    const a = await streamInfer(link, data, g, { window: 8 });
+    assert.equal(checkAnswers(a), data.count, 'every vector answered and right');
+    assert.ok(damaged > 10, `${damaged} faults injected`);
+    const s = link.stats;
+    assert.ok(s.fastRetransmits + s.timeoutRetransmits + s.crcRetransmits > 0, JSON.stringify(s));
+    assert.equal(s.answers, data.count);
+    // The device saw corrupted requests too (counted in INFO).
+    const info = decodeInfo((await link.request(CMD.INFO, new Uint8Array())).payload);
+    assert.ok(info.crcErrors + info.framingErrors > 0 || s.crcRetransmits > 0, JSON.stringify(info));
+    assert.equal(info.rxOverflows, 0);
+    await link.close();
+    await toHost.close();
+    await toBoard.close();
+    await board.stop();
+  });
+
+  it('fails clearly when the board vanishes mid-run, keeping the answers received', async () => {
+    const { board, link } = await connect();
+    let killed = false;
+    const run = streamInfer(link, data, g, {
+      window: 16,
+      onAnswer: (_i, received) => {
+        if (received === 200 && !killed) {
+          killed = true;
+          board.kill();
+        }
+      },
+    });
+    await assert.rejects(run, (e: unknown) => {
+      assert.ok(e instanceof StreamError && e.disconnected, `disconnected StreamError, got ${String(e)}`);
+      assert.ok(e.answers.received >= 200 && e.answers.received < data.count, `kept ${e.answers.received}`);
+      assert.equal(checkAnswers(e.answers), e.answers.received);
+      return true;
+    });
+  });
+});

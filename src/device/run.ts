@@ -1,11 +1,9 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadBoard, type Board } from '../board/board.js';
-import { plainPcf } from '../board/pcf.js';
 import type { EncodedSet } from '../data/encoding.js';
 import { buildBitstream, buildFile, type BuildResult } from '../flow/build.js';
-import { planIceboxVlog } from '../flow/icebox.js';
-import { runPlan } from '../flow/run.js';
+import { chipVerilog } from '../sim/bitstream.js';
 import type { EmittedFile } from '../hdl/emit.js';
 import { Link, LinkError } from '../link/link.js';
 import { openSerialPort, PortOpenError, type BytePort } from '../link/port.js';
@@ -14,11 +12,11 @@ import { emptyAnswers, streamInfer, StreamError, type StreamAnswers } from '../l
 import { frameBytes } from '../link/frame.js';
 import { evaluateReference } from '../model/reference.js';
 import type { DiscreteNetwork } from '../model/network.js';
-import { cached, cacheRoot } from '../sim/cache.js';
+import { cacheRoot } from '../util/cache.js';
 import { UserError } from '../util/errors.js';
 import { flashBitstream, type FlashResult } from './flash.js';
 import { deviceDesign, type DeviceDesign, type DeviceOptions } from './top.js';
-import { buildVirtualBoard, fixIceboxVerilog, VirtualBoard, type VirtualLevel, type VirtualSummary } from './virtual.js';
+import { buildVirtualBoard, VirtualBoard, type VirtualLevel, type VirtualSummary } from './virtual.js';
 
 /** The board the virtual board stands in for (its clock; its build for the bitstream level). */
 export const VIRTUAL_BASE_BOARD = 'icebreaker';
@@ -127,18 +125,10 @@ async function buildFor(design: DeviceDesign, board: Board, root: string, log: (
   return build;
 }
 
-/** The placed-and-routed design back as Verilog (icebox_vlog), ports named from the board's pcf. */
-async function bitstreamVerilog(build: BuildResult, board: Board, root: string): Promise<EmittedFile> {
-  const asc = buildFile(build, 'asc');
-  if (!asc) throw new UserError(`the build ${build.hash} has no .asc to turn back into Verilog`);
-  const entry = await cached(root, 'icebox-vlog', build.hash, async (dir) => {
-    writeFileSync(join(dir, 'plain.pcf'), plainPcf(board.pcf));
-    const r = await runPlan(planIceboxVlog({ asc, out: 'netlist.v', plainPcf: 'plain.pcf', package: board.fpga.package, moduleName: 'gatebench_top' }), dir);
-    if (r.failed) throw new UserError(`icebox_vlog failed: ${r.error}`);
-    return { seconds: r.durationMs / 1000 };
-  });
-  const text = readFileSync(join(entry.dir, 'netlist.v'), 'utf8');
-  return { name: 'gatebench_top_bitstream.v', text: fixIceboxVerilog(text, ['clk', 'uart_rx', 'uart_tx']) };
+/** The placed-and-routed design back as Verilog (icebox_vlog): the very logic that gets flashed. */
+async function bitstreamVerilog(build: BuildResult, root: string): Promise<EmittedFile> {
+  const { chip } = await chipVerilog(build, { cacheDir: root, moduleName: 'gatebench_top' });
+  return { name: 'gatebench_top_bitstream.v', text: chip.text };
 }
 
 /** The board's UART: --port, else the FTDI's interface of /dev/serial/by-id for the board's channel. */
@@ -201,7 +191,7 @@ export async function runOnBoard(req: RunRequest): Promise<RunReport> {
     if (level === 'bitstream') {
       build = await buildFor(design, board, root, log);
       log('turning the bitstream back into Verilog (icebox_vlog) and compiling it with Verilator...');
-      vb = await buildVirtualBoard(design, { level: 'bitstream', bitstreamVerilog: await bitstreamVerilog(build, board, root), ...(req.cacheDir ? { cacheDir: req.cacheDir } : {}) });
+      vb = await buildVirtualBoard(design, { level: 'bitstream', bitstreamVerilog: await bitstreamVerilog(build, root), ...(req.cacheDir ? { cacheDir: req.cacheDir } : {}) });
     } else {
       log('compiling the device RTL with Verilator (cached by content)...');
       vb = await buildVirtualBoard(design, { level: 'rtl', ...(req.cacheDir ? { cacheDir: req.cacheDir } : {}) });

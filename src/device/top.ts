@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { emitVerilog, type CorePorts, type EmitOptions, type EmittedDesign, type EmittedFile } from '../hdl/emit.js';
 import type { DiscreteNetwork } from '../model/network.js';
-import { hdlDir } from '../sim/tools.js';
+import { hdlDir } from '../util/paths.js';
 import { UserError } from '../util/errors.js';
 
 /** Version of the device design (hdl/device + the generated top), reported by INFO. */

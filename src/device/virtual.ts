@@ -1,11 +1,13 @@
-import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import type { EmittedFile } from '../hdl/emit.js';
-import { cached, cacheRoot, contentKey } from '../sim/cache.js';
-import { runTool, type ToolCommand } from '../sim/exec.js';
-import { hdlDir, iceCellsSim, toolVersion, yosysShareDir } from '../sim/tools.js';
+import { cached, cacheRoot, contentKey } from '../util/cache.js';
+import { runTool, type ToolCommand } from '../flow/run.js';
+import { iceCellsSim, toolVersion, yosysShareDir } from '../flow/tools.js';
+import { reuseVerilatorRuntime } from '../sim/simulate.js';
+import { hdlDir } from '../util/paths.js';
 import { UserError } from '../util/errors.js';
 import type { DeviceDesign } from './top.js';
 
@@ -15,7 +17,6 @@ export const VIRTUAL_LEVELS: readonly VirtualLevel[] = ['rtl', 'bitstream'];
 
 export const HARNESS = 'virtual_board.cpp';
 const BINARY = 'vboard';
-const RUNTIME_OBJECTS = ['verilated.o', 'verilated_threads.o'];
 
 export interface VirtualBuild {
   /** The simulator executable. */
@@ -67,21 +68,6 @@ export function planVirtualBuild(dir: string, sources: string[], level: VirtualL
 }
 
 /**
- * icebox_vlog declares each port again as a wire, which Verilator rejects (see
- * ../shared/README.md): drop the ports from those wire declarations.
- */
-export function fixIceboxVerilog(text: string, ports: readonly string[]): string {
-  const portSet = new Set(ports);
-  return text.replace(/^(\s*)wire\s+([^;]+);/gm, (_line, indent: string, names: string) => {
-    const kept = names
-      .split(',')
-      .map((n) => n.trim())
-      .filter((n) => !portSet.has(n.replace(/\[.*$/, '').trim()));
-    return kept.length === 0 ? '' : `${indent}wire ${kept.join(', ')};`;
-  });
-}
-
-/**
  * Build (or fetch from .cache/virtual-board) the virtual board for a device design. For the
  * bitstream level, pass the icebox_vlog Verilog of a placed-and-routed build of the same design.
  */
@@ -106,31 +92,12 @@ export async function buildVirtualBoard(design: DeviceDesign, options: { level?:
     const t0 = performance.now();
     const [verilate, make] = planVirtualBuild(dir, names, level, design.clockHz, design.baud) as [ToolCommand, ToolCommand];
     await runTool(verilate);
-    reuseRuntime(root, verilator, join(dir, 'obj'), 'get');
+    reuseVerilatorRuntime(root, verilator, join(dir, 'obj'), 'get', 'virtual-board');
     await runTool(make);
-    reuseRuntime(root, verilator, join(dir, 'obj'), 'put');
+    reuseVerilatorRuntime(root, verilator, join(dir, 'obj'), 'put', 'virtual-board');
     return { level, verilator, seconds: (performance.now() - t0) / 1000 };
   });
   return { binary: join(entry.dir, 'obj', BINARY), dir: entry.dir, level, clockHz: design.clockHz, baud: design.baud, cacheHit: entry.hit, buildSeconds: entry.meta.seconds };
-}
-
-/** Verilator's run-time objects do not depend on the design: build them once, copy them after. */
-function reuseRuntime(root: string, version: string, obj: string, mode: 'get' | 'put'): void {
-  const dir = join(root, 'verilator-runtime', contentKey([version, 'virtual-board', 'OPT_GLOBAL=-O2']).slice(0, 24));
-  const have = RUNTIME_OBJECTS.every((o) => existsSync(join(dir, o)));
-  if (mode === 'get') {
-    if (have) for (const o of RUNTIME_OBJECTS) copyFileSync(join(dir, o), join(obj, o));
-    return;
-  }
-  if (have || !RUNTIME_OBJECTS.every((o) => existsSync(join(obj, o)))) return;
-  const tmp = `${dir}.tmp-${process.pid}`;
-  mkdirSync(tmp, { recursive: true });
-  for (const o of RUNTIME_OBJECTS) copyFileSync(join(obj, o), join(tmp, o));
-  try {
-    renameSync(tmp, dir);
-  } catch {
-    rmSync(tmp, { recursive: true, force: true });
-  }
 }
 
 /** What the virtual board reported when it ended. */

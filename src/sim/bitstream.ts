@@ -19,16 +19,17 @@ export interface ChipVerilog {
  * own pcf (its top's ports only, so the module's ports are the design's) and without the wire
  * re-declarations of the ports that Verilator rejects. Cached by the build's hash.
  */
-export async function chipVerilog(build: BuildResult, options: { cacheDir?: string } = {}): Promise<ChipVerilog> {
+export async function chipVerilog(build: BuildResult, options: { cacheDir?: string; moduleName?: string } = {}): Promise<ChipVerilog> {
+  const moduleName = options.moduleName ?? 'chip';
   const asc = buildFile(build, 'asc');
   const pcf = buildFile(build, 'designPcf');
   if (!asc || !pcf) throw new Error(`internal: build ${build.hash} has no placed-and-routed .asc (status ${build.status})`);
   const icebox = await resolveTool('icebox_vlog');
-  const key = hashKey({ build: build.hash, icebox: icebox.version, format: 'chip/1' });
+  const key = hashKey({ build: build.hash, icebox: icebox.version, format: 'chip/1', moduleName });
   const entry = await cached(cacheRoot(options.cacheDir), 'icebox', key, async (dir) => {
     copyFileSync(asc, join(dir, 'pnr.asc'));
     copyFileSync(pcf, join(dir, 'design.pcf'));
-    const stage = await runPlan(planIceboxVlog({ asc: 'pnr.asc', out: 'raw.v', plainPcf: 'design.pcf', package: build.board.package }), dir);
+    const stage = await runPlan(planIceboxVlog({ asc: 'pnr.asc', out: 'raw.v', plainPcf: 'design.pcf', package: build.board.package, moduleName }), dir);
     if (stage.failed) throw new Error(`icebox_vlog failed on ${asc}: ${stage.error}`);
     writeFileSync(join(dir, 'chip.v'), dropPortWires(readFileSync(join(dir, 'raw.v'), 'utf8')));
     return { seconds: stage.durationMs / 1000, build: build.hash };

@@ -1,2 +1,0 @@
-/** Kept for older imports: the cache is src/util/cache.ts. */
-export { cached, cacheRoot, contentKey, type CacheEntry } from '../util/cache.js';

@@ -1,2 +1,0 @@
-/** Kept for older imports: the runner is src/flow/run.ts. */
-export { runTool, ToolError, type ToolCommand, type ToolResult } from '../flow/run.js';

@@ -45,15 +45,23 @@ export interface DecoderStats {
   crcErrors: number;
   /** Candidate headers with a length above maxPayload. */
   badLengths: number;
+  /** Incomplete candidate frames abandoned because a whole valid frame starts inside them. */
+  abandoned: number;
 }
 
 /**
  * Streaming frame decoder: push chunks as they arrive, get whole frames back. A candidate frame
  * with a bad CRC or an impossible length is not trusted: the decoder drops only its sync byte and
  * hunts again from the next byte, so a frame hidden behind garbage is still found.
+ *
+ * A garbage sync byte followed by a plausible length (up to maxPayload) would otherwise hold
+ * every later byte until that many bytes had arrived, hiding the good frames behind it (and, on a
+ * request/answer link, no more bytes come once the host stops sending: it never completes). So
+ * while a candidate is incomplete, the decoder also looks for a whole CRC-valid frame starting
+ * inside it; if there is one, the candidate was garbage and is dropped up to that frame.
  */
 export class FrameDecoder {
-  readonly stats: DecoderStats = { frames: 0, garbageBytes: 0, crcErrors: 0, badLengths: 0 };
+  readonly stats: DecoderStats = { frames: 0, garbageBytes: 0, crcErrors: 0, badLengths: 0, abandoned: 0 };
   private buf: Buffer = Buffer.alloc(0);
 
   constructor(private readonly maxPayload = 0xffff) {}
@@ -81,7 +89,14 @@ export class FrameDecoder {
         continue;
       }
       const end = i + FRAME_OVERHEAD + len;
-      if (b.length < end) break;
+      if (b.length < end) {
+        const next = this.validFrameAfter(b, i);
+        if (next < 0) break;
+        this.stats.abandoned++;
+        this.stats.garbageBytes += next - i;
+        i = next;
+        continue;
+      }
       const crc = crc16(b, i + 1, end - 2);
       if ((b[end - 2]! | (b[end - 1]! << 8)) !== crc) {
         this.stats.crcErrors++;
@@ -95,6 +110,18 @@ export class FrameDecoder {
     }
     this.buf = i >= b.length ? Buffer.alloc(0) : Buffer.from(b.subarray(i));
     return frames;
+  }
+
+  /** Start of the first whole, CRC-valid frame after position `from` in `b`, or -1. */
+  private validFrameAfter(b: Buffer, from: number): number {
+    for (let j = b.indexOf(SYNC, from + 1); j >= 0 && b.length - j >= FRAME_OVERHEAD; j = b.indexOf(SYNC, j + 1)) {
+      const len = b[j + 3]! | (b[j + 4]! << 8);
+      if (len > this.maxPayload) continue;
+      const end = j + FRAME_OVERHEAD + len;
+      if (end > b.length) continue;
+      if ((b[end - 2]! | (b[end - 1]! << 8)) === crc16(b, j + 1, end - 2)) return j;
+    }
+    return -1;
   }
 
   /** Bytes held back waiting for the rest of a frame. */

@@ -20,6 +20,8 @@ const design = deviceDesign(net, { clockHz: 12e6, baud: BAUD });
 const g = { inputBits: 48, classes: 4, sumBits: design.ports.sumBits };
 const data = randomVectors(12, 600, 48, 4);
 const ref = evaluateReference(net, data);
+// A hang (no answer, no failure) becomes a failure, never a stuck run.
+const TEST_TIMEOUT_MS = 60_000;
 
 function checkAnswers(a: StreamAnswers): number {
   let n = 0;
@@ -36,18 +38,40 @@ describe('virtual board (Verilator build of gatebench_top behind a pty)', () => 
   let build: VirtualBuild;
   let dir: string;
   const pairs: PtyPair[] = [];
+  // Everything a test opens, closed in after() even when the test failed (else the board process
+  // and the open ports keep the test process alive).
+  const boards: VirtualBoard[] = [];
+  const ports: BytePort[] = [];
+  const links: Link[] = [];
+  async function startBoard(): Promise<VirtualBoard> {
+    const board = await VirtualBoard.start(build);
+    boards.push(board);
+    return board;
+  }
+  async function open(path: string): Promise<BytePort> {
+    const port = await openSerialPort(path, BAUD);
+    ports.push(port);
+    return port;
+  }
+  function track(link: Link): Link {
+    links.push(link);
+    return link;
+  }
   before(async () => {
     dir = tempDir('gatebench-virtual-');
     build = await buildVirtualBoard(design);
   });
-  after(() => {
+  after(async () => {
+    for (const l of links) await l.close().catch(() => undefined);
+    for (const p of ports) await p.close().catch(() => undefined);
+    for (const b of boards) await b.stop('SIGKILL').catch(() => undefined);
     for (const p of pairs) p.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 
   async function connect(): Promise<{ board: VirtualBoard; link: Link }> {
-    const board = await VirtualBoard.start(build);
-    const link = new Link(await openSerialPort(board.path, BAUD), { initialTimeoutMs: 3000 });
+    const board = await startBoard();
+    const link = track(new Link(await open(board.path), { initialTimeoutMs: 3000 }));
     return { board, link };
   }
 
@@ -58,7 +82,7 @@ describe('virtual board (Verilator build of gatebench_top behind a pty)', () => 
     assert.equal(r.exitCode, 0, r.all);
   });
 
-  it('answers INFO, ECHO, STRESS and errors as docs/protocol.md says', async () => {
+  it('answers INFO, ECHO, STRESS and errors as docs/protocol.md says', { timeout: TEST_TIMEOUT_MS }, async () => {
     const { board, link } = await connect();
     const info = decodeInfo((await link.request(CMD.INFO, new Uint8Array())).payload);
     assert.equal(info.modelId, design.modelId);
@@ -79,7 +103,7 @@ describe('virtual board (Verilator build of gatebench_top behind a pty)', () => 
     assert.ok(summary && summary.cycles > 0 && summary.framingErrors === 0, JSON.stringify(summary));
   });
 
-  it('computes every vector exactly as the reference, at >= 90% of the UART maximum by the device clock', async () => {
+  it('computes every vector exactly as the reference, at >= 90% of the UART maximum by the device clock', { timeout: TEST_TIMEOUT_MS }, async () => {
     const { board, link } = await connect();
     const info0 = decodeInfo((await link.request(CMD.INFO, new Uint8Array())).payload);
     const a = await streamInfer(link, data, g, { window: 32 });
@@ -94,13 +118,13 @@ describe('virtual board (Verilator build of gatebench_top behind a pty)', () => 
     await board.stop();
   });
 
-  it('recovers from garbage and corrupted bytes in both directions, checking every vector', async () => {
-    const board = await VirtualBoard.start(build);
+  it('recovers from garbage and corrupted bytes in both directions, checking every vector', { timeout: TEST_TIMEOUT_MS }, async () => {
+    const board = await startBoard();
     const pair = await ptyPair(mkdtempSync(join(dir, 'proxy-')));
     pairs.push(pair);
     // host <-> pair.a ~ socat ~ pair.b <-> proxy <-> virtual board
-    const toBoard = await openSerialPort(board.path, BAUD);
-    const toHost = await openSerialPort(pair.b, BAUD);
+    const toBoard = await open(board.path);
+    const toHost = await open(pair.b);
     const rng = new Rng(5);
     let damaged = 0;
     const mangle = (chunk: Buffer, out: BytePort): void => {
@@ -117,7 +141,7 @@ describe('virtual board (Verilator build of gatebench_top behind a pty)', () => 
     };
     toHost.onData((c) => mangle(c, toBoard));
     toBoard.onData((c) => mangle(c, toHost));
-    const link = new Link(await openSerialPort(pair.a, BAUD), { initialTimeoutMs: 3000, minTimeoutMs: 200, maxTimeoutMs: 2000 });
+    const link = track(new Link(await open(pair.a), { initialTimeoutMs: 3000, minTimeoutMs: 200, maxTimeoutMs: 2000 }));
     const a = await streamInfer(link, data, g, { window: 8 });
     assert.equal(checkAnswers(a), data.count, 'every vector answered and right');
     assert.ok(damaged > 10, `${damaged} faults injected`);
@@ -134,7 +158,7 @@ describe('virtual board (Verilator build of gatebench_top behind a pty)', () => 
     await board.stop();
   });
 
-  it('fails clearly when the board vanishes mid-run, keeping the answers received', async () => {
+  it('fails clearly when the board vanishes mid-run, keeping the answers received', { timeout: TEST_TIMEOUT_MS }, async () => {
     const { board, link } = await connect();
     let killed = false;
     const run = streamInfer(link, data, g, {

@@ -75,6 +75,16 @@ describe('frame codec', () => {
     assert.ok(d.stats.crcErrors + d.stats.badLengths >= corrupted.size, `${JSON.stringify(d.stats)}`);
   });
 
+  it('does not hold good frames behind garbage whose header claims a long (but allowed) length', () => {
+    const d = new FrameDecoder(1024);
+    const good = [0, 1, 2].map((seq) => ({ cmd: 0x82, seq, payload: Uint8Array.from([seq, 2, 3, 4, 5, 6, 7]) }));
+    // SYNC, cmd, seq, then a length of 946 taken from the bytes that follow.
+    const out = d.push(Buffer.concat([Buffer.from([SYNC, 0xaa, 0xa1, 0xb2, 0x03]), ...good.map(encodeFrame)]));
+    assert.deepEqual(out.map((f) => f.seq), [0, 1, 2]);
+    assert.equal(d.pending, 0);
+    assert.equal(d.stats.abandoned, 1);
+  });
+
   it('packs vectors LSB first and unpacks class sums', () => {
     const bits = Uint8Array.from([1, 0, 0, 0, 0, 0, 0, 0, 0, 1, /* vector 1: */ 0, 1, 1, 0, 0, 0, 0, 0, 0, 0]);
     assert.deepEqual(Array.from(packVector(bits, 0, 10)), [0x01, 0x02]);

@@ -3,8 +3,7 @@ import { ENCODING_METHODS, inputBitCount, type Encoding } from '../data/encoding
 import { UserError } from '../util/errors.js';
 import { Fields } from '../util/validate.js';
 import { GATE_COUNT } from './gates.js';
-import { networkHash, type Architecture, type DiscreteNetwork } from './network.js';
-import { INIT_MODES, type InitMode } from './train.js';
+import { INIT_MODES, networkHash, type Architecture, type DiscreteNetwork, type InitMode } from './network.js';
 import { WIRING_MODES } from './wiring.js';
 
 export const MODEL_FORMAT = 'gatebench-lgn';

@@ -20,6 +20,10 @@ export interface DiscreteNetwork {
   layers: DiscreteLayer[];
 }
 
+/** How training initialises the gate logits (see train.ts). */
+export const INIT_MODES = ['normal', 'residual'] as const;
+export type InitMode = (typeof INIT_MODES)[number];
+
 /** The shape of a network before training: widths, wiring and GroupSum temperature. */
 export interface Architecture {
   inputBits: number;

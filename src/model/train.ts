@@ -5,12 +5,9 @@ import type { EncodedSet } from '../data/encoding.js';
 import { Rng } from '../util/rng.js';
 import { GATE_COEFFICIENTS, GATE_COUNT } from './gates.js';
 import { gateMixture, gateMixtureBackward, groupSum, groupSumBackward, logicBackward, logicForward, type LayerShape } from './logicKernel.js';
-import type { Architecture, DiscreteNetwork } from './network.js';
+import type { Architecture, DiscreteNetwork, InitMode } from './network.js';
 import { loadTf, type Tf } from './tf.js';
 import { drawWiring, type LayerWiring } from './wiring.js';
-
-export const INIT_MODES = ['normal', 'residual'] as const;
-export type InitMode = (typeof INIT_MODES)[number];
 
 export interface TrainOptions {
   architecture: Architecture;

@@ -7,7 +7,7 @@ import { defineCommand } from '../command.js';
 import { DATASET_FLAGS, DATASET_USAGE, datasetFromOptions } from '../dataOptions.js';
 import { choiceOption, stringOption } from '../options.js';
 import { modelPath } from './info.js';
-import { pct } from './train.js';
+import { pct } from '../format.js';
 
 export interface EvalResult {
   model: string;

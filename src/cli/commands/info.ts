@@ -4,7 +4,7 @@ import { loadModel, type Metrics, type Model, type TrainingInfo } from '../../mo
 import { gateCount, gateHistogram, groupSize, sumBits } from '../../model/network.js';
 import { UserError } from '../../util/errors.js';
 import { defineCommand } from '../command.js';
-import { pct } from './train.js';
+import { pct } from '../format.js';
 
 export interface ModelSummary {
   hash: string;

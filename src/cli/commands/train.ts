@@ -3,13 +3,15 @@ import { encodeSamples } from '../../data/encoding.js';
 import { makeModel, saveModel, type Model } from '../../model/modelFile.js';
 import { accuracy } from '../../model/metrics.js';
 import { evaluateReference } from '../../model/reference.js';
-import { INIT_MODES, trainNetwork } from '../../model/train.js';
+import { INIT_MODES } from '../../model/network.js';
+import { trainNetwork } from '../../model/train.js';
 import { WIRING_MODES } from '../../model/wiring.js';
 import { UserError } from '../../util/errors.js';
 import { gatebenchVersion, gitRevision } from '../../util/provenance.js';
 import { defineCommand } from '../command.js';
 import { DATASET_FLAGS, DATASET_USAGE, ENCODING_FLAGS, ENCODING_USAGE, datasetFromOptions, encodingFromOptions } from '../dataOptions.js';
 import { choiceOption, intListOption, intOption, numberOption, stringOption, type RawOptions } from '../options.js';
+import { pct } from '../format.js';
 import { Progress } from '../progress.js';
 import { summariseModel, type ModelSummary } from './info.js';
 
@@ -152,6 +154,3 @@ function gateCountLine(m: ModelSummary): string {
   return `${m.gates} gates (${m.widths.join(',')})`;
 }
 
-export function pct(value: number | null): string {
-  return value === null ? 'n/a' : `${(value * 100).toFixed(2)}%`;
-}

@@ -13,10 +13,16 @@
 // the simulation waits for the host without advancing simulated time, so simulated time measures
 // the link and the device, not the host's or the simulator's speed.
 //
-// SIGTERM, SIGINT or SIGHUP end it; the last line on stderr is
-//   "gatebench-virtual: cycles N simulated_seconds S wall_seconds W rx_bytes R tx_bytes T framing_errors F"
+// With GB_ACTIVITY (the RTL level: the top then has an `activity` port, the core's in_valid), it
+// counts the cycles in which the core evaluates a vector, keeps simulating while the core is busy
+// (a STRESS run has no UART traffic), and reports the counters on stdout about every 20 ms of wall
+// time and whenever it goes idle, for the virtual power monitor:
+//   "gatebench-virtual activity cycles N active A"
 //
-// Compile-time macros: GB_CLK_HZ and GB_BAUD (the design's clock and configured baud).
+// SIGTERM, SIGINT or SIGHUP end it; the last line on stderr is
+//   "gatebench-virtual: cycles N simulated_seconds S wall_seconds W rx_bytes R tx_bytes T framing_errors F active A"
+//
+// Compile-time macros: GB_CLK_HZ and GB_BAUD (the design's clock and configured baud), GB_ACTIVITY.
 #include "Vgatebench_top.h"
 #include "verilated.h"
 
@@ -123,7 +129,18 @@ int main(int argc, char** argv) {
     int txBit = 0;
     uint16_t txShift = 0;
     std::vector<uint8_t> out;
-    uint64_t quiet = 0;  // cycles with nothing on either wire
+    uint64_t quiet = 0;  // cycles with nothing on either wire (and, with GB_ACTIVITY, an idle core)
+    uint64_t active = 0;  // cycles in which the core evaluated a vector
+    uint64_t reportedCycle = ~0ull;
+    auto lastReport = std::chrono::steady_clock::now();
+    auto reportActivity = [&]() {
+        if (reportedCycle == cycle) return;
+        reportedCycle = cycle;
+        lastReport = std::chrono::steady_clock::now();
+        std::printf("gatebench-virtual activity cycles %llu active %llu\n", static_cast<unsigned long long>(cycle),
+                    static_cast<unsigned long long>(active));
+        std::fflush(stdout);
+    };
     std::vector<uint8_t> buf(4096);
 
     auto readHost = [&]() {
@@ -153,10 +170,16 @@ int main(int argc, char** argv) {
             readHost();
             if (!out.empty()) flushHost();
         }
+#ifdef GB_ACTIVITY
+        if ((cycle & 0xffff) == 0 && std::chrono::steady_clock::now() - lastReport > std::chrono::milliseconds(20)) reportActivity();
+#endif
         // Idle: wait for the host without simulating.
         const double guard = 2 * cpb + 128;  // the device answers within tens of cycles
         if (!rxBusy && rxQueue.empty() && !txBusy && static_cast<double>(quiet) > guard) {
             if (!out.empty()) flushHost();
+#ifdef GB_ACTIVITY
+            reportActivity();
+#endif
             struct pollfd p = {master, POLLIN, 0};
             const int r = poll(&p, 1, 200);
             if (r > 0) readHost();
@@ -218,16 +241,22 @@ int main(int argc, char** argv) {
                 }
             }
         }
-        quiet = (rxBusy || txBusy || tx == 0) ? 0 : quiet + 1;
+#ifdef GB_ACTIVITY
+        const bool evaluating = top->activity & 1;
+        active += evaluating;
+#else
+        const bool evaluating = false;
+#endif
+        quiet = (rxBusy || txBusy || tx == 0 || evaluating) ? 0 : quiet + 1;
     }
 
     flushHost();
     const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wallStart).count();
     std::fprintf(stderr,
-                 "gatebench-virtual: cycles %llu simulated_seconds %.6f wall_seconds %.3f rx_bytes %llu tx_bytes %llu framing_errors %llu\n",
+                 "gatebench-virtual: cycles %llu simulated_seconds %.6f wall_seconds %.3f rx_bytes %llu tx_bytes %llu framing_errors %llu active %llu\n",
                  static_cast<unsigned long long>(cycle), static_cast<double>(cycle) / clockHz, wall,
                  static_cast<unsigned long long>(rxBytes), static_cast<unsigned long long>(txBytes),
-                 static_cast<unsigned long long>(framingErrors));
+                 static_cast<unsigned long long>(framingErrors), static_cast<unsigned long long>(active));
     top->final();
     close(slave);
     close(master);

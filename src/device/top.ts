@@ -14,6 +14,9 @@ export const DEVICE_SOURCES = ['crc16_ccitt_byte.v', 'uart_rx.v', 'uart_tx.v', '
 
 export const DEVICE_TOP = 'gatebench_top';
 
+/** Defined only when the virtual board compiles the RTL: adds the `activity` port (core_in_valid). */
+export const VIRTUAL_ACTIVITY_MACRO = 'GATEBENCH_VIRTUAL';
+
 export interface DeviceOptions {
   /** The board clock. */
   clockHz: number;
@@ -83,6 +86,11 @@ export function emitDeviceTop(core: EmittedDesign, o: { clockHz: number; baud: n
     '  input  wire clk,',
     '  input  wire uart_rx,',
     '  output wire uart_tx',
+    // The virtual board counts the core's evaluations through this port (its power monitor
+    // reports power from them); a board build does not define the macro and has no such pin.
+    `\`ifdef ${VIRTUAL_ACTIVITY_MACRO}`,
+    '  , output wire activity',
+    '`endif',
     ');',
     `  wire [${p.inputBits - 1}:0] x;`,
     `  wire [${p.classes * p.sumBits - 1}:0] sums;`,
@@ -118,6 +126,9 @@ export function emitDeviceTop(core: EmittedDesign, o: { clockHz: number; baud: n
           '  assign core_out_valid = core_in_valid;',
           '  wire unused_core_rst = core_rst;',
         ]),
+    `\`ifdef ${VIRTUAL_ACTIVITY_MACRO}`,
+    '  assign activity = core_in_valid;',
+    '`endif',
     'endmodule',
     '',
     '`default_nettype wire',

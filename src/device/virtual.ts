@@ -9,7 +9,7 @@ import { iceCellsSim, toolVersion, yosysShareDir } from '../flow/tools.js';
 import { reuseVerilatorRuntime } from '../sim/simulate.js';
 import { hdlDir } from '../util/paths.js';
 import { UserError } from '../util/errors.js';
-import type { DeviceDesign } from './top.js';
+import { VIRTUAL_ACTIVITY_MACRO, type DeviceDesign } from './top.js';
 
 /** What the virtual board simulates: the RTL, or the placed-and-routed bitstream (icebox_vlog). */
 export type VirtualLevel = 'rtl' | 'bitstream';
@@ -53,9 +53,9 @@ export function planVirtualBuild(dir: string, sources: string[], level: VirtualL
     '-o',
     BINARY,
     '-Wno-fatal',
-    ...(level === 'bitstream' ? ['-Wno-lint', '-Wno-style', '-DNO_ICE40_DEFAULT_ASSIGNMENTS'] : []),
+    ...(level === 'bitstream' ? ['-Wno-lint', '-Wno-style', '-DNO_ICE40_DEFAULT_ASSIGNMENTS'] : [`-D${VIRTUAL_ACTIVITY_MACRO}`]),
     '-CFLAGS',
-    `-DGB_CLK_HZ=${clockHz} -DGB_BAUD=${baud}`,
+    `-DGB_CLK_HZ=${clockHz} -DGB_BAUD=${baud}${level === 'rtl' ? ' -DGB_ACTIVITY' : ''}`,
     HARNESS,
     ...sources,
   ];
@@ -108,21 +108,43 @@ export interface VirtualSummary {
   rxBytes: number;
   txBytes: number;
   framingErrors: number;
+  /** Cycles in which the core evaluated a vector (RTL level only; null at the bitstream level). */
+  activeCycles: number | null;
+}
+
+/** The virtual board's activity counters (RTL level), as of its latest report. */
+export interface VirtualActivity {
+  cycles: number;
+  activeCycles: number;
 }
 
 export function parseVirtualSummary(stderr: string): VirtualSummary | null {
-  const m = /gatebench-virtual: cycles (\d+) simulated_seconds ([\d.]+) wall_seconds ([\d.]+) rx_bytes (\d+) tx_bytes (\d+) framing_errors (\d+)/.exec(stderr);
+  const m = /gatebench-virtual: cycles (\d+) simulated_seconds ([\d.]+) wall_seconds ([\d.]+) rx_bytes (\d+) tx_bytes (\d+) framing_errors (\d+) active (\d+)/.exec(stderr);
   if (!m) return null;
-  return { cycles: Number(m[1]), simulatedSeconds: Number(m[2]), wallSeconds: Number(m[3]), rxBytes: Number(m[4]), txBytes: Number(m[5]), framingErrors: Number(m[6]) };
+  return {
+    cycles: Number(m[1]),
+    simulatedSeconds: Number(m[2]),
+    wallSeconds: Number(m[3]),
+    rxBytes: Number(m[4]),
+    txBytes: Number(m[5]),
+    framingErrors: Number(m[6]),
+    activeCycles: Number(m[7]),
+  };
 }
 
-/** A running virtual board: its pty path, and stop() to end it and read its summary. */
+const ACTIVITY_LINE = /^gatebench-virtual activity cycles (\d+) active (\d+)$/;
+
+/** A running virtual board: its pty path, its activity, and stop() to end it and read its summary. */
 export class VirtualBoard {
   private stderr = '';
+  private stdoutTail = '';
   private exited: Promise<void>;
+  /** The latest activity report (RTL level; null until the first one, and at the bitstream level). */
+  activity: VirtualActivity | null = null;
   private constructor(
     readonly path: string,
     readonly pid: number,
+    readonly level: VirtualLevel,
     private readonly child: ResultPromise,
   ) {
     this.exited = child.then(
@@ -131,6 +153,14 @@ export class VirtualBoard {
     );
     child.stderr?.on('data', (d: Buffer) => {
       this.stderr += d.toString();
+    });
+    child.stdout?.on('data', (d: Buffer) => {
+      const lines = (this.stdoutTail + d.toString()).split('\n');
+      this.stdoutTail = lines.pop()!;
+      for (const line of lines) {
+        const m = ACTIVITY_LINE.exec(line);
+        if (m) this.activity = { cycles: Number(m[1]), activeCycles: Number(m[2]) };
+      }
     });
   }
 
@@ -144,14 +174,16 @@ export class VirtualBoard {
         child.kill('SIGKILL');
         reject(new UserError(`the virtual board did not start within ${timeoutMs} ms: ${err.trim()}`));
       }, timeoutMs);
-      child.stdout?.on('data', (d: Buffer) => {
+      const onStartLine = (d: Buffer): void => {
         out += d.toString();
         const m = /gatebench-virtual pty (\S+)/.exec(out);
         if (m) {
           clearTimeout(timer);
+          child.stdout?.off('data', onStartLine);
           resolve(m[1]!);
         }
-      });
+      };
+      child.stdout?.on('data', onStartLine);
       child.stderr?.on('data', (d: Buffer) => {
         err += d.toString();
       });
@@ -166,7 +198,7 @@ export class VirtualBoard {
         },
       );
     });
-    return new VirtualBoard(path, child.pid!, child);
+    return new VirtualBoard(path, child.pid!, build.level, child);
   }
 
   /** End the board with SIGTERM (or `signal`) and return what it reported. */
@@ -175,7 +207,8 @@ export class VirtualBoard {
     const kill = setTimeout(() => this.child.kill('SIGKILL'), 5000);
     await this.exited;
     clearTimeout(kill);
-    return parseVirtualSummary(this.stderr);
+    const summary = parseVirtualSummary(this.stderr);
+    return summary && this.level === 'bitstream' ? { ...summary, activeCycles: null } : summary;
   }
 
   /** Kill it at once (a board unplugged). */

@@ -96,11 +96,16 @@ describe('virtual board (Verilator build of gatebench_top behind a pty)', () => 
     const start = u48((await link.request(CMD.STRESS_START, new Uint8Array())).payload, 0);
     assert.equal(decodeInfo((await link.request(CMD.INFO, new Uint8Array())).payload).stressing, true);
     await assert.rejects(link.request(CMD.INFER, new Uint8Array(6)), (e: unknown) => e instanceof LinkError && e.device && /busy/.test(e.message));
+    // The board keeps simulating while the core is busy (no UART traffic under STRESS).
+    await new Promise((r) => setTimeout(r, 300));
     const stop = u48((await link.request(CMD.STRESS_STOP, new Uint8Array())).payload, 0);
-    assert.ok(stop - start > 1000, `stressed ${stop - start} cycles`);
+    assert.ok(stop - start > 300_000, `stressed ${stop - start} cycles in 300 ms`);
     await link.close();
     const summary = await board.stop();
     assert.ok(summary && summary.cycles > 0 && summary.framingErrors === 0, JSON.stringify(summary));
+    // The core evaluates once per stressed cycle (the STRESS_STOP answer's uptime is taken a cycle or two before the flag drops).
+    assert.ok(Math.abs(summary.activeCycles! - (stop - start)) <= 4, `active ${summary.activeCycles} vs stressed ${stop - start}`);
+    assert.ok(board.activity && board.activity.activeCycles > 0, 'activity reported while running');
   });
 
   it('computes every vector exactly as the reference, at >= 90% of the UART maximum by the device clock', { timeout: TEST_TIMEOUT_MS }, async () => {
@@ -114,8 +119,10 @@ describe('virtual board (Verilator build of gatebench_top behind a pty)', () => 
     const rate = data.count / ((info1.uptimeCycles - info0.uptimeCycles) / 12e6);
     const max = theoreticalVectorsPerSecond(g, BAUD);
     assert.ok(rate >= 0.9 * max, `${rate.toFixed(0)} vectors/s of ${max.toFixed(0)}`);
+    const resent = link.stats.fastRetransmits + link.stats.timeoutRetransmits + link.stats.crcRetransmits;
     await link.close();
-    await board.stop();
+    const summary = await board.stop();
+    assert.equal(summary?.activeCycles, data.count + resent, 'one evaluation per INFER the device executed');
   });
 
   it('recovers from garbage and corrupted bytes in both directions, checking every vector', { timeout: TEST_TIMEOUT_MS }, async () => {

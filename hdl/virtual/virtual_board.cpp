@@ -19,7 +19,7 @@
 // time and whenever it goes idle, for the virtual power monitor:
 //   "gatebench-virtual activity cycles N active A"
 //
-// SIGTERM, SIGINT or SIGHUP end it; the last line on stderr is
+// SIGTERM, SIGINT or SIGHUP end it, and so does its parent's death; the last line on stderr is
 //   "gatebench-virtual: cycles N simulated_seconds S wall_seconds W rx_bytes R tx_bytes T framing_errors F active A"
 //
 // Compile-time macros: GB_CLK_HZ and GB_BAUD (the design's clock and configured baud), GB_ACTIVITY.
@@ -108,6 +108,9 @@ int main(int argc, char** argv) {
     std::printf("gatebench-virtual pty %s clock_hz %.0f baud %.0f\n", path.c_str(), clockHz, baud);
     std::fflush(stdout);
 
+    // A board whose owner died (killed mid-sweep) ends instead of idling forever.
+    const pid_t owner = getppid();
+
     auto top = std::make_unique<Vgatebench_top>();
     top->clk = 0;
     top->uart_rx = 1;
@@ -183,6 +186,7 @@ int main(int argc, char** argv) {
             struct pollfd p = {master, POLLIN, 0};
             const int r = poll(&p, 1, 200);
             if (r > 0) readHost();
+            if (getppid() != owner) break;
             if (rxQueue.empty()) continue;
         }
         // Drive uart_rx.

@@ -8,11 +8,12 @@ import { emitCommand } from './commands/emit.js';
 import { estimateCommand } from './commands/estimate.js';
 import { evalCommand } from './commands/eval.js';
 import { infoCommand } from './commands/info.js';
+import { resultsCommand } from './commands/results.js';
 import { runCommand } from './commands/run.js';
 import { simCommand } from './commands/sim.js';
 import { trainCommand } from './commands/train.js';
 
-const COMMANDS: Command<any>[] = [trainCommand, evalCommand, infoCommand, boardsCommand, emitCommand, simCommand, buildCommand, estimateCommand, runCommand];
+const COMMANDS: Command<any>[] = [trainCommand, evalCommand, infoCommand, boardsCommand, emitCommand, simCommand, buildCommand, estimateCommand, runCommand, resultsCommand];
 
 function help(): string {
   return ['usage: gatebench <command> [options]', '', ...COMMANDS.map((c) => `  ${c.name.padEnd(8)} ${c.summary}\n           ${c.usage}`)].join('\n');

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { loadBoard, type Board } from '../board/board.js';
 import type { EncodedSet } from '../data/encoding.js';
 import { buildBitstream, buildFile, type BuildResult } from '../flow/build.js';
+import { estimateResources } from '../flow/estimate.js';
 import { chipVerilog } from '../sim/bitstream.js';
 import type { EmittedFile } from '../hdl/emit.js';
 import { Link, LinkError } from '../link/link.js';
@@ -14,6 +15,9 @@ import { evaluateReference } from '../model/reference.js';
 import type { DiscreteNetwork } from '../model/network.js';
 import { cacheRoot } from '../util/cache.js';
 import { UserError } from '../util/errors.js';
+import { estimatePower, type PowerEstimate } from '../power/estimate.js';
+import type { PowerMeasurement } from '../power/measure.js';
+import { PowerSession, type PowerRequest } from './power.js';
 import { flashBitstream, type FlashResult } from './flash.js';
 import { deviceDesign, type DeviceDesign, type DeviceOptions } from './top.js';
 import { buildVirtualBoard, VirtualBoard, type VirtualLevel, type VirtualSummary } from './virtual.js';
@@ -40,6 +44,8 @@ export interface RunRequest {
   cacheDir?: string;
   /** Progress lines for people (stderr). */
   log?: (line: string) => void;
+  /** Measure power: idle, STRESS and streaming windows, beside the activity-based estimate. */
+  power?: PowerRequest;
 }
 
 export interface RunReport {
@@ -87,6 +93,8 @@ export interface RunReport {
   build: { hash: string; cached: boolean; message: string; lcs: string | null; fmaxMHz: number | null } | null;
   flash: FlashResult | null;
   simulator: (VirtualSummary & { buildSeconds: number; cacheHit: boolean }) | null;
+  power: PowerMeasurement | null;
+  estimate: PowerEstimate | null;
 }
 
 /** A run that failed after connecting: the partial report (answers so far are kept and checked). */
@@ -229,8 +237,11 @@ export async function runOnBoard(req: RunRequest): Promise<RunReport> {
     build: build ? { hash: build.hash, cached: build.cached, message: build.message, lcs: build.figures.logicCells ? `${build.figures.logicCells.used}/${build.figures.logicCells.available}` : null, fmaxMHz: build.figures.fmaxMHz } : null,
     flash,
     simulator: null,
+    power: null,
+    estimate: null,
   };
 
+  let power: PowerSession | null = null;
   let link: Link | null = null;
   const answers = emptyAnswers(count, g.classes);
   const vectors = { count, inputBits: req.data.inputBits, bits: req.data.bits.subarray(0, count * req.data.inputBits) };
@@ -253,10 +264,17 @@ export async function runOnBoard(req: RunRequest): Promise<RunReport> {
     const requestBytes = frameBytes(inferRequestBytes(g));
     const window = Math.max(1, Math.min(req.window ?? 64, Math.floor(before.fifoBytes / requestBytes) - 1, 64));
 
+    let probeStart = before.uptimeCycles;
+    if (req.power) {
+      report.estimate = await estimateFor(req, design, board, build, vectors, root, log);
+      power = await PowerSession.open(req.power, { board, virtualBoard: vboard, estimate: report.estimate, log });
+      await power.idleAndLoad(link, vectors, clockHz);
+      probeStart = (await info()).uptimeCycles;
+    }
+
     // Latency probe: one request at a time.
     const probe = Math.min(count, 32);
     log(`streaming ${count} vectors (${probe} one at a time for latency, then ${window} in flight)...`);
-    const probeStart = before.uptimeCycles;
     await streamInfer(link, vectors, g, { window: 1, first: 0, count: probe }, answers);
     const rtt = Array.from(answers.roundTripMs.subarray(0, probe));
     report.latency.hostRoundTripMs = { p50: percentile(rtt, 0.5), p99: percentile(rtt, 0.99), samples: probe };
@@ -268,7 +286,8 @@ export async function runOnBoard(req: RunRequest): Promise<RunReport> {
     if (count > probe) {
       const start = afterProbe;
       const t0 = performance.now();
-      await streamInfer(link, vectors, g, { window, first: probe, count: count - probe }, answers);
+      const stream = (): Promise<StreamAnswers> => streamInfer(link!, vectors, g, { window, first: probe, count: count - probe }, answers);
+      await (power ? power.during('stream', stream) : stream());
       const wallSeconds = (performance.now() - t0) / 1000;
       const end = await info();
       report.device.after = end;
@@ -297,10 +316,12 @@ export async function runOnBoard(req: RunRequest): Promise<RunReport> {
   } catch (e) {
     if (e instanceof StreamError || e instanceof LinkError) report.error = e.message;
     else {
+      await power?.close();
       await vboard?.stop();
       throw e;
     }
   } finally {
+    if (power) report.power = await power.finish(report.throughput?.deviceVectorsPerSecond ?? null);
     await link?.close().catch(() => undefined);
     if (vboard) {
       const summary = await vboard.stop();
@@ -311,6 +332,25 @@ export async function runOnBoard(req: RunRequest): Promise<RunReport> {
   check(report, answers, req, count);
   if (!report.complete) throw new RunError(`the run on ${report.board} stopped: ${report.error}`, report);
   return report;
+}
+
+/** The activity-based estimate for the run's core on its board (cached by content). */
+async function estimateFor(req: RunRequest, design: DeviceDesign, board: Board, build: BuildResult | null, vectors: { count: number; inputBits: number; bits: Uint8Array }, root: string, log: (l: string) => void): Promise<PowerEstimate> {
+  log('estimating power from switching activity (Verilator toggle counts of the synthesised core; cached by content)...');
+  // Every flip-flop of the device is clocked while idle: count them in the build, else by synthesis alone.
+  let flipFlops = build?.figures.dff ?? null;
+  if (flipFlops === null) {
+    const synth = await estimateResources(writeSources(design, root), design.top, 'ice40', { cacheDir: join(root, 'estimates') });
+    flipFlops = synth.stat?.flipFlops ?? null;
+  }
+  return estimatePower(req.net, vectors, {
+    clockHz: design.clockHz,
+    device: board.fpga.device,
+    ...(req.core ? { core: req.core } : {}),
+    stressVector: 0,
+    ...(flipFlops !== null ? { flipFlops } : {}),
+    cacheDir: root,
+  });
 }
 
 /** Compare the answers received with the reference; accuracy and latency from them. */

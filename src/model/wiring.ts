@@ -12,13 +12,14 @@ export interface LayerWiring {
 
 /**
  * Fixed wiring of one layer, as difflogic draws it. 'random': 2n draws that spread over the inputs
- * as evenly as a permutation allows. 'unique': every input is used and no pair repeats, as long as
- * the layer has at least half as many neurons as inputs.
+ * as evenly as a permutation allows; a layer narrower than half its inputs reads 2n distinct random
+ * ones and leaves the rest unread (their cones go dead: the narrow-final-layer effect). 'unique':
+ * every input is used and no pair repeats, so the layer needs at least half as many neurons as inputs.
  */
 export function drawWiring(mode: WiringMode, inDim: number, outDim: number, rng: Rng): LayerWiring {
-  if (outDim * 2 < inDim) {
+  if (mode === 'unique' && outDim * 2 < inDim) {
     throw new UserError(
-      `a layer of ${outDim} neurons cannot read all ${inDim} inputs: widths must be at least half of the layer before (${Math.ceil(inDim / 2)})`,
+      `with unique wiring, a layer of ${outDim} neurons cannot read all ${inDim} inputs: widths must be at least half of the layer before (${Math.ceil(inDim / 2)}), or use --wiring random`,
     );
   }
   return mode === 'random' ? randomWiring(inDim, outDim, rng) : uniqueWiring(inDim, outDim, rng);

@@ -43,8 +43,9 @@ export const VERILATOR_RUNTIME_OBJECTS = ['verilated.o', 'verilated_threads.o'];
  * -O1), while a check of a few thousand vectors runs in well under a second either way.
  * Netlists read yosys' cell library, which needs -DNO_ICE40_DEFAULT_ASSIGNMENTS and is not lint
  * clean, so warnings are not fatal there (the RTL's lint is checked separately and strictly).
+ * `extraFlags` go to verilator before the sources (e.g. --coverage-toggle for src/power/toggles.ts).
  */
-export function planVerilatorBuild(dir: string, ports: CorePorts, sources: string[], tb: string, level: SimLevel, optimize = false): BuildPlan {
+export function planVerilatorBuild(dir: string, ports: CorePorts, sources: string[], tb: string, level: SimLevel, optimize = false, extraFlags: readonly string[] = []): BuildPlan {
   const defines = Object.entries(tbDefines(ports, level)).map(([k, v]) => `-D${k}=${v}`);
   const verilate = [
     '--cc',
@@ -63,6 +64,7 @@ export function planVerilatorBuild(dir: string, ports: CorePorts, sources: strin
     ...(level === 'bitstream' ? ['-Wno-lint', '-Wno-style', ...defines] : []),
     '-CFLAGS',
     defines.join(' '),
+    ...extraFlags,
     tb,
     ...sources,
   ];

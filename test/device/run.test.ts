@@ -21,7 +21,7 @@ describe('gatebench run', () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('--board virtual checks 1,000 test vectors with 0 mismatches and reports latency and throughput', async () => {
-    const r = await execa(process.execPath, [CLI, 'run', model, '--board', 'virtual', '--limit', '1000', '--json'], { reject: false });
+    const r = await execa(process.execPath, [CLI, 'run', model, '--board', 'virtual', '--limit', '1000', '--db', join(dir, 'runs.db'), '--json'], { reject: false });
     assert.equal(r.exitCode, 0, r.stderr);
     const report = JSON.parse(r.stdout);
     assert.equal(report.answered, 1000);
@@ -34,7 +34,7 @@ describe('gatebench run', () => {
   });
 
   it('--board icebreaker without hardware fails cleanly: no cable, non-zero exit', async () => {
-    const r = await execa(process.execPath, [CLI, 'run', model, '--board', 'icebreaker', '--limit', '10'], { reject: false });
+    const r = await execa(process.execPath, [CLI, 'run', model, '--board', 'icebreaker', '--limit', '10', '--db', join(dir, 'runs.db')], { reject: false });
     assert.equal(r.exitCode, 2, r.stderr);
     assert.match(r.stderr, /gatebench: flashing icebreaker failed: no programming cable or board found \(openFPGALoader: unable to open ftdi device: -3 \(device not found\)\)/);
     assert.doesNotMatch(r.stderr, /internal error|at .*\.js/);

@@ -1,6 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { crc16 } from '../../src/link/crc.js';
 import { encodeFrame, FrameDecoder } from '../../src/link/frame.js';
 import { openSerialPort, type BytePort } from '../../src/link/port.js';
@@ -9,25 +6,7 @@ import { evaluateReference } from '../../src/model/reference.js';
 import { sumBits, type DiscreteNetwork } from '../../src/model/network.js';
 import { Rng } from '../../src/util/rng.js';
 
-/** A pty pair joined by socat: the host opens `a`, the peer opens `b`. */
-export interface PtyPair {
-  a: string;
-  b: string;
-  socat: ChildProcess;
-  stop(): void;
-}
-
-export async function ptyPair(dir: string): Promise<PtyPair> {
-  const a = join(dir, 'host');
-  const b = join(dir, 'peer');
-  const socat = spawn('socat', ['-d', '-d', `pty,raw,echo=0,link=${a}`, `pty,raw,echo=0,link=${b}`], { stdio: 'ignore' });
-  const until = Date.now() + 5000;
-  while (!(existsSync(a) && existsSync(b))) {
-    if (Date.now() > until) throw new Error('socat did not create the pty pair');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  return { a, b, socat, stop: () => socat.kill('SIGKILL') };
-}
+export { ptyPair, type PtyPair } from '../../src/link/pty.js';
 
 export interface Faults {
   /** Probability that a request is lost (never answered). */

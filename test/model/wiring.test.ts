@@ -29,6 +29,10 @@ test('random wiring spreads 2n draws evenly and is fixed by the seed', () => {
   assert.deepEqual(again.b, b);
 });
 
-test('a layer narrower than half its input is refused with the numbers', () => {
-  assert.throws(() => drawWiring('random', 400, 150, new Rng(1)), /150 neurons cannot read all 400 inputs/);
+test('random wiring of a layer narrower than half its input reads 2n distinct inputs (difflogic); unique wiring refuses it', () => {
+  const { a, b } = drawWiring('random', 400, 150, new Rng(1));
+  const read = new Set([...a, ...b]);
+  assert.equal(read.size, 300, 'every draw lands on a different input');
+  for (const i of read) assert.ok(i >= 0 && i < 400);
+  assert.throws(() => drawWiring('unique', 400, 150, new Rng(1)), /unique wiring, a layer of 150 neurons cannot read all 400 inputs/);
 });

@@ -1,16 +1,45 @@
 import { encodeSamples } from '../../data/encoding.js';
+import type { PhasedSample } from '../../device/power.js';
 import { RunError, runOnBoard, type RunReport } from '../../device/run.js';
+import type { PowerFigures, PowerMeasurement } from '../../power/measure.js';
+import { collectProvenance, DB_FLAG, DB_USAGE, dbPathFromOptions, openStore, powerSummaryOf } from '../../store/index.js';
+import type { Model } from '../../model/modelFile.js';
 import { VIRTUAL_LEVELS } from '../../device/virtual.js';
 import { loadModel } from '../../model/modelFile.js';
 import { UserError } from '../../util/errors.js';
 import { defineCommand } from '../command.js';
 import { DATASET_FLAGS, DATASET_USAGE, datasetFromOptions } from '../dataOptions.js';
-import { choiceOption, intOption, stringOption } from '../options.js';
+import { choiceOption, intOption, numberOption, stringOption } from '../options.js';
 import { modelPath } from './info.js';
 
 const f = (x: number | null | undefined, digits = 1): string => (x === null || x === undefined || !Number.isFinite(x) ? 'n/a' : x.toFixed(digits));
 
-export function renderRunReport(r: RunReport): string {
+/** The power table: each figure measured beside estimated, on the core rail. */
+export function renderPower(p: PowerMeasurement): string[] {
+  const mw = (w: number | null): string => (w === null ? 'n/a' : `${(w * 1e3).toFixed(3)} mW`);
+  const nj = (j: number | null): string => (j === null ? 'n/a' : `${(j * 1e9).toFixed(4)} nJ`);
+  const est: PowerFigures | null = p.estimated;
+  const rows: [string, string, string][] = [
+    ['P_idle', mw(p.measured.idleW), mw(est?.idleW ?? null)],
+    ['P_load (STRESS)', mw(p.measured.loadW), mw(est?.loadW ?? null)],
+    ['P_dynamic', mw(p.measured.dynamicW), mw(est?.dynamicW ?? null)],
+    ['P_stream', mw(p.measured.streamW), mw(est?.streamW ?? null)],
+    [`energy/inference (STRESS, ${f((p.rates.stress ?? 0) / 1e6, 1)} M/s)`, nj(p.measured.energyPerInferenceJ), nj(est?.energyPerInferenceJ ?? null)],
+    [`energy/inference (stream, ${f(p.rates.stream, 0)} /s)`, nj(p.measured.streamEnergyPerInferenceJ), nj(est?.streamEnergyPerInferenceJ ?? null)],
+  ];
+  const w0 = Math.max(...rows.map((r) => r[0].length));
+  const w1 = Math.max('measured'.length, ...rows.map((r) => r[1].length));
+  const referral = p.referredBy === 'current' ? `supply ${f(p.supplyVolts, 2)} V feeding the core through a regulator: core power = current x ${p.railVolts} V` : `on the ${p.railVolts} V rail`;
+  return [
+    `power: ${p.monitor.description}; ${p.sampleCount} samples; ${referral}`,
+    `  ${''.padEnd(w0)}  ${'measured'.padStart(w1)}  estimated`,
+    ...rows.map((r) => `  ${r[0].padEnd(w0)}  ${r[1].padStart(w1)}  ${r[2]}`),
+    ...p.windows.map((w) => `  window ${w.phase}: ${f(w.end - w.start, 2)} s, ${w.samples} samples`),
+    ...(p.problems.length ? [`  monitor problems (${p.problems.length}): ${p.problems.slice(0, 3).join('; ')}`] : []),
+  ];
+}
+
+export function renderRunReport(r: RunReport & { runId?: number; db?: string }): string {
   const lines = [
     `board ${r.board}${r.level ? `, ${r.level}` : ''}, port ${r.port}, ${r.baud} baud, clock ${r.clockHz / 1e6} MHz, model ${r.modelId}`,
     ...(r.build ? [`build: ${r.build.message}${r.build.cached ? ' (cached)' : ''}`] : []),
@@ -38,17 +67,33 @@ export function renderRunReport(r: RunReport): string {
     ...(r.simulator
       ? [`simulator: ${r.simulator.cycles} cycles = ${f(r.simulator.simulatedSeconds, 4)} s simulated in ${f(r.simulator.wallSeconds, 2)} s wall (Verilator build ${r.simulator.cacheHit ? 'cached' : `${f(r.simulator.buildSeconds, 1)} s`})`]
       : []),
+    ...(r.power ? renderPower(r.power) : []),
+    ...(r.runId !== undefined ? [`stored as run ${r.runId} in ${r.db}`] : []),
     ...r.firstMismatches.map((m) => `  mismatch at ${m.index}: expected sums ${m.expected.sums.join(',')} class ${m.expected.classIdx}, got ${m.actual.sums.join(',')} class ${m.actual.classIdx}`),
     ...(r.error ? [`stopped: ${r.error}`] : []),
   ];
   return lines.join('\n');
 }
 
-export const runCommand = defineCommand<RunReport>({
+/** Keep the run (and its power samples) in the store, with the model it ran. */
+async function storeRun(db: string, path: string, model: Model, report: RunReport, samples: PhasedSample[]): Promise<number> {
+  const store = openStore(db);
+  try {
+    const provenance = await collectProvenance({ seeds: model.training ? { training: model.training.seed } : {}, board: report.board, modelHash: model.hash });
+    return store.atomically(() => {
+      store.addModel(model, { path });
+      return store.addRun(report, provenance, report.power ? { power: { summary: powerSummaryOf(report.power), samples } } : {});
+    });
+  } finally {
+    store.close();
+  }
+}
+
+export const runCommand = defineCommand<RunReport & { runId: number; db: string }>({
   name: 'run',
-  usage: `gatebench run model.json --board NAME|virtual [--port PATH] [--baud B (default 115200; virtual 3000000)] [--limit N] [--level rtl|bitstream] [--window W] [--pipeline P] [${DATASET_USAGE}] [--json]`,
-  summary: 'run the model on a board (or the virtual board): flash, check INFO, stream the test set, check every answer',
-  flags: { ...DATASET_FLAGS, board: { type: 'string' }, port: { type: 'string' }, baud: { type: 'string' }, limit: { type: 'string' }, level: { type: 'string' }, window: { type: 'string' }, pipeline: { type: 'string' } },
+  usage: `gatebench run model.json --board NAME|virtual [--port PATH] [--baud B (default 115200; virtual 3000000)] [--limit N] [--level rtl|bitstream] [--window W] [--pipeline P] [--power virtual|lpm01a:PORT|ppk2:PORT|ina-serial:PORT|hwmon:[DIR]] [--power-window S] [${DATASET_USAGE}] ${DB_USAGE} [--json]`,
+  summary: 'run the model on a board (or the virtual board): flash, check INFO, stream the test set, check every answer, measure power; stored in the database',
+  flags: { ...DATASET_FLAGS, ...DB_FLAG, board: { type: 'string' }, port: { type: 'string' }, baud: { type: 'string' }, limit: { type: 'string' }, level: { type: 'string' }, window: { type: 'string' }, pipeline: { type: 'string' }, power: { type: 'string' }, 'power-window': { type: 'string' } },
   async run(positionals, options) {
     const path = modelPath(positionals, this.usage);
     const model = loadModel(path);
@@ -61,8 +106,13 @@ export const runCommand = defineCommand<RunReport>({
     const window = intOption(options, 'window', null);
     // --pipeline P: pipeline registers every P layers, inputs and outputs registered.
     const pipeline = intOption(options, 'pipeline', null, 0);
+    const power = stringOption(options, 'power');
+    const powerWindow = options['power-window'] === undefined ? null : numberOption(options, 'power-window', 5);
+    if (powerWindow !== null && !power) throw new UserError('--power-window: only with --power');
+    const db = dbPathFromOptions(options);
+    let samples: PhasedSample[] = [];
     try {
-      return await runOnBoard({
+      const report = await runOnBoard({
         net: model.network,
         data,
         board,
@@ -72,11 +122,16 @@ export const runCommand = defineCommand<RunReport>({
         ...(level ? { level } : {}),
         ...(window !== null ? { window } : {}),
         ...(pipeline !== null ? { core: { pipeline, registeredIo: true } } : {}),
+        ...(power ? { power: { spec: power, ...(powerWindow !== null ? { windowSeconds: powerWindow } : {}), onSamples: (s: PhasedSample[]) => (samples = s) } } : {}),
         log: (line) => process.stderr.write(`${line}\n`),
       });
+      return { ...report, runId: await storeRun(db, path, model, report, samples), db };
     } catch (e) {
-      // Keep what was received: print the partial report, then fail.
-      if (e instanceof RunError) process.stdout.write((options['json'] ? JSON.stringify(e.report, null, 2) : renderRunReport(e.report)) + '\n');
+      // Keep what was measured: store and print the partial report, then fail.
+      if (e instanceof RunError) {
+        const runId = await storeRun(db, path, model, e.report, samples);
+        process.stdout.write((options['json'] ? JSON.stringify({ ...e.report, runId, db }, null, 2) : renderRunReport({ ...e.report, runId, db })) + '\n');
+      }
       throw e;
     }
   },

@@ -1,13 +1,8 @@
-import { shiftAugmenter } from '../../data/augment.js';
-import { encodeSamples } from '../../data/encoding.js';
-import { makeModel, saveModel, type Model } from '../../model/modelFile.js';
-import { accuracy } from '../../model/metrics.js';
-import { evaluateReference } from '../../model/reference.js';
+import { saveModel } from '../../model/modelFile.js';
 import { INIT_MODES } from '../../model/network.js';
-import { trainNetwork } from '../../model/train.js';
+import { parseAugment, trainModel, type TrainSpec } from '../../model/trainModel.js';
 import { WIRING_MODES } from '../../model/wiring.js';
 import { UserError } from '../../util/errors.js';
-import { gatebenchVersion, gitRevision } from '../../util/provenance.js';
 import { defineCommand } from '../command.js';
 import { DATASET_FLAGS, DATASET_USAGE, ENCODING_FLAGS, ENCODING_USAGE, datasetFromOptions, encodingFromOptions } from '../dataOptions.js';
 import { choiceOption, intListOption, intOption, numberOption, stringOption, type RawOptions } from '../options.js';
@@ -30,15 +25,6 @@ export function widthsFromOptions(options: RawOptions): number[] {
   if (width === null) throw new UserError('--width: required with --depth');
   const finalWidth = intOption(options, 'final-width', width);
   return Array.from({ length: depth }, (_, i) => (i === depth - 1 ? finalWidth : width));
-}
-
-/** `--augment none|shift:N`: random image shifts of up to N pixels in training batches. */
-function augmentFromOptions(options: RawOptions): { spec: string; maxShift: number } {
-  const raw = stringOption(options, 'augment') ?? 'none';
-  if (raw === 'none') return { spec: raw, maxShift: 0 };
-  const match = /^shift:(\d+)$/.exec(raw);
-  if (!match || Number(match[1]) < 1) throw new UserError(`--augment: expected none or shift:N with N >= 1 pixels, got '${raw}'`);
-  return { spec: raw, maxShift: Number(match[1]) };
 }
 
 export interface TrainResultJson {
@@ -76,68 +62,27 @@ export const trainCommand = defineCommand<TrainResultJson>({
     if (!out) throw new UserError('--out: required, the model file to write');
     const widths = widthsFromOptions(options);
     const dataset = datasetFromOptions(options, 'mnist');
-    const last = widths[widths.length - 1]!;
-    if (last % dataset.classes !== 0) {
-      throw new UserError(`--widths: the last layer has ${last} neurons, which is not divisible by the ${dataset.classes} classes of ${dataset.spec}`);
-    }
     const encoding = encodingFromOptions(options, dataset);
-    const train = encodeSamples(encoding, dataset.train);
-    const test = encodeSamples(encoding, dataset.test);
     const batch = intOption(options, 'batch', 128);
     const epochs = options['epochs'] === undefined ? null : numberOption(options, 'epochs', 1);
     if (epochs !== null && options['iterations'] !== undefined) throw new UserError('--epochs: give either --epochs or --iterations, not both');
-    const iterations = epochs !== null ? Math.ceil((epochs * train.count) / batch) : intOption(options, 'iterations', 1000);
-    const seed = intOption(options, 'seed', 0, 0);
-    const lr = numberOption(options, 'lr', 0.01);
-    const tau = numberOption(options, 'tau', 10);
-    const wiring = choiceOption(options, 'wiring', WIRING_MODES, 'random');
-    const init = choiceOption(options, 'init', INIT_MODES, 'normal');
-    const augment = augmentFromOptions(options);
-
-    const progress = new Progress('train');
-    const result = await trainNetwork(train, test, {
-      architecture: { inputBits: train.inputBits, widths, classes: dataset.classes, tau, wiring },
-      init,
-      seed,
+    const iterations = epochs !== null ? Math.ceil((epochs * dataset.train.labels.length) / batch) : intOption(options, 'iterations', 1000);
+    const spec: TrainSpec = {
+      widths,
+      tau: numberOption(options, 'tau', 10),
+      wiring: choiceOption(options, 'wiring', WIRING_MODES, 'random'),
+      init: choiceOption(options, 'init', INIT_MODES, 'normal'),
+      seed: intOption(options, 'seed', 0, 0),
       batch,
-      augment: augment.maxShift > 0 ? shiftAugmenter(encoding, dataset.train, augment.maxShift) : undefined,
-      lr,
+      lr: numberOption(options, 'lr', 0.01),
       iterations,
-      onProgress: (p) => progress.update(p.iteration, p.iterations, `loss ${p.loss.toFixed(4)} ${p.samplesPerSecond.toFixed(0)} samples/s`),
-    });
-    const model: Model = makeModel(result.network, { tau, wiring }, {
-      encoding,
-      dataset: {
-        spec: dataset.spec,
-        hash: dataset.hash,
-        splitRule: dataset.splitRule,
-        classNames: dataset.classNames,
-        trainCount: train.count,
-        testCount: test.count,
-      },
-      training: {
-        seed,
-        init,
-        augment: augment.spec,
-        iterations,
-        epochs,
-        batch,
-        lr,
-        backend: result.backend,
-        seconds: result.seconds,
-        samplesPerSecond: result.samplesPerSecond,
-        finalLoss: result.finalLoss,
-        gatebenchVersion: gatebenchVersion(),
-        gitRevision: gitRevision(),
-        node: process.version,
-        createdAt: new Date().toISOString(),
-      },
-      metrics: {
-        relaxedTestAccuracy: result.relaxedTestAccuracy,
-        discreteTestAccuracy: accuracy(evaluateReference(result.network, test), test.labels),
-        discreteTrainAccuracy: accuracy(evaluateReference(result.network, train), train.labels),
-      },
-    });
+      epochs,
+      augment: stringOption(options, 'augment') ?? 'none',
+    };
+    parseAugment(spec.augment);
+    const progress = new Progress('train');
+    const result = await trainModel(dataset, encoding, spec, (p) => progress.update(p.iteration, p.iterations, `loss ${p.loss.toFixed(4)} ${p.samplesPerSecond.toFixed(0)} samples/s`));
+    const model = result.model;
     saveModel(out, model);
     return { out, backend: result.backend, seconds: result.seconds, samplesPerSecond: result.samplesPerSecond, model: summariseModel(model) };
   },

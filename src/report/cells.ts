@@ -1,0 +1,94 @@
+/**
+ * What the sweep report reads: one record per sweep cell, as the store hands it over. Every figure
+ * may be missing (a cell still pending, a build that failed before timing), so the report never
+ * assumes one is there.
+ */
+
+export type BuildStatus = 'ok' | 'timing-failed' | 'does-not-fit' | 'failed' | 'not-built';
+
+export interface ReportCell {
+  /** Sweep id. */
+  sweep: string;
+  /** Cell id, e.g. 'd3-w500-f100'. */
+  cell: string;
+  /** Logic layers. */
+  depth: number;
+  /** Width of the hidden layers. */
+  width: number;
+  /** Width of the final layer (== width for a 'same' cell). */
+  finalWidth: number;
+  /** Nominal gates. */
+  gates: number;
+  /** Gates left after dead-logic removal. */
+  liveGates: number | null;
+  /** Software (discrete) test accuracy, 0..1. */
+  accuracy: number | null;
+  boardAccuracy: number | null;
+  build: {
+    status: BuildStatus;
+    message: string;
+    lut4: number | null;
+    dff: number | null;
+    carry: number | null;
+    logicCells: number | null;
+    logicCellsAvailable: number | null;
+    fmaxMHz: number | null;
+    criticalPathNs: number | null;
+    logicNs: number | null;
+    routingNs: number | null;
+  } | null;
+  run: { vectors: number; mismatches: number; latencyNs: number | null; throughputVps: number | null } | null;
+  power: {
+    measured: { idleW: number | null; loadW: number | null; dynamicW: number | null; energyPerInferenceJ: number | null };
+    estimated: { idleW: number; loadW: number; dynamicW: number; energyPerInferenceJ: number } | null;
+  } | null;
+  state: 'done' | 'failed' | 'pending' | 'running';
+  error: string | null;
+}
+
+export interface ReportMeta {
+  title: string;
+  sweep: string | null;
+  /** ISO time. */
+  generated: string;
+  board: string | null;
+  dataset: string | null;
+  provenance: Record<string, string>;
+}
+
+const BUILD_STATUS_LABELS: Record<BuildStatus, string> = {
+  ok: 'built',
+  'timing-failed': 'timing failed',
+  'does-not-fit': 'does not fit',
+  failed: 'build failed',
+  'not-built': 'not built',
+};
+
+export function buildStatusLabel(status: BuildStatus): string {
+  return BUILD_STATUS_LABELS[status];
+}
+
+/**
+ * The cell's build status in words, or its state when it has no build yet ('pending', 'running',
+ * 'failed' before the build).
+ */
+export function cellStatusLabel(cell: ReportCell): string {
+  return cell.build ? buildStatusLabel(cell.build.status) : cell.state;
+}
+
+/** Why a cell has no figure of some kind, in a few words (for "not shown: ..." notes). */
+export function missingReason(cell: ReportCell): string {
+  if (cell.build) return buildStatusLabel(cell.build.status);
+  return cell.state === 'done' ? 'no build' : cell.state;
+}
+
+/** A full-width final layer, the reference the narrow ones are compared with. */
+export function isFullWidth(cell: ReportCell): boolean {
+  return cell.finalWidth === cell.width;
+}
+
+/** Cells in reading order: sweep, depth, width, then final width from full to narrow. */
+export function sortCells(cells: readonly ReportCell[]): ReportCell[] {
+  return [...cells].sort((a, b) =>
+    a.sweep.localeCompare(b.sweep) || a.depth - b.depth || a.width - b.width || b.finalWidth - a.finalWidth || a.cell.localeCompare(b.cell));
+}

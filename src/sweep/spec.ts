@@ -1,0 +1,83 @@
+import type { EncodingOptions } from '../data/encoding.js';
+import type { TrainSpec } from '../model/trainModel.js';
+import { UserError } from '../util/errors.js';
+
+export const SWEEP_FORMAT = 'gatebench-sweep/1';
+
+/** A final-layer width: a number of neurons, or 'same' as the hidden width. */
+export type FinalWidth = number | 'same';
+
+/**
+ * A sweep is plain data: the grid and every setting a cell needs, so that its jobs can be stored,
+ * resumed, and handed to any worker (another process now, another machine later).
+ */
+export interface SweepSpec {
+  format: typeof SWEEP_FORMAT;
+  /** mnist | idx:DIR | csv:FILE */
+  dataset: string;
+  csv: { labelColumn?: string; header?: boolean };
+  encoding: EncodingOptions;
+  grid: { depth: number[]; width: number[]; finalWidth: FinalWidth[] };
+  training: Omit<TrainSpec, 'widths'>;
+  /** The board every cell is built for (resource, timing figures). */
+  board: string;
+  /** Where the cells run: 'virtual' (the Verilator board), a board name, or 'none'. */
+  runOn: string;
+  /** Test vectors streamed per run (and simulated in the bit-exactness check). */
+  vectors: number;
+  /** Power monitor spec for runs ('virtual', lpm01a:PORT, ...), or null for none. */
+  power: string | null;
+  powerWindowSeconds: number | null;
+}
+
+/** One cell of the grid as a job: the spec travels with it. */
+export interface SweepJob {
+  key: string;
+  depth: number;
+  width: number;
+  finalWidth: number;
+  widths: number[];
+}
+
+export function cellKey(depth: number, width: number, finalWidth: number): string {
+  return `d${depth}-w${width}-f${finalWidth}`;
+}
+
+/** `--final-width 50,100,same`. */
+export function parseFinalWidths(raw: string): FinalWidth[] {
+  return raw.split(',').map((part) => {
+    const t = part.trim();
+    if (t === 'same') return 'same';
+    const n = Number(t);
+    if (!Number.isInteger(n) || n < 1) throw new UserError(`--final-width: expected positive integers or 'same', got '${t}'`);
+    return n;
+  });
+}
+
+/**
+ * The cells of a grid, in order: depth, then width, then final width. A final width equal to the
+ * hidden width (given as 'same' or as the number) is one cell; a final width wider than the hidden
+ * width is skipped (the study narrows the last layer, it does not widen it).
+ */
+export function planCells(spec: Pick<SweepSpec, 'grid'>, classes: number): SweepJob[] {
+  const jobs: SweepJob[] = [];
+  const seen = new Set<string>();
+  for (const depth of spec.grid.depth) {
+    if (!Number.isInteger(depth) || depth < 1) throw new UserError(`--depth: expected positive integers, got ${depth}`);
+    for (const width of spec.grid.width) {
+      if (!Number.isInteger(width) || width < 1) throw new UserError(`--width: expected positive integers, got ${width}`);
+      for (const f of spec.grid.finalWidth) {
+        const finalWidth = f === 'same' ? width : f;
+        if (finalWidth > width) continue;
+        if (finalWidth % classes !== 0) throw new UserError(`--final-width: ${finalWidth} is not divisible by the ${classes} classes (GroupSum needs equal groups)`);
+        if (depth === 1 && finalWidth !== width) continue;
+        const key = cellKey(depth, width, finalWidth);
+        if (seen.has(key)) continue;
+        seen.add(key);
+        jobs.push({ key, depth, width, finalWidth, widths: Array.from({ length: depth }, (_, i) => (i === depth - 1 ? finalWidth : width)) });
+      }
+    }
+  }
+  if (jobs.length === 0) throw new UserError('the sweep grid has no cells (every final width is wider than its hidden width?)');
+  return jobs;
+}

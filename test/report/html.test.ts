@@ -1,0 +1,191 @@
+import assert from 'node:assert/strict';
+import { statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { before, describe, it } from 'node:test';
+import type { ReportCell, ReportMeta } from '../../src/report/cells.js';
+import { renderReport } from '../../src/report/html.js';
+import { tempDir } from '../helpers.js';
+import { build, reportCell, syntheticGrid } from './fixtures.js';
+
+const META: ReportMeta = {
+  title: 'Sweep s1 <final layers> & more',
+  sweep: 's1',
+  generated: '2025-06-01T12:00:00.000Z',
+  board: 'icebreaker',
+  dataset: 'mnist',
+  provenance: { gatebench: '0.1.0', git: 'abc123 "dirty"' },
+};
+
+const VOID = new Set(['meta', 'br', 'hr', 'img', 'input', 'link', 'col', 'wbr', 'area', 'base', 'source']);
+
+/**
+ * Parse-level checks: a doctype, one html/head/body, no script or remote address, and every
+ * element closed in order (HTML void elements and SVG's self-closing ones aside).
+ */
+function assertWellFormed(html: string): void {
+  assert.ok(html.startsWith('<!DOCTYPE html>\n'), 'doctype first');
+  for (const tag of ['html', 'head', 'body', 'style', 'title']) {
+    assert.equal(html.match(new RegExp(`<${tag}[\\s>]`, 'g'))?.length, 1, `one <${tag}>`);
+  }
+  assert.doesNotMatch(html, /<script/i);
+  assert.doesNotMatch(html, /https?:\/\//i);
+  assert.doesNotMatch(html, /<link|<img|<iframe|@import|url\((?!#)/i, 'no external resource');
+  const stack: string[] = [];
+  const body = html.slice('<!DOCTYPE html>'.length);
+  for (const match of body.matchAll(/<(\/?)([a-zA-Z][\w:-]*)((?:\s+[\w:-]+(?:="[^"]*")?)*)\s*(\/?)>/g)) {
+    const [, closing, name, , selfClosing] = match;
+    if (closing) {
+      assert.equal(stack.pop(), name, `</${name}> at ${match.index} closes the open element`);
+    } else if (!selfClosing && !VOID.has(name!)) {
+      stack.push(name!);
+    }
+  }
+  assert.deepEqual(stack, [], 'every element closed');
+  // Every '<' left in the text is a tag the loop above saw: nothing unescaped slipped through.
+  const stripped = body.replace(/<\/?[a-zA-Z][\w:-]*((?:\s+[\w:-]+(?:="[^"]*")?)*)\s*\/?>/g, '');
+  assert.doesNotMatch(stripped, /</, 'no stray <');
+}
+
+/** The SVGs, in page order, keyed by the id of their figure. */
+function svgsByFigure(html: string): Map<string, string> {
+  const figures = [...html.matchAll(/<figure id="plot-([\w-]+)">([\s\S]*?)<\/figure>/g)];
+  return new Map(figures.flatMap(([, id, content]) => {
+    const svgs = content!.match(/<svg[\s\S]*?<\/svg>/g) ?? [];
+    assert.ok(svgs.length <= 1, `at most one <svg> in figure ${id}`);
+    return svgs.length === 1 ? [[id!, svgs[0]!]] : [];
+  }));
+}
+
+/** The paths of the point marks (not legend symbols) that match `path`. */
+function symbols(svg: string, path: RegExp): number {
+  let count = 0;
+  for (const match of svg.matchAll(/<g class="mark-symbol role-mark[^"]*"[^>]*[^/]>([\s\S]*?)<\/g>/g)) {
+    count += (match[1]!.match(path) ?? []).length;
+  }
+  return count;
+}
+
+const dataPoints = (svg: string) => symbols(svg, /<path[^>]*fill="#[0-9a-f]{6}"/g);
+/** The black rings drawn around failed builds' points. */
+const rings = (svg: string) => symbols(svg, /<path(?![^>]*fill=)[^>]*stroke="black"/g);
+
+function figcaption(html: string, id: string): string {
+  const match = new RegExp(`<figure id="plot-${id}">[\\s\\S]*?<figcaption>([\\s\\S]*?)</figcaption>`).exec(html);
+  assert.ok(match, `figure ${id}`);
+  return match[1]!;
+}
+
+describe('renderReport on a 3x3x2 grid', () => {
+  let html: string;
+  let ms: number;
+  before(async () => {
+    const start = performance.now();
+    html = await renderReport(syntheticGrid(), META);
+    ms = performance.now() - start;
+  });
+
+  it('is one well-formed, self-contained page, and writes a sample file', (t) => {
+    assertWellFormed(html);
+    const file = join(tempDir('gatebench-report-'), 'report.html');
+    writeFileSync(file, html);
+    t.diagnostic(`sample: ${file}, ${statSync(file).size} bytes, rendered in ${ms.toFixed(0)} ms`);
+  });
+
+  it('has one SVG per plot, each with its data points', () => {
+    const svgs = svgsByFigure(html);
+    assert.deepEqual([...svgs.keys()], ['luts', 'timing', 'accuracy', 'power']);
+    // 18 cells less the failed-routing and the pending one.
+    assert.equal(dataPoints(svgs.get('luts')!), 16);
+    // Also less the one that does not fit (no timing), on two panels.
+    assert.equal(dataPoints(svgs.get('timing')!), 2 * 15);
+    assert.equal(dataPoints(svgs.get('accuracy')!), 16);
+    // Power: 6 measured + 15 estimated cells x (load, dynamic); energy: 6 + 15.
+    assert.equal(dataPoints(svgs.get('power')!), 2 * 21 + 21);
+    for (const [id, svg] of svgs) {
+      assert.match(svg, /<text[^>]*>[^<]*\((?:cells|MHz|ns|mW|nJ|%)\)<\/text>/, `${id}: an axis title with a unit`);
+    }
+    // The Pareto front is drawn as a line; failed builds with figures are ringed: the timing-failed
+    // one everywhere, the one that does not fit where it has a LUT4 count.
+    assert.match(svgs.get('accuracy')!, /class="mark-line role-mark[^"]*"/);
+    assert.deepEqual(['luts', 'timing', 'accuracy', 'power'].map((id) => rings(svgs.get(id)!)), [2, 2, 2, 0]);
+    assert.match(svgs.get('luts')!, /does not fit/);
+    assert.match(svgs.get('luts')!, /timing failed/);
+  });
+
+  it('states the final-layer effect with the median numbers', () => {
+    assert.match(html, /<p class="headline">Narrowing the final layer from full width \(250 to 1000\) to 100 changed LUT4 by -70\.0% \(median over 7 pairs\) and the critical path by -15\.0% \(median over 6 pairs\)\. 2 of 9 pairs skipped/);
+    assert.match(html, /no LUT4: d3-w1000-f1000 build failed \(routing failed\)/);
+  });
+
+  it('lists failed and pending cells with their status and message, and says which plots leave them out', () => {
+    const row = (cell: string) => new RegExp(`<tr class="([\\w-]+)"><td>${cell}</td>.*</tr>`).exec(html);
+    assert.equal(row('d3-w1000-f1000')?.[1], 'failed');
+    assert.match(row('d3-w1000-f1000')![0], /<td>build failed; cell failed<\/td>.*<td>routing failed<\/td>/);
+    assert.equal(row('d4-w1000-f1000')?.[1], 'does-not-fit');
+    assert.match(row('d4-w1000-f1000')![0], /does not fit \(needs 6000 LCs, the board has 5280\)/);
+    assert.equal(row('d2-w250-f100')?.[1], 'timing-failed');
+    assert.match(row('d2-w250-f100')![0], /failed timing at 100 MHz/);
+    assert.equal(row('d4-w500-f100')?.[1], 'pending');
+    assert.match(row('d4-w500-f100')![0], /<td>pending<\/td>/);
+    assert.match(html, /18 cells: 14 built, 1 timing failed, 1 does not fit, 1 build failed, 1 pending\./);
+    assert.match(figcaption(html, 'timing'), /Not shown \(no timing figures\): 1 build failed \(d3-w1000-f1000\), 1 pending \(d4-w500-f100\), 1 does not fit \(d4-w1000-f1000\)\./);
+    assert.match(figcaption(html, 'luts'), /ringed and shaped by status: d2-w250-f100 \(timing failed\), d4-w1000-f1000 \(does not fit\)/);
+  });
+
+  it('puts units in the table headers and formats numbers', () => {
+    for (const header of ['Fmax (MHz)', 'Critical path (ns)', 'Accuracy (%)', 'Dynamic (mW)', 'Energy per inference (nJ)', 'Latency (ns)', 'Throughput (vectors/s)']) {
+      assert.ok(html.includes(`>${header}</th>`), header);
+    }
+    // d2-w1000-f1000: 3000 LUT4s of 5280 LCs (+50), Fmax 1000/18 MHz, accuracy 0.8+0.04+0.05.
+    assert.match(html, /<td>d2-w1000-f1000<\/td>.*<td class="num">89\.00<\/td>.*<td class="num">3,000<\/td>.*<td class="num">3,050 \/ 5,280 \(58%\)<\/td><td class="num">55\.6<\/td><td class="num">18\.0<\/td>/);
+  });
+
+  it('escapes every text it puts in the page', () => {
+    assert.match(html, /<title>Sweep s1 &#60;final layers&#62; &#38; more<\/title>/);
+    assert.match(html, /<dd>abc123 &#34;dirty&#34;<\/dd>/);
+  });
+});
+
+describe('renderReport on degenerate input', () => {
+  const meta: ReportMeta = { title: 'Empty', sweep: null, generated: '2025-06-01T12:00:00.000Z', board: null, dataset: null, provenance: {} };
+
+  it('renders a page that says there are no cells', async () => {
+    const html = await renderReport([], meta);
+    assertWellFormed(html);
+    assert.match(html, /No cells: nothing has been planned or stored/);
+    assert.doesNotMatch(html, /<svg/);
+  });
+
+  it('renders one cell without a partner, power or run', async () => {
+    const html = await renderReport([reportCell(2, 500, 100, { accuracy: 0.9, build: build('ok', { lut4: 400, criticalPathNs: 12, fmaxMHz: 83.3 }) })], meta);
+    assertWellFormed(html);
+    assert.match(html, /No \(depth, width\) has both a full-width and a narrow final layer/);
+    assert.match(html, /Narrow final layers without a full-width partner .*: d2-w500-f100\./);
+    assert.match(html, /No cell has been run on a board or has power figures yet\./);
+    const svgs = svgsByFigure(html);
+    assert.deepEqual([...svgs.keys()], ['luts', 'timing', 'accuracy']);
+    assert.equal(dataPoints(svgs.get('accuracy')!), 1);
+    assert.match(figcaption(html, 'power'), /0 of 1 cell shown\. Not shown \(no power figures with a LUT4 count\): 1 not measured or estimated \(d2-w500-f100\)\./);
+  });
+
+  it('renders a sweep where every build failed: tables list them, plots say there is nothing to show', async () => {
+    const cells: ReportCell[] = [
+      reportCell(2, 500, 500, { state: 'failed', build: build('failed', { message: 'routing failed' }) }),
+      reportCell(2, 500, 100, { state: 'failed', build: null, error: 'training diverged: <NaN> loss' }),
+    ];
+    const html = await renderReport(cells, meta);
+    assertWellFormed(html);
+    assert.doesNotMatch(html, /<svg/);
+    assert.equal(html.match(/<p class="empty">Nothing to plot yet\.<\/p>/g)?.length, 4);
+    assert.match(html, /Narrowing the final layer from 500 to 100: no pair has LUT4 or critical-path figures on both sides yet\./);
+    assert.match(html, /<td>failed<\/td>.*<td>training diverged: &#60;NaN&#62; loss<\/td>/);
+    assert.match(html, /2 cells: 1 build failed, 1 failed\./);
+  });
+
+  it('escapes a hostile cell name and title wherever they appear', async () => {
+    const hostile = '<script>alert(1)</script>';
+    const html = await renderReport([reportCell(2, 500, 500, { cell: hostile, accuracy: 0.9, build: build('ok', { lut4: 400, criticalPathNs: 12, fmaxMHz: 83.3 }) })], { ...meta, title: hostile });
+    assertWellFormed(html);
+    assert.ok(html.includes('&#60;script&#62;alert(1)&#60;/script&#62;'));
+  });
+});

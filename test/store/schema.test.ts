@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import Database from 'better-sqlite3';
+import { openStore, SCHEMA_VERSION } from '../../src/store/index.js';
+import { APPLICATION_ID, migrate } from '../../src/store/schema.js';
+import { UserError } from '../../src/util/errors.js';
+import { tempDir } from '../helpers.js';
+
+const TABLES = ['builds', 'models', 'power_samples', 'power_summaries', 'runs', 'simulations', 'sweep_cells', 'sweeps'];
+
+function tables(db: Database.Database): string[] {
+  return db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).pluck().all() as string[];
+}
+
+describe('store schema', () => {
+  it('creates every table on an empty file with WAL, foreign keys and a busy timeout, and reopening changes nothing', () => {
+    const path = join(tempDir(), 'gatebench.db');
+    openStore(path).close();
+    const raw = new Database(path);
+    assert.deepEqual(tables(raw), TABLES);
+    assert.equal(raw.pragma('user_version', { simple: true }), SCHEMA_VERSION);
+    assert.equal(raw.pragma('application_id', { simple: true }), APPLICATION_ID);
+    assert.equal(raw.pragma('journal_mode', { simple: true }), 'wal');
+    const schema = raw.prepare('SELECT group_concat(sql) FROM sqlite_master').pluck().get();
+    raw.close();
+
+    const store = openStore(path);
+    const db = (store as unknown as { db: Database.Database }).db;
+    assert.equal(db.pragma('foreign_keys', { simple: true }), 1);
+    assert.equal(db.pragma('busy_timeout', { simple: true }), 15_000);
+    assert.equal(db.prepare('SELECT group_concat(sql) FROM sqlite_master').pluck().get(), schema);
+    assert.deepEqual(migrate(db, path), [], 'no migration runs twice');
+    store.close();
+  });
+
+  it('applies each migration once, in order, and rolls a failed one back', () => {
+    const db = new Database(join(tempDir(), 'm.db'));
+    const steps = ['CREATE TABLE a (x INTEGER)', 'INSERT INTO a VALUES (1)'];
+    assert.deepEqual(migrate(db, 'm.db', steps), [1, 2]);
+    assert.deepEqual(migrate(db, 'm.db', steps), []);
+    assert.deepEqual(migrate(db, 'm.db', [...steps, 'INSERT INTO a VALUES (2)']), [3]);
+    assert.deepEqual(db.prepare('SELECT x FROM a ORDER BY x').pluck().all(), [1, 2]);
+
+    assert.throws(() => migrate(db, 'm.db', [...steps, 'INSERT INTO a VALUES (2)', 'INSERT INTO a VALUES (3); INSERT INTO nowhere VALUES (1)']), /no such table: nowhere/);
+    assert.equal(db.pragma('user_version', { simple: true }), 3);
+    assert.deepEqual(db.prepare('SELECT x FROM a ORDER BY x').pluck().all(), [1, 2], 'the failed migration left nothing behind');
+    db.close();
+  });
+
+  it('refuses a database from a newer gatebench in one line', () => {
+    const path = join(tempDir(), 'newer.db');
+    openStore(path).close();
+    const raw = new Database(path);
+    raw.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
+    raw.close();
+    assert.throws(
+      () => openStore(path),
+      (e: Error) => e instanceof UserError && !e.message.includes('\n') && e.message.includes(`schema version ${SCHEMA_VERSION + 1}`) && /newer gatebench/.test(e.message),
+    );
+  });
+
+  it('refuses SQLite files of other programs and paths that are not databases', () => {
+    const dir = tempDir();
+    const foreign = join(dir, 'other.db');
+    const raw = new Database(foreign);
+    raw.exec('CREATE TABLE customers (id INTEGER)');
+    raw.close();
+    assert.throws(() => openStore(foreign), /other\.db: not a gatebench database \(it already has tables customers\)/);
+
+    const text = join(dir, 'notes.txt');
+    writeFileSync(text, 'these are not the tables you are looking for\n'.repeat(20));
+    assert.throws(() => openStore(text), (e: Error) => e instanceof UserError && e.message === `${text}: not a SQLite database`);
+
+    const folder = join(dir, 'folder.db');
+    mkdirSync(folder);
+    assert.throws(() => openStore(folder), /folder\.db: is a directory, expected a SQLite database file/);
+    assert.throws(() => openStore(join(dir, 'missing', 'x.db')), /cannot create the database, .*missing is not a directory/);
+    assert.throws(() => openStore(join(dir, 'absent.db'), { create: false }), /absent\.db: no such database/);
+  });
+});

@@ -92,10 +92,12 @@ export class PowerSession {
    * The idle window, then the STRESS window: vector 0 is loaded with one INFER (the estimate's
    * STRESS sequence rotates that vector), and the core evaluates a new input every clock.
    */
-  async idleAndLoad(link: Link, vectors: { bits: Uint8Array; inputBits: number }, clockHz: number): Promise<void> {
+  async idleAndLoad(link: Link, vectors: { bits: Uint8Array; inputBits: number }, clockHz: number, onPhase?: (phase: 'idle' | 'load') => void): Promise<void> {
     const seconds = this.windowSeconds;
     this.log(`power: idle window (${seconds} s), then STRESS window (${seconds} s)...`);
+    onPhase?.('idle');
     await this.during('idle', () => sleep(seconds));
+    onPhase?.('load');
     await link.request(CMD.INFER, packVector(vectors.bits, 0, vectors.inputBits));
     const start = u48((await link.request(CMD.STRESS_START, new Uint8Array())).payload, 0);
     try {
@@ -104,6 +106,12 @@ export class PowerSession {
       const stop = u48((await link.request(CMD.STRESS_STOP, new Uint8Array())).payload, 0);
       if (stop > start) this.stressRate = clockHz;
     }
+  }
+
+  /** The latest sample's power at the monitor, for live views. */
+  latestWatts(): number | null {
+    const s = this.monitor.samples();
+    return s.length ? s[s.length - 1]!.watts : null;
   }
 
   /** Stop the monitor; the samples (to onSamples) and the summary, measured beside estimated. */

@@ -46,6 +46,24 @@ export interface RunRequest {
   log?: (line: string) => void;
   /** Measure power: idle, STRESS and streaming windows, beside the activity-based estimate. */
   power?: PowerRequest;
+  /** Live progress for views (the TUI's run screen): called as answers arrive and phases change. */
+  onProgress?: (p: RunProgress) => void;
+}
+
+export type RunPhase = 'connect' | 'power-idle' | 'power-load' | 'latency' | 'stream' | 'done';
+
+export interface RunProgress {
+  phase: RunPhase;
+  answered: number;
+  vectors: number;
+  /** Seconds since the phase began (host clock). */
+  phaseSeconds: number;
+  /** Answers per second over the phase so far (host clock). */
+  answersPerSecond: number | null;
+  /** Median round trip of the answers so far, ms (host clock). */
+  latestRoundTripMs: number | null;
+  /** The power monitor's latest reading (supply watts), when one is running. */
+  watts: number | null;
 }
 
 export interface RunReport {
@@ -244,6 +262,30 @@ export async function runOnBoard(req: RunRequest): Promise<RunReport> {
   let power: PowerSession | null = null;
   let link: Link | null = null;
   const answers = emptyAnswers(count, g.classes);
+  let phase: RunPhase = 'connect';
+  let phaseStart = performance.now();
+  let phaseAnswers = 0;
+  const progress = (next?: RunPhase, lastIndex?: number): void => {
+    if (next && next !== phase) {
+      phase = next;
+      phaseStart = performance.now();
+      phaseAnswers = answers.received;
+    }
+    if (!req.onProgress) return;
+    const seconds = (performance.now() - phaseStart) / 1000;
+    req.onProgress({
+      phase,
+      answered: answers.received,
+      vectors: count,
+      phaseSeconds: seconds,
+      answersPerSecond: seconds > 0 ? (answers.received - phaseAnswers) / seconds : null,
+      latestRoundTripMs: lastIndex === undefined ? null : answers.roundTripMs[lastIndex]!,
+      watts: power?.latestWatts() ?? null,
+    });
+  };
+  const onAnswer = (index: number): void => progress(undefined, index);
+  // Views also want the power windows' seconds and watts, which no answer marks.
+  const ticker = req.onProgress ? setInterval(() => progress(), 250) : null;
   const vectors = { count, inputBits: req.data.inputBits, bits: req.data.bits.subarray(0, count * req.data.inputBits) };
   try {
     const port = await openWithRetry(portPath, baud, isVirtual ? 2000 : 5000);
@@ -268,14 +310,15 @@ export async function runOnBoard(req: RunRequest): Promise<RunReport> {
     if (req.power) {
       report.estimate = await estimateFor(req, design, board, build, vectors, root, log);
       power = await PowerSession.open(req.power, { board, virtualBoard: vboard, estimate: report.estimate, log });
-      await power.idleAndLoad(link, vectors, clockHz);
+      await power.idleAndLoad(link, vectors, clockHz, (p) => progress(p === 'idle' ? 'power-idle' : 'power-load'));
       probeStart = (await info()).uptimeCycles;
     }
 
     // Latency probe: one request at a time.
     const probe = Math.min(count, 32);
     log(`streaming ${count} vectors (${probe} one at a time for latency, then ${window} in flight)...`);
-    await streamInfer(link, vectors, g, { window: 1, first: 0, count: probe }, answers);
+    progress('latency');
+    await streamInfer(link, vectors, g, { window: 1, first: 0, count: probe, onAnswer }, answers);
     const rtt = Array.from(answers.roundTripMs.subarray(0, probe));
     report.latency.hostRoundTripMs = { p50: percentile(rtt, 0.5), p99: percentile(rtt, 0.99), samples: probe };
 
@@ -286,7 +329,8 @@ export async function runOnBoard(req: RunRequest): Promise<RunReport> {
     if (count > probe) {
       const start = afterProbe;
       const t0 = performance.now();
-      const stream = (): Promise<StreamAnswers> => streamInfer(link!, vectors, g, { window, first: probe, count: count - probe }, answers);
+      progress('stream');
+      const stream = (): Promise<StreamAnswers> => streamInfer(link!, vectors, g, { window, first: probe, count: count - probe, onAnswer }, answers);
       await (power ? power.during('stream', stream) : stream());
       const wallSeconds = (performance.now() - t0) / 1000;
       const end = await info();
@@ -313,6 +357,7 @@ export async function runOnBoard(req: RunRequest): Promise<RunReport> {
       report.device.after = await info();
     }
     report.complete = true;
+    progress('done');
   } catch (e) {
     if (e instanceof StreamError || e instanceof LinkError) report.error = e.message;
     else {
@@ -321,6 +366,7 @@ export async function runOnBoard(req: RunRequest): Promise<RunReport> {
       throw e;
     }
   } finally {
+    if (ticker) clearInterval(ticker);
     if (power) report.power = await power.finish(report.throughput?.deviceVectorsPerSecond ?? null);
     await link?.close().catch(() => undefined);
     if (vboard) {

@@ -1,0 +1,204 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { dirname, resolve } from 'node:path';
+import { ENCODING_METHODS, type EncodingOptions } from '../../data/encoding.js';
+import { loadDataset } from '../../data/index.js';
+import { INIT_MODES } from '../../model/network.js';
+import { parseAugment } from '../../model/trainModel.js';
+import { WIRING_MODES } from '../../model/wiring.js';
+import { renderReport } from '../../report/html.js';
+import { sweepReportInput } from '../../report/fromStore.js';
+import { DB_FLAG, DB_USAGE, dbPathFromOptions, openStore, type ResultRow, type SweepRecord } from '../../store/index.js';
+import { startSweep, type SweepEvent } from '../../sweep/executor.js';
+import { parseFinalWidths, planCells, SWEEP_FORMAT, type SweepSpec } from '../../sweep/spec.js';
+import { UserError } from '../../util/errors.js';
+import { defineCommand } from '../command.js';
+import { DATASET_FLAGS, DATASET_USAGE, ENCODING_FLAGS, ENCODING_USAGE } from '../dataOptions.js';
+import { choiceOption, intListOption, intOption, numberOption, stringOption, type RawOptions } from '../options.js';
+import { resultsTable } from './results.js';
+
+export interface SweepOutput {
+  db: string;
+  sweep: SweepRecord;
+  created: boolean;
+  rows: ResultRow[];
+  report: string | null;
+}
+
+/** The sweep's plain-data description from the command line. */
+function specFromOptions(options: RawOptions): SweepSpec {
+  const depth = intListOption(options, 'depth');
+  const width = intListOption(options, 'width');
+  const finalRaw = stringOption(options, 'final-width') ?? 'same';
+  if (!depth) throw new UserError('--depth: required, e.g. --depth 2,3,4 (or --resume ID)');
+  if (!width) throw new UserError('--width: required, e.g. --width 250,500,1000');
+  const header = stringOption(options, 'csv-header');
+  if (header !== undefined && header !== 'yes' && header !== 'no') throw new UserError(`--csv-header: expected yes or no, got '${header}'`);
+  const labelColumn = stringOption(options, 'label-column');
+  const encoding: EncodingOptions = {
+    method: choiceOption(options, 'encoding', ENCODING_METHODS, 'threshold'),
+    levels: intOption(options, 'levels', 3),
+    ...(options['threshold'] !== undefined ? { threshold: numberOption(options, 'threshold', 0, { positive: false }) } : {}),
+    ...(options['crop'] !== undefined ? { crop: intOption(options, 'crop', 0) } : {}),
+  };
+  const runOn = stringOption(options, 'run-on') ?? 'virtual';
+  const powerRaw = stringOption(options, 'power') ?? (runOn === 'virtual' ? 'virtual' : 'none');
+  const augment = stringOption(options, 'augment') ?? 'none';
+  parseAugment(augment);
+  return {
+    format: SWEEP_FORMAT,
+    dataset: stringOption(options, 'dataset') ?? 'mnist',
+    csv: { ...(labelColumn !== undefined ? { labelColumn } : {}), ...(header !== undefined ? { header: header === 'yes' } : {}) },
+    encoding,
+    grid: { depth, width, finalWidth: parseFinalWidths(finalRaw) },
+    training: {
+      tau: numberOption(options, 'tau', 10),
+      wiring: choiceOption(options, 'wiring', WIRING_MODES, 'random'),
+      init: choiceOption(options, 'init', INIT_MODES, 'normal'),
+      seed: intOption(options, 'seed', 0, 0),
+      batch: intOption(options, 'batch', 128),
+      lr: numberOption(options, 'lr', 0.01),
+      iterations: intOption(options, 'iterations', 1000),
+      epochs: null,
+      augment,
+    },
+    board: stringOption(options, 'board') ?? 'icebreaker',
+    runOn,
+    vectors: intOption(options, 'vectors', 500),
+    power: powerRaw === 'none' ? null : powerRaw,
+    powerWindowSeconds: options['power-window'] === undefined ? null : numberOption(options, 'power-window', 2),
+  };
+}
+
+function describe(e: SweepEvent): string | null {
+  switch (e.type) {
+    case 'started':
+      return `sweep ${e.sweep}: ${e.total} cells, ${e.pending} to run on ${e.workers} worker${e.workers === 1 ? '' : 's'}`;
+    case 'stage':
+      return `  ${e.cell}: ${e.stage} ${e.detail}`;
+    case 'cell-done':
+      return `  ${e.cell}: done (build ${e.outcome.buildStatus}${e.outcome.skippedRun ? `; not run: ${e.outcome.skippedRun}` : ''})`;
+    case 'cell-failed':
+      return `  ${e.cell}: FAILED: ${e.error}`;
+    case 'worker-failed':
+      return `  worker ${e.pid} ended with exit ${e.code}: ${e.stderr.trim().split('\n').slice(-3).join(' | ')}`;
+    default:
+      return null;
+  }
+}
+
+/** Only stage changes are worth a line; training progress repeats every 100 iterations. */
+function quietStages(): (e: SweepEvent) => boolean {
+  const last = new Map<string, string>();
+  return (e) => {
+    if (e.type !== 'stage') return true;
+    if (last.get(e.cell) === e.stage && e.stage === 'train') return false;
+    last.set(e.cell, e.stage);
+    return true;
+  };
+}
+
+export const sweepCommand = defineCommand<SweepOutput>({
+  name: 'sweep',
+  usage: `gatebench sweep (--depth D1,D2,.. --width W1,W2,.. [--final-width F1,..,same] | --resume ID) [--board icebreaker] [--run-on virtual|BOARD|none] [--power virtual|SPEC|none] [--power-window S] [--vectors N] [--jobs N] [--iterations I] [--batch B] [--lr LR] [--tau T] [--wiring random|unique] [--init normal|residual] [--augment none|shift:N] [--seed S] [${DATASET_USAGE}] ${ENCODING_USAGE} [--id NAME] [--report FILE] ${DB_USAGE} [--json]`,
+  summary: 'depth x width x final-layer-width grid: train -> check -> build -> run -> store, in parallel, resumable',
+  details: [
+    'Every cell: train (cached), check bit-exactness in Verilator, build for --board (a failed build is a result),',
+    'run on --run-on with --power, store each result as it is made. Killed or Ctrl-C: run the same command',
+    "again (or --resume ID) and finished cells are skipped. Ends with the results table and writes the report.",
+  ].join('\n'),
+  flags: {
+    ...DATASET_FLAGS,
+    ...ENCODING_FLAGS,
+    ...DB_FLAG,
+    depth: { type: 'string' },
+    width: { type: 'string' },
+    'final-width': { type: 'string' },
+    board: { type: 'string' },
+    'run-on': { type: 'string' },
+    power: { type: 'string' },
+    'power-window': { type: 'string' },
+    vectors: { type: 'string' },
+    jobs: { type: 'string' },
+    iterations: { type: 'string' },
+    batch: { type: 'string' },
+    lr: { type: 'string' },
+    tau: { type: 'string' },
+    wiring: { type: 'string' },
+    init: { type: 'string' },
+    augment: { type: 'string' },
+    seed: { type: 'string' },
+    id: { type: 'string' },
+    resume: { type: 'string' },
+    report: { type: 'string' },
+  },
+  async run(_positionals, options) {
+    const db = dbPathFromOptions(options);
+    const jobs = intOption(options, 'jobs', availableParallelism());
+    const resume = stringOption(options, 'resume');
+    const store = openStore(db);
+    let sweep: SweepRecord;
+    let created = false;
+    try {
+      if (resume) {
+        const found = store.getSweep(resume);
+        if (!found) throw new UserError(`--resume: no sweep '${resume}' in ${db} (gatebench results --db ${db} lists them)`);
+        sweep = found;
+      } else {
+        const spec = specFromOptions(options);
+        const dataset = loadDataset(spec.dataset, spec.csv);
+        const cells = planCells(spec, dataset.classes).map((c) => ({ key: c.key, depth: c.depth, width: c.width, finalWidth: c.finalWidth, params: { widths: c.widths } }));
+        const id = stringOption(options, 'id');
+        ({ sweep, created } = store.createSweep(spec, cells, id ? { id } : {}));
+      }
+    } finally {
+      store.close();
+    }
+
+    const log = (line: string): void => void process.stderr.write(`${line}\n`);
+    const worth = quietStages();
+    const handle = startSweep({ db, sweep: sweep.id, jobs }, (e) => {
+      const line = worth(e) ? describe(e) : null;
+      if (line) log(line);
+    });
+    // Ctrl-C: stop the workers; what they finished is stored, the rest resumes next time.
+    const interrupt = (): void => {
+      log(`interrupted: stopping the workers; resume with gatebench sweep --resume ${sweep.id} --db ${db}`);
+      handle.cancel();
+    };
+    process.once('SIGINT', interrupt);
+    process.once('SIGTERM', interrupt);
+    let finished: SweepRecord;
+    try {
+      finished = await handle.done;
+    } finally {
+      process.off('SIGINT', interrupt);
+      process.off('SIGTERM', interrupt);
+    }
+
+    const reportPath = resolve(stringOption(options, 'report') ?? `out/report-${sweep.id}.html`);
+    const reader = openStore(db);
+    let rows: ResultRow[];
+    try {
+      rows = reader.resultRows({ sweep: sweep.id });
+      const { cells, meta } = sweepReportInput(reader, sweep.id);
+      mkdirSync(dirname(reportPath), { recursive: true });
+      writeFileSync(reportPath, await renderReport(cells, meta));
+    } finally {
+      reader.close();
+    }
+    if (finished.cells.pending > 0 || finished.cells.running > 0) {
+      throw new UserError(`sweep ${sweep.id} stopped with ${finished.cells.pending + finished.cells.running} cells not run (stored so far: ${finished.cells.done} done, ${finished.cells.failed} failed); resume with gatebench sweep --resume ${sweep.id} --db ${db}`);
+    }
+    return { db, sweep: finished, created, rows, report: reportPath };
+  },
+  render(r) {
+    const c = r.sweep.cells;
+    return [
+      resultsTable(r.rows),
+      '',
+      `sweep ${r.sweep.id}${r.created ? '' : ' (resumed)'}: ${c.done} done, ${c.failed} failed of ${c.total} cells; database ${r.db}`,
+      `report: ${r.report}`,
+    ].join('\n');
+  },
+});

@@ -14,15 +14,17 @@ import { runCommand } from './commands/run.js';
 import { simCommand } from './commands/sim.js';
 import { sweepCommand } from './commands/sweep.js';
 import { trainCommand } from './commands/train.js';
+import { interactiveTerminal, uiCommand } from './commands/ui.js';
 
-const COMMANDS: Command<any>[] = [trainCommand, evalCommand, infoCommand, boardsCommand, emitCommand, simCommand, buildCommand, estimateCommand, runCommand, sweepCommand, resultsCommand, reportCommand];
+const COMMANDS: Command<any>[] = [trainCommand, evalCommand, infoCommand, boardsCommand, emitCommand, simCommand, buildCommand, estimateCommand, runCommand, sweepCommand, resultsCommand, reportCommand, uiCommand];
 
 function help(): string {
   return ['usage: gatebench <command> [options]', '', ...COMMANDS.map((c) => `  ${c.name.padEnd(8)} ${c.summary}\n           ${c.usage}`)].join('\n');
 }
 
 async function main(argv: string[]): Promise<number> {
-  const [name, ...rest] = argv;
+  // Alone on a terminal, gatebench opens the terminal UI; piped or redirected, it prints the help.
+  const [name, ...rest] = argv.length === 0 && interactiveTerminal() ? [uiCommand.name] : argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(help() + '\n');
     return 0;

@@ -46,6 +46,22 @@ export interface EncodedSet {
   labels: Uint8Array;
 }
 
+/**
+ * `n` samples spread evenly over the set (indices floor(i * count / n)): a prefix of a split
+ * stored class by class would hold one class only, and its accuracy would mean nothing.
+ */
+export function evenSubset(set: EncodedSet, n: number): EncodedSet {
+  if (n >= set.count) return set;
+  const bits = new Uint8Array(n * set.inputBits);
+  const labels = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const from = Math.floor((i * set.count) / n);
+    bits.set(set.bits.subarray(from * set.inputBits, (from + 1) * set.inputBits), i * set.inputBits);
+    labels[i] = set.labels[from]!;
+  }
+  return { count: n, inputBits: set.inputBits, bits, labels };
+}
+
 export function inputBitCount(encoding: Encoding): number {
   const features = encoding.crop ? encoding.crop.height * encoding.crop.width : featureCount(encoding.shape);
   return features * encoding.thresholds[0]!.length;

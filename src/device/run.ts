@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadBoard, type Board } from '../board/board.js';
-import type { EncodedSet } from '../data/encoding.js';
+import { evenSubset, type EncodedSet } from '../data/encoding.js';
 import { buildBitstream, buildFile, type BuildResult } from '../flow/build.js';
 import { estimateResources } from '../flow/estimate.js';
 import { chipVerilog } from '../sim/bitstream.js';
@@ -201,7 +201,9 @@ export async function runOnBoard(req: RunRequest): Promise<RunReport> {
   const clockHz = board.clock.mhz * 1e6;
   const design = deviceDesign(req.net, { clockHz, baud, ...(req.core ? { core: req.core } : {}) });
   const g: Geometry = { inputBits: design.ports.inputBits, classes: design.ports.classes, sumBits: design.ports.sumBits };
-  const count = Math.min(req.data.count, req.limit ?? req.data.count);
+  // --limit N takes N test vectors spread over the whole set (a split may be stored class by class).
+  const data = evenSubset(req.data, req.limit ?? req.data.count);
+  const count = data.count;
   if (count < 1) throw new UserError('--limit: nothing to run (0 vectors)');
 
   let vboard: VirtualBoard | null = null;
@@ -286,7 +288,7 @@ export async function runOnBoard(req: RunRequest): Promise<RunReport> {
   const onAnswer = (index: number): void => progress(undefined, index);
   // Views also want the power windows' seconds and watts, which no answer marks.
   const ticker = req.onProgress ? setInterval(() => progress(), 250) : null;
-  const vectors = { count, inputBits: req.data.inputBits, bits: req.data.bits.subarray(0, count * req.data.inputBits) };
+  const vectors = data;
   try {
     const port = await openWithRetry(portPath, baud, isVirtual ? 2000 : 5000);
     // The virtual board runs slower than real time; a real one answers INFO in milliseconds.
@@ -375,7 +377,7 @@ export async function runOnBoard(req: RunRequest): Promise<RunReport> {
     }
   }
 
-  check(report, answers, req, count);
+  check(report, answers, req.net, data);
   if (!report.complete) throw new RunError(`the run on ${report.board} stopped: ${report.error}`, report);
   return report;
 }
@@ -400,9 +402,9 @@ async function estimateFor(req: RunRequest, design: DeviceDesign, board: Board, 
 }
 
 /** Compare the answers received with the reference; accuracy and latency from them. */
-function check(report: RunReport, answers: StreamAnswers, req: RunRequest, count: number): void {
-  const subset: EncodedSet = { count, inputBits: req.data.inputBits, bits: req.data.bits.subarray(0, count * req.data.inputBits), labels: req.data.labels.subarray(0, count) };
-  const ref = evaluateReference(req.net, subset);
+function check(report: RunReport, answers: StreamAnswers, net: DiscreteNetwork, subset: EncodedSet): void {
+  const count = subset.count;
+  const ref = evaluateReference(net, subset);
   const k = ref.classes;
   let correct = 0;
   const cycles = new Set<number>();

@@ -15,6 +15,8 @@ export interface PowerWindow {
   medianAmps: number | null;
   /** Median power at the measurement point (the monitor's volts x amps). */
   medianSupplyW: number | null;
+  /** Standard error of medianAmps (1.2533 sd / sqrt(n) for white noise), amps. */
+  medianErrorAmps: number | null;
 }
 
 /** Power figures on the FPGA core rail: what the estimate predicts, so the two compare. */
@@ -45,6 +47,8 @@ export interface PowerMeasurement {
   /** Evaluations per second: one per clock under STRESS; the streaming run's device rate. */
   rates: { stress: number | null; stream: number | null };
   measured: PowerFigures;
+  /** One standard error of the measured figures that are differences (noise of the window medians). */
+  uncertainty: { dynamicW: number | null; energyPerInferenceJ: number | null; streamEnergyPerInferenceJ: number | null };
   estimated: PowerFigures | null;
   problems: string[];
   sampleCount: number;
@@ -64,7 +68,14 @@ function median(values: number[]): number | null {
 export function windowOf(samples: readonly PowerSample[], phase: PowerPhase, start: number, end: number): PowerWindow {
   const from = start + SETTLE_FRACTION * (end - start);
   const inside = samples.filter((s) => s.t >= from && s.t <= end);
-  return { phase, start, end, samples: inside.length, medianAmps: median(inside.map((s) => s.amps)), medianSupplyW: median(inside.map((s) => s.watts)) };
+  const amps = inside.map((s) => s.amps);
+  let medianErrorAmps: number | null = null;
+  if (amps.length > 1) {
+    const mean = amps.reduce((a, b) => a + b, 0) / amps.length;
+    const sd = Math.sqrt(amps.reduce((a, b) => a + (b - mean) ** 2, 0) / (amps.length - 1));
+    medianErrorAmps = (1.2533 * sd) / Math.sqrt(amps.length);
+  }
+  return { phase, start, end, samples: inside.length, medianAmps: median(amps), medianSupplyW: median(inside.map((s) => s.watts)), medianErrorAmps };
 }
 
 const minus = (a: number | null, b: number | null): number | null => (a === null || b === null ? null : a - b);
@@ -99,6 +110,15 @@ export function summarisePower(
     if (!w) return null;
     return referredBy === 'current' ? (w.medianAmps === null ? null : w.medianAmps * o.railVolts) : w.medianSupplyW;
   };
+  // Watts per amp on the core rail: the rail's volts when referred by current, else the supply's.
+  const wattsPerAmp = referredBy === 'current' ? o.railVolts : (supplyVolts ?? o.railVolts);
+  const errorW = (phase: PowerPhase): number | null => {
+    const e = ws.find((x) => x.phase === phase)?.medianErrorAmps;
+    return e === undefined || e === null ? null : e * wattsPerAmp;
+  };
+  const combined = (a: number | null, b: number | null): number | null => (a === null || b === null ? null : Math.hypot(a, b));
+  const dynamicError = combined(errorW('idle'), errorW('load'));
+  const streamError = combined(errorW('idle'), errorW('stream'));
   return {
     monitor: { kind: monitor.kind, target: monitor.target, description: monitor.description },
     railVolts: o.railVolts,
@@ -107,6 +127,7 @@ export function summarisePower(
     windows: ws,
     rates: o.rates,
     measured: powerFigures(core('idle'), core('load'), core('stream'), o.rates),
+    uncertainty: { dynamicW: dynamicError, energyPerInferenceJ: per(dynamicError, o.rates.stress), streamEnergyPerInferenceJ: per(streamError, o.rates.stream) },
     estimated: o.estimate ? estimatedFigures(o.estimate, o.rates) : null,
     problems: [...monitor.problems],
     sampleCount: samples.length,

@@ -110,6 +110,22 @@ export interface BuildRecord {
   readonly createdAt: string;
 }
 
+/** A build's main figures, for lists (BuildRecord has the whole result and the logs). */
+export interface BuildSummary {
+  readonly id: number;
+  readonly modelHash: string | null;
+  readonly board: string;
+  readonly status: string;
+  readonly message: string;
+  readonly lut4: number | null;
+  readonly logicCells: number | null;
+  readonly logicCellsAvailable: number | null;
+  readonly fmaxMHz: number | null;
+  readonly buildSeconds: number;
+  readonly cached: boolean;
+  readonly createdAt: string;
+}
+
 export interface SimulationRecord {
   readonly id: number;
   readonly buildId: number | null;

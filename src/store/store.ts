@@ -12,6 +12,7 @@ import { UserError } from '../util/errors.js';
 import type { Provenance } from './provenance.js';
 import type {
   BuildRecord,
+  BuildSummary,
   CellLinks,
   CellSpec,
   CellState,
@@ -128,6 +129,22 @@ export function openStore(path: string, options: OpenOptions = {}): Store {
     db.close();
     throw storeError(path, e);
   }
+}
+
+const MODEL_SELECT = `SELECT hash, path, input_bits AS inputBits, classes, depth, widths, final_width AS finalWidth, gates, live_gates AS liveGates,
+    tau, wiring, encoding, dataset, dataset_hash AS datasetHash, training, relaxed_test_accuracy AS relaxedTestAccuracy,
+    discrete_test_accuracy AS discreteTestAccuracy, discrete_train_accuracy AS discreteTrainAccuracy, added_at AS addedAt
+  FROM models`;
+
+function modelFrom(row: Row): ModelRecord {
+  const { relaxedTestAccuracy, discreteTestAccuracy, discreteTrainAccuracy, widths, encoding, training, ...rest } = row;
+  return {
+    ...(rest as unknown as ModelRecord),
+    widths: parsed(widths),
+    encoding: parsed(encoding),
+    training: training === null ? null : parsed(training),
+    metrics: { relaxedTestAccuracy, discreteTestAccuracy, discreteTrainAccuracy } as ModelRecord['metrics'],
+  };
 }
 
 const CELL_COLUMNS = `id, sweep_id AS sweepId, key, position, depth, width, final_width AS finalWidth, params, state, error, attempts, worker,
@@ -306,19 +323,13 @@ export class Store {
   }
 
   getModel(hash: string): ModelRecord | null {
-    const row = this.sql(`SELECT hash, path, input_bits AS inputBits, classes, depth, widths, final_width AS finalWidth, gates, live_gates AS liveGates,
-        tau, wiring, encoding, dataset, dataset_hash AS datasetHash, training, relaxed_test_accuracy AS relaxedTestAccuracy,
-        discrete_test_accuracy AS discreteTestAccuracy, discrete_train_accuracy AS discreteTrainAccuracy, added_at AS addedAt
-      FROM models WHERE hash = ?`).get(hash) as Row | undefined;
-    if (!row) return null;
-    const { relaxedTestAccuracy, discreteTestAccuracy, discreteTrainAccuracy, widths, encoding, training, ...rest } = row;
-    return {
-      ...(rest as unknown as ModelRecord),
-      widths: parsed(widths),
-      encoding: parsed(encoding),
-      training: training === null ? null : parsed(training),
-      metrics: { relaxedTestAccuracy, discreteTestAccuracy, discreteTrainAccuracy } as ModelRecord['metrics'],
-    };
+    const row = this.sql(`${MODEL_SELECT} WHERE hash = ?`).get(hash) as Row | undefined;
+    return row ? modelFrom(row) : null;
+  }
+
+  /** Newest first. */
+  listModels(): ModelRecord[] {
+    return (this.sql(`${MODEL_SELECT} ORDER BY added_at DESC, rowid DESC`).all() as Row[]).map(modelFrom);
   }
 
   // ---- builds and simulations ----
@@ -364,6 +375,13 @@ export class Store {
         created_at: now(),
       });
     });
+  }
+
+  /** Every build's figures without its result JSON and logs (getBuild has those), newest first. */
+  listBuilds(): BuildSummary[] {
+    return (this.sql(`SELECT id, model_hash AS modelHash, board, status, message, lut4, logic_cells AS logicCells,
+        logic_cells_available AS logicCellsAvailable, fmax_mhz AS fmaxMHz, build_seconds AS buildSeconds, cached, created_at AS createdAt
+      FROM builds ORDER BY id DESC`).all() as Row[]).map((row) => ({ ...(row as unknown as BuildSummary), cached: row['cached'] === 1 }));
   }
 
   getBuild(id: number): BuildRecord | null {

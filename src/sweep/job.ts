@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { encodeSamples, makeEncoding, type EncodedSet } from '../data/encoding.js';
+import { encodeSamples, evenSubset, makeEncoding, type EncodedSet } from '../data/encoding.js';
 import { loadDataset, type Dataset } from '../data/index.js';
 import type { PhasedSample } from '../device/power.js';
 import { RunError, runOnBoard, type RunReport } from '../device/run.js';
@@ -85,8 +85,8 @@ export async function runCell(spec: SweepSpec, job: SweepJob, ctx: CellContext):
   const { model, path } = await trainCell(spec, job, dataset, ctx);
   ctx.recorder.model(model, path);
   const test: EncodedSet = encodeSamples(model.encoding, dataset.test);
-  const count = Math.min(spec.vectors, test.count);
-  const vectors = { count, inputBits: test.inputBits, bits: test.bits.subarray(0, count * test.inputBits) };
+  const vectors = evenSubset(test, spec.vectors);
+  const count = vectors.count;
 
   stage('check', `${count} vectors in Verilator against the software model`);
   const check = await checkDesign(model.network, vectors, { simulator: 'verilator', level: 'rtl', ...(ctx.cacheDir ? { cacheDir: ctx.cacheDir } : {}) });

@@ -29,6 +29,9 @@ function recorderFor(store: Store, cell: SweepCell, base: Provenance): CellRecor
     },
     simulation(check) {
       return store.atomically(() => {
+        // A cell resumed after a kill made this result before: keep the one row.
+        const earlier = cell.simulationId === null ? null : store.getSimulation(cell.simulationId);
+        if (earlier && earlier.simulation.designHash === check.design.designHash && earlier.simulation.vectors === check.run.vectors) return earlier.id;
         const id = store.addSimulation(simulationFromCheck(check), provenance);
         store.linkCell(cell.id, { simulationId: id });
         return id;
@@ -36,6 +39,8 @@ function recorderFor(store: Store, cell: SweepCell, base: Provenance): CellRecor
     },
     build(build) {
       return store.atomically(() => {
+        const earlier = cell.buildId === null ? null : store.getBuild(cell.buildId);
+        if (earlier && earlier.result.hash === build.build.hash) return (buildId = earlier.id);
         buildId = store.addBuild(build.build, provenance);
         store.linkCell(cell.id, { buildId });
         return buildId;

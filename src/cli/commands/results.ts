@@ -12,7 +12,7 @@ export interface ResultsOutput {
   rows: ResultRow[];
 }
 
-interface TableColumn {
+export interface TableColumn {
   header: string;
   text: (r: ResultRow) => string | null;
   /** Numbers align right. */
@@ -24,7 +24,8 @@ const int = (v: number | null) => (v === null ? null : String(Math.round(v)));
 const mw = fixed(3);
 const nj = (v: number | null) => (v === null ? null : v.toPrecision(3));
 
-const TABLE: readonly TableColumn[] = [
+/** The columns of the results table (`results`, `sweep`, the TUI's results screen). */
+export const RESULT_TABLE: readonly TableColumn[] = [
   { header: 'sweep/cell', text: (r) => (r.kind === 'cell' ? `${r.sweep}/${r.cell}` : `run ${r.runId}`) },
   { header: 'state', text: (r) => r.state },
   { header: 'depth', text: (r) => int(r.depth), right: true },
@@ -52,11 +53,11 @@ const TABLE: readonly TableColumn[] = [
   { header: 'error', text: (r) => r.error?.replace(/\s*\n\s*/g, ' ') ?? null },
 ];
 
-/** Aligned columns; '-' where a row has no figure. */
-export function resultsTable(rows: readonly ResultRow[]): string {
-  const cells = [TABLE.map((c) => c.header), ...rows.map((r) => TABLE.map((c) => c.text(r) ?? '-'))];
-  const widths = TABLE.map((_, i) => Math.max(...cells.map((line) => line[i]!.length)));
-  return cells.map((line) => line.map((text, i) => (TABLE[i]!.right ? text.padStart(widths[i]!) : text.padEnd(widths[i]!))).join('  ').trimEnd()).join('\n');
+/** Aligned columns (all of RESULT_TABLE unless given); '-' where a row has no figure. */
+export function resultsTable(rows: readonly ResultRow[], columns: readonly TableColumn[] = RESULT_TABLE): string {
+  const cells = [columns.map((c) => c.header), ...rows.map((r) => columns.map((c) => c.text(r) ?? '-'))];
+  const widths = columns.map((_, i) => Math.max(...cells.map((line) => line[i]!.length)));
+  return cells.map((line) => line.map((text, i) => (columns[i]!.right ? text.padStart(widths[i]!) : text.padEnd(widths[i]!))).join('  ').trimEnd()).join('\n');
 }
 
 /** One CSV field (RFC 4180): quoted when it holds a comma, a quote or a line break, quotes doubled. */

@@ -19,13 +19,15 @@ export function renderPower(p: PowerMeasurement): string[] {
   const mw = (w: number | null): string => (w === null ? 'n/a' : `${(w * 1e3).toFixed(3)} mW`);
   const nj = (j: number | null): string => (j === null ? 'n/a' : `${(j * 1e9).toFixed(4)} nJ`);
   const est: PowerFigures | null = p.estimated;
+  // A difference of two noisy medians: show its standard error, so a figure lost in noise reads as such.
+  const withError = (text: string, error: number | null, format: (x: number) => string): string => (error === null || text === 'n/a' ? text : `${text} ± ${format(error)}`);
   const rows: [string, string, string][] = [
     ['P_idle', mw(p.measured.idleW), mw(est?.idleW ?? null)],
     ['P_load (STRESS)', mw(p.measured.loadW), mw(est?.loadW ?? null)],
-    ['P_dynamic', mw(p.measured.dynamicW), mw(est?.dynamicW ?? null)],
+    ['P_dynamic', withError(mw(p.measured.dynamicW), p.uncertainty.dynamicW, (w) => (w * 1e3).toFixed(3)), mw(est?.dynamicW ?? null)],
     ['P_stream', mw(p.measured.streamW), mw(est?.streamW ?? null)],
-    [`energy/inference (STRESS, ${f((p.rates.stress ?? 0) / 1e6, 1)} M/s)`, nj(p.measured.energyPerInferenceJ), nj(est?.energyPerInferenceJ ?? null)],
-    [`energy/inference (stream, ${f(p.rates.stream, 0)} /s)`, nj(p.measured.streamEnergyPerInferenceJ), nj(est?.streamEnergyPerInferenceJ ?? null)],
+    [`energy/inference (STRESS, ${f((p.rates.stress ?? 0) / 1e6, 1)} M/s)`, withError(nj(p.measured.energyPerInferenceJ), p.uncertainty.energyPerInferenceJ, (j) => (j * 1e9).toFixed(4)), nj(est?.energyPerInferenceJ ?? null)],
+    [`energy/inference (stream, ${f(p.rates.stream, 0)} /s)`, withError(nj(p.measured.streamEnergyPerInferenceJ), p.uncertainty.streamEnergyPerInferenceJ, (j) => (j * 1e9).toFixed(4)), nj(est?.streamEnergyPerInferenceJ ?? null)],
   ];
   const w0 = Math.max(...rows.map((r) => r[0].length));
   const w1 = Math.max('measured'.length, ...rows.map((r) => r[1].length));
@@ -75,8 +77,8 @@ export function renderRunReport(r: RunReport & { runId?: number; db?: string }):
   return lines.join('\n');
 }
 
-/** Keep the run (and its power samples) in the store, with the model it ran. */
-async function storeRun(db: string, path: string, model: Model, report: RunReport, samples: PhasedSample[]): Promise<number> {
+/** Keep the run (and its power samples) in the store, with the model it ran (the run command and the TUI). */
+export async function storeRun(db: string, path: string, model: Model, report: RunReport, samples: PhasedSample[]): Promise<number> {
   const store = openStore(db);
   try {
     const provenance = await collectProvenance({ seeds: model.training ? { training: model.training.seed } : {}, board: report.board, modelHash: model.hash });

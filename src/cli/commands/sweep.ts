@@ -1,20 +1,16 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
-import { ENCODING_METHODS, type EncodingOptions } from '../../data/encoding.js';
-import { loadDataset } from '../../data/index.js';
-import { INIT_MODES } from '../../model/network.js';
-import { parseAugment } from '../../model/trainModel.js';
-import { WIRING_MODES } from '../../model/wiring.js';
 import { renderReport } from '../../report/html.js';
 import { sweepReportInput } from '../../report/fromStore.js';
 import { DB_FLAG, DB_USAGE, dbPathFromOptions, openStore, type ResultRow, type SweepRecord } from '../../store/index.js';
+import { createSweep } from '../../sweep/create.js';
 import { startSweep, type SweepEvent } from '../../sweep/executor.js';
-import { parseFinalWidths, planCells, SWEEP_FORMAT, type SweepSpec } from '../../sweep/spec.js';
 import { UserError } from '../../util/errors.js';
 import { defineCommand } from '../command.js';
 import { DATASET_FLAGS, DATASET_USAGE, ENCODING_FLAGS, ENCODING_USAGE } from '../dataOptions.js';
-import { choiceOption, intListOption, intOption, numberOption, stringOption, type RawOptions } from '../options.js';
+import { intOption, stringOption } from '../options.js';
+import { sweepSpecFromOptions } from '../sweepSpec.js';
 import { resultsTable } from './results.js';
 
 export interface SweepOutput {
@@ -23,51 +19,6 @@ export interface SweepOutput {
   created: boolean;
   rows: ResultRow[];
   report: string | null;
-}
-
-/** The sweep's plain-data description from the command line. */
-function specFromOptions(options: RawOptions): SweepSpec {
-  const depth = intListOption(options, 'depth');
-  const width = intListOption(options, 'width');
-  const finalRaw = stringOption(options, 'final-width') ?? 'same';
-  if (!depth) throw new UserError('--depth: required, e.g. --depth 2,3,4 (or --resume ID)');
-  if (!width) throw new UserError('--width: required, e.g. --width 250,500,1000');
-  const header = stringOption(options, 'csv-header');
-  if (header !== undefined && header !== 'yes' && header !== 'no') throw new UserError(`--csv-header: expected yes or no, got '${header}'`);
-  const labelColumn = stringOption(options, 'label-column');
-  const encoding: EncodingOptions = {
-    method: choiceOption(options, 'encoding', ENCODING_METHODS, 'threshold'),
-    levels: intOption(options, 'levels', 3),
-    ...(options['threshold'] !== undefined ? { threshold: numberOption(options, 'threshold', 0, { positive: false }) } : {}),
-    ...(options['crop'] !== undefined ? { crop: intOption(options, 'crop', 0) } : {}),
-  };
-  const runOn = stringOption(options, 'run-on') ?? 'virtual';
-  const powerRaw = stringOption(options, 'power') ?? (runOn === 'virtual' ? 'virtual' : 'none');
-  const augment = stringOption(options, 'augment') ?? 'none';
-  parseAugment(augment);
-  return {
-    format: SWEEP_FORMAT,
-    dataset: stringOption(options, 'dataset') ?? 'mnist',
-    csv: { ...(labelColumn !== undefined ? { labelColumn } : {}), ...(header !== undefined ? { header: header === 'yes' } : {}) },
-    encoding,
-    grid: { depth, width, finalWidth: parseFinalWidths(finalRaw) },
-    training: {
-      tau: numberOption(options, 'tau', 10),
-      wiring: choiceOption(options, 'wiring', WIRING_MODES, 'random'),
-      init: choiceOption(options, 'init', INIT_MODES, 'normal'),
-      seed: intOption(options, 'seed', 0, 0),
-      batch: intOption(options, 'batch', 128),
-      lr: numberOption(options, 'lr', 0.01),
-      iterations: intOption(options, 'iterations', 1000),
-      epochs: null,
-      augment,
-    },
-    board: stringOption(options, 'board') ?? 'icebreaker',
-    runOn,
-    vectors: intOption(options, 'vectors', 500),
-    power: powerRaw === 'none' ? null : powerRaw,
-    powerWindowSeconds: options['power-window'] === undefined ? null : numberOption(options, 'power-window', 2),
-  };
 }
 
 function describe(e: SweepEvent): string | null {
@@ -145,11 +96,8 @@ export const sweepCommand = defineCommand<SweepOutput>({
         if (!found) throw new UserError(`--resume: no sweep '${resume}' in ${db} (gatebench results --db ${db} lists them)`);
         sweep = found;
       } else {
-        const spec = specFromOptions(options);
-        const dataset = loadDataset(spec.dataset, spec.csv);
-        const cells = planCells(spec, dataset.classes).map((c) => ({ key: c.key, depth: c.depth, width: c.width, finalWidth: c.finalWidth, params: { widths: c.widths } }));
         const id = stringOption(options, 'id');
-        ({ sweep, created } = store.createSweep(spec, cells, id ? { id } : {}));
+        ({ sweep, created } = createSweep(store, sweepSpecFromOptions(options), id ? { id } : {}));
       }
     } finally {
       store.close();

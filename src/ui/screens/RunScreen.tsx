@@ -1,0 +1,56 @@
+import { Box, Text } from 'ink';
+import { renderRunReport } from '../../cli/commands/run.js';
+import type { RunPhase } from '../../device/run.js';
+import { Empty, ProgressBar } from '../components.js';
+import type { RunJob } from '../jobs.js';
+import { short } from './ModelsScreen.js';
+
+const PHASES: readonly RunPhase[] = ['connect', 'power-idle', 'power-load', 'latency', 'stream', 'done'];
+
+/** Watts with a unit that keeps three significant digits readable (the core rail draws mW). */
+export function watts(w: number | null): string {
+  if (w === null) return 'n/a';
+  const a = Math.abs(w);
+  return a >= 1 ? `${w.toFixed(3)} W` : a >= 1e-3 ? `${(w * 1e3).toFixed(3)} mW` : `${(w * 1e6).toFixed(1)} uW`;
+}
+
+/** The live figures of a run: throughput, latency and power as they arrive. */
+export function RunLive({ job }: { job: RunJob }) {
+  const p = job.progress;
+  const current = p ? PHASES.indexOf(p.phase) : -1;
+  return (
+    <Box flexDirection="column">
+      <Text wrap="truncate-end">{`  ${PHASES.map((ph, i) => (i < current ? `${ph} ✓` : i === current ? `[${ph}]` : ph)).join(' -> ')}`}</Text>
+      {p ? (
+        <Box flexDirection="column">
+          <ProgressBar done={p.answered} total={p.vectors} />
+          <Text>{`throughput ${p.answersPerSecond === null ? 'n/a' : p.answersPerSecond.toFixed(0)} answers/s (${p.phase}, ${p.phaseSeconds.toFixed(1)} s)`}</Text>
+          <Text>{`latency ${p.latestRoundTripMs === null ? 'n/a' : `${p.latestRoundTripMs.toFixed(2)} ms`} host round trip (latest answer)`}</Text>
+          <Text>{`power ${watts(p.watts)} supply (latest reading)`}</Text>
+        </Box>
+      ) : (
+        <Text dimColor>preparing (building the virtual board with Verilator, cached by content)...</Text>
+      )}
+    </Box>
+  );
+}
+
+export function RunScreen({ job, db, height }: { job: RunJob | null; db: string; height: number }) {
+  if (!job) return <Empty>no run yet: select a model on 1 Models and press r (it runs on the virtual board with the virtual power monitor)</Empty>;
+  const logTail = job.log.slice(-Math.max(1, Math.min(6, height - 12)));
+  return (
+    <Box flexDirection="column">
+      <Text bold>{`run of ${short(job.modelHash)} on ${job.board}: ${job.state}`}</Text>
+      <RunLive job={job} />
+      <Text> </Text>
+      {job.report ? (
+        <Text>{renderRunReport({ ...job.report, ...(job.runId !== null ? { runId: job.runId, db } : {}) })}</Text>
+      ) : (
+        logTail.map((line, i) => (
+          <Text key={i} dimColor wrap="truncate-end">{line}</Text>
+        ))
+      )}
+      {job.error && <Text color="red">{job.error}</Text>}
+    </Box>
+  );
+}

@@ -1,0 +1,208 @@
+import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { render } from 'ink-testing-library';
+import { openStore } from '../../src/store/index.js';
+import { App, JobController, StoreReader } from '../../src/ui/index.js';
+import { tempDir } from '../helpers.js';
+import { fillStore, runnableModel, type Filled } from './fixtures.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const ESC = '\u001b';
+const DOWN = '\u001b[B';
+const ENTER = '\r';
+
+type Rendered = ReturnType<typeof render>;
+
+/** Key presses with a pause after each, so Ink's input handler and the effects run in between. */
+async function press(app: Rendered, ...keys: string[]): Promise<string> {
+  for (const k of keys) {
+    app.stdin.write(k);
+    await sleep(80);
+  }
+  return app.lastFrame() ?? '';
+}
+
+async function until(app: Rendered, pattern: RegExp, timeoutMs: number): Promise<string> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const frame = app.lastFrame() ?? '';
+    if (pattern.test(frame)) return frame;
+    if (Date.now() > end) assert.fail(`no ${pattern} within ${timeoutMs} ms; last frame:\n${frame}`);
+    await sleep(100);
+  }
+}
+
+/** The first field of each line of the results table under its header. */
+function firstColumn(frame: string): string[] {
+  const lines = frame.split('\n');
+  const header = lines.findIndex((l) => l.includes('sweep/cell'));
+  return lines.slice(header + 1).map((l) => l.replace(/^[> ] /, '').trim()).filter((l) => /^(s\d+\/|run \d+)/.test(l)).map((l) => l.match(/^(s\d+\/\S+|run \d+)/)![1]!);
+}
+
+describe('terminal UI on a filled database', () => {
+  const dir = tempDir('gatebench-ui-');
+  const db = join(dir, 'gatebench.db');
+  let filled: Filled;
+  let runnable: ReturnType<typeof runnableModel>;
+  let app: Rendered;
+  let jobs: JobController;
+  let reader: StoreReader;
+
+  before(async () => {
+    filled = await fillStore(db, dir);
+    runnable = runnableModel(dir);
+    const store = openStore(db);
+    store.addModel(runnable.model, { path: runnable.path });
+    store.close();
+    reader = new StoreReader(db);
+    jobs = new JobController({ db, run: { limit: 300, powerWindowSeconds: 0.5 } });
+    app = render(<App reader={reader} jobs={jobs} pollMs={200} />);
+    await until(app, /d853|[0-9a-f]{12}/, 5000);
+  });
+  after(async () => {
+    app.unmount();
+    await jobs.close();
+    reader.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('opens on the models with the tab bar and the hints', async () => {
+    const frame = await until(app, new RegExp(runnable.model.hash.slice(0, 12)), 3000);
+    assert.match(frame, /1 Models\s+2 Builds\s+3 Sweeps\s+4 Results\s+5 Run/);
+    assert.match(frame, /Enter open · r run on the virtual board · b build for icebreaker · q quit/);
+    for (const m of filled.models) assert.match(frame, new RegExp(`${m.hash.slice(0, 12)}\\s+40,20|${m.hash.slice(0, 12)}\\s+30,30,20|${m.hash.slice(0, 12)}\\s+60,20`));
+    const lines = frame.split('\n');
+    assert.match(lines.find((l) => l.startsWith('>'))!, new RegExp(runnable.model.hash.slice(0, 12)), 'the newest model is selected');
+
+    const detail = await press(app, DOWN, DOWN, ENTER);
+    const second = filled.models[1]!.hash;
+    assert.match(detail, new RegExp(`model ${second}`));
+    assert.match(detail, /widths 30,30,20 \(16 input bits, 10 classes\)/);
+    assert.match(detail, /run \d+\s+done/, "the model's run, from the results");
+    assert.match(detail, /Esc back/);
+    const back = await press(app, ESC);
+    assert.doesNotMatch(back, /Esc back/);
+  });
+
+  it('2 lists the builds and opens a stored log', async () => {
+    const frame = await press(app, '2');
+    assert.match(frame, /build\s+model\s+board\s+status\s+LUT4\s+LC/);
+    assert.match(frame, new RegExp(`#${filled.buildIds[1]}\\s+${filled.models[1]!.hash.slice(0, 12)}\\s+icebreaker\\s+ok`));
+    assert.match(frame, new RegExp(`#${filled.buildIds[0]}\\s+${filled.models[0]!.hash.slice(0, 12)}`));
+    assert.match(frame, /Enter open its log/);
+    // Newest first: the second build (stored without a log) is on top.
+    assert.match(await press(app, ENTER), /no log was stored for this build/);
+    const log = await press(app, ESC, DOWN, ENTER);
+    assert.match(log, new RegExp(`build #${filled.buildIds[0]} of`));
+    assert.match(log, /last \d+ lines of the log/);
+    await press(app, ESC);
+  });
+
+  it('3 shows the sweeps, and the grid shows each cell in its state with the running one in the pipeline', async () => {
+    const list = await press(app, '3');
+    assert.match(list, /s1\s+running\s+1\s+1\s+1\s+1\s+4/);
+    assert.match(list, /Enter open the grid · n new small sweep/);
+    await press(app, ENTER);
+    const grid = await until(app, /pipeline/, 3000);
+    assert.match(grid, /sweep s1: running; 1 done, 1 failed, 1 running, 1 pending of 4/);
+    assert.match(grid, /w40-f20\s+w40-f40/);
+    assert.match(grid, /depth 2\s+✓ done\s+✗ failed/);
+    assert.match(grid, /depth 3\s+▶ running build\s+· pending/);
+    assert.match(grid, new RegExp(`${filled.cells.running}: train ✓ -> check ✓ -> \\[build: nextpnr-ice40\\] -> run`));
+    for (const [state, key] of Object.entries(filled.cells)) assert.match(grid, new RegExp(`${key}\\s+\\S ${state}`));
+    assert.match(grid, /does not fit \(needs 9000 LCs/);
+    assert.match(grid, /n resume this sweep/);
+    await press(app, ESC);
+  });
+
+  it('4 shows the results and sorts them when asked', async () => {
+    const frame = await press(app, '4');
+    assert.match(frame, /sweep\/cell\s+state\s+widths/);
+    assert.match(frame, /sorted newest first/);
+    const newest = firstColumn(frame);
+    assert.equal(newest.length, 6, frame);
+    const byName = await press(app, 's');
+    assert.match(byName, /sorted sweep\/cell ascending/);
+    const ascending = firstColumn(byName);
+    assert.deepEqual(ascending, [...newest].sort((a, b) => a.localeCompare(b)));
+    assert.notDeepEqual(ascending, newest);
+    const descending = firstColumn(await press(app, 'S'));
+    assert.deepEqual(descending, [...ascending].reverse());
+    // To the throughput column: the fast run first, rows without a figure last.
+    const byRate = await press(app, ...Array.from({ length: 9 }, () => 's'));
+    assert.match(byRate, /sorted vec\/s descending/);
+    const rates = byRate.split('\n').filter((l) => /^[> ] (s\d+\/|run )/.test(l)).map((l) => l.match(/ (900|500) /)?.[1] ?? '-');
+    assert.deepEqual(rates, ['900', '500', '500', '-', '-', '-']);
+  });
+
+  it('5 with no run yet says how to start one', async () => {
+    const frame = await press(app, '5');
+    assert.match(frame, /no run yet: select a model on 1 Models and press r/);
+  });
+
+  it('r runs the selected model on the virtual board: live throughput, latency and power, then the stored run', { timeout: 180_000 }, async () => {
+    const started = Date.now();
+    await press(app, '1');
+    await press(app, 'r');
+    const live = await until(app, /answers\/s/, 120_000);
+    assert.match(live, /run of [0-9a-f]{12} on virtual: running/);
+    assert.match(live, /throughput \d+|throughput n\/a/);
+    assert.match(live, /latency/);
+    assert.match(live, /power /);
+    // While streaming: a real rate, a round trip and a power reading.
+    const streaming = await until(app, /\[stream\][\s\S]*throughput \d+ answers\/s[\s\S]*latency \d+\.\d+ ms[\s\S]*power \d+\.\d+ (mW|uW|W)/, 120_000);
+    assert.match(streaming, /\/300/);
+    const done = await until(app, /stored as run \d+/, 120_000);
+    assert.match(done, /run of [0-9a-f]{12} on virtual: done/);
+    assert.match(done, /vectors 300\/300 answered, mismatches vs reference 0/);
+    assert.match(done, /throughput \d+ vectors\/s by the device clock/);
+    assert.match(done, /P_dynamic/);
+    const runId = Number(done.match(/stored as run (\d+)/)![1]);
+    const store = openStore(db, { create: false });
+    try {
+      const run = store.getRun(runId)!;
+      assert.equal(run.modelHash, runnable.model.hash);
+      assert.equal(run.report.answered, 300);
+      const power = store.runPower(runId);
+      assert.equal(power.summary?.monitor, 'virtual');
+      assert.ok(power.samples.length > 0);
+    } finally {
+      store.close();
+    }
+    await press(app, '4');
+    const results = await until(app, new RegExp(`run ${runId}\\s+done`), 3000);
+    assert.match(results, new RegExp(`run ${runId}\\s+done\\s+64,32`));
+    console.log(`run from the UI: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  });
+});
+
+describe('terminal UI on an empty database', () => {
+  it('says what to do on every screen and creates no file', async () => {
+    const dir = tempDir('gatebench-ui-empty-');
+    const db = join(dir, 'none.db');
+    const reader = new StoreReader(db);
+    const jobs = new JobController({ db });
+    const app = render(<App reader={reader} jobs={jobs} pollMs={100} />);
+    try {
+      const models = await until(app, /no models yet/, 3000);
+      assert.match(models, /does not exist yet: the first run, build or sweep started here creates it/);
+      assert.match(models, /no models yet: press n on 3 Sweeps for a small sweep, or run gatebench run model\.json --board virtual/);
+      assert.match(await press(app, '2'), /no builds yet: press b on a model/);
+      assert.match(await press(app, '3'), /no sweeps yet: press n or run gatebench sweep/);
+      assert.match(await press(app, '4'), /no results yet/);
+      assert.match(await press(app, '5'), /no run yet/);
+      // Keys with nothing to act on do nothing.
+      const frame = await press(app, '1', 'r', 'b', ENTER, 'j', 'k');
+      assert.match(frame, /no models yet/);
+      assert.equal(jobs.view().run, null);
+      assert.throws(() => openStore(db, { create: false }), /no such database/);
+    } finally {
+      app.unmount();
+      await jobs.close();
+      reader.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,5 +1,5 @@
-import { Box, Text, useApp, useInput, useStdout } from 'ink';
-import { useState } from 'react';
+import { Box, Text, useApp, useInput, useStdout, type Key } from 'ink';
+import { useRef, useState } from 'react';
 import { Hints, SCREENS, TabBar, type ScreenKey } from './components.js';
 import { useBuildLog, useJobs, useSnapshot } from './hooks.js';
 import type { JobController } from './jobs.js';
@@ -72,7 +72,7 @@ export function App({ reader, jobs, pollMs }: AppProps) {
     if (record && jobs.startRun(record)) show('run');
   };
 
-  useInput((input, key) => {
+  const onKey = (input: string, key: Key): void => {
     if (input === 'q') return exit();
     const digit = Number(input);
     if (Number.isInteger(digit) && digit >= 1 && digit <= SCREENS.length) return show(SCREENS[digit - 1]!.key);
@@ -124,7 +124,12 @@ export function App({ reader, jobs, pollMs }: AppProps) {
         if (input === 'r') run(view.run?.modelHash ?? model?.hash ?? null);
         return;
     }
-  });
+  };
+  // Keys go to the handler of the latest render: a key pressed right after new data arrives must
+  // see that data, not the closure Ink subscribed before the effects ran again.
+  const latestOnKey = useRef(onKey);
+  latestOnKey.current = onKey;
+  useInput((input, key) => latestOnKey.current(input, key));
 
   const hint = (k: string, what: string): Hint => [k, what];
   const back = hint('Esc', 'back');
@@ -163,9 +168,7 @@ export function App({ reader, jobs, pollMs }: AppProps) {
       <TabBar active={screen} db={snapshot.db} />
       {!snapshot.exists && !snapshot.error && <Text color="yellow">{`${snapshot.db} does not exist yet: the first run, build or sweep started here creates it`}</Text>}
       {snapshot.error && <Text color="red">{`cannot read ${snapshot.db}: ${snapshot.error}`}</Text>}
-      <Box flexDirection="column" height={height} overflow="hidden">
-        {body}
-      </Box>
+      {body}
       {view.notice && <Text color="yellow">{view.notice}</Text>}
       <Hints keys={hints} />
     </Box>

@@ -18,7 +18,7 @@ export function TabBar({ active, db }: { active: ScreenKey; db: string }) {
           {` ${i + 1} ${s.label} `}
         </Text>
       ))}
-      <Text dimColor>{`  db ${db}`}</Text>
+      <Text dimColor wrap="truncate-end">{`  db ${db}`}</Text>
     </Box>
   );
 }
@@ -26,7 +26,7 @@ export function TabBar({ active, db }: { active: ScreenKey; db: string }) {
 /** The keys that do something on this screen, always on screen. */
 export function Hints({ keys }: { keys: readonly (readonly [string, string])[] }) {
   return (
-    <Text dimColor wrap="truncate-end">
+    <Text dimColor>
       {keys.map(([k, what]) => `${k} ${what}`).join(' · ')}
     </Text>
   );

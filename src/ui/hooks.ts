@@ -1,6 +1,6 @@
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import type { JobController, JobsView } from './jobs.js';
-import { emptySnapshot, type Snapshot, type StoreReader } from './storeReader.js';
+import type { Snapshot, StoreReader } from './storeReader.js';
 
 /** How often the screens re-read the database. */
 export const POLL_MS = 500;
@@ -10,7 +10,11 @@ export const POLL_MS = 500;
  * whose cells are wanted changes). A render happens only when something changed.
  */
 export function useSnapshot(reader: StoreReader, sweep: string | null, intervalMs = POLL_MS): Snapshot {
-  const [state, setState] = useState<{ key: string; snapshot: Snapshot }>(() => ({ key: '', snapshot: emptySnapshot(reader.db) }));
+  // Read at once, so the first frame shows the database rather than an empty one.
+  const [state, setState] = useState<{ key: string; snapshot: Snapshot }>(() => {
+    const snapshot = reader.read({ sweep });
+    return { key: JSON.stringify(snapshot), snapshot };
+  });
   useEffect(() => {
     const poll = (): void => {
       const snapshot = reader.read({ sweep });

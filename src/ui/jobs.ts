@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { encodeSamples } from '../data/encoding.js';
 import type { PhasedSample } from '../device/power.js';
-import { RunError, runOnBoard, type RunProgress, type RunReport } from '../device/run.js';
+import { RunError, runOnBoard, type RunPhase, type RunProgress, type RunReport } from '../device/run.js';
 import { buildModel } from '../flow/modelBuild.js';
 import { loadModel, type Model } from '../model/modelFile.js';
 import { datasetFromOptions } from '../cli/dataOptions.js';
@@ -19,11 +19,21 @@ const NOTIFY_EVERY_MS = 100;
 
 export type JobState = 'running' | 'done' | 'failed';
 
+/** The latest figure of each kind a run reported, kept after its phase ends (the stream phase may last a blink). */
+export interface RunFigures {
+  /** Answers per second of the latest phase that had answers, and that phase. */
+  answersPerSecond: number | null;
+  ratePhase: RunPhase | null;
+  roundTripMs: number | null;
+  watts: number | null;
+}
+
 export interface RunJob {
   readonly modelHash: string;
   readonly board: string;
   state: JobState;
   progress: RunProgress | null;
+  figures: RunFigures;
   log: string[];
   report: RunReport | null;
   runId: number | null;
@@ -63,7 +73,7 @@ export interface JobOptions {
   /** The board builds are made for (default icebreaker). */
   buildBoard?: string;
   /** Runs started with r: on the virtual board with the virtual power monitor unless told otherwise. */
-  run?: { board?: string; limit?: number; power?: string | null; powerWindowSeconds?: number | null };
+  run?: { board?: string; limit?: number; baud?: number; power?: string | null; powerWindowSeconds?: number | null };
   /** The small sweep n starts, as `gatebench sweep` flags (default: MNIST, depth 2, widths 100 and 200, 300 iterations). */
   sweepFlags?: RawOptions;
   jobs?: number;
@@ -158,7 +168,7 @@ export class JobController {
     const o = this.options.run ?? {};
     const board = o.board ?? 'virtual';
     const power = o.power === undefined ? (board === 'virtual' ? 'virtual' : null) : o.power;
-    const job: RunJob = { modelHash: model.hash, board, state: 'running', progress: null, log: [], report: null, runId: null, error: null };
+    const job: RunJob = { modelHash: model.hash, board, state: 'running', progress: null, figures: { answersPerSecond: null, ratePhase: null, roundTripMs: null, watts: null }, log: [], report: null, runId: null, error: null };
     this.state = { ...this.state, run: job, notice: null };
     this.changed();
     let samples: PhasedSample[] = [];
@@ -176,11 +186,16 @@ export class JobController {
             data,
             board,
             limit: o.limit ?? 500,
+            ...(o.baud ? { baud: o.baud } : {}),
             ...(power ? { power: { spec: power, ...(o.powerWindowSeconds ? { windowSeconds: o.powerWindowSeconds } : {}), onSamples: (s: PhasedSample[]) => (samples = s) } } : {}),
             ...(this.options.cacheDir ? { cacheDir: this.options.cacheDir } : {}),
             log,
             onProgress: (p) => {
               job.progress = p;
+              const f = job.figures;
+              if (p.answersPerSecond !== null && p.answersPerSecond > 0) Object.assign(f, { answersPerSecond: p.answersPerSecond, ratePhase: p.phase });
+              if (p.latestRoundTripMs !== null) f.roundTripMs = p.latestRoundTripMs;
+              if (p.watts !== null) f.watts = p.watts;
               this.changed(false);
             },
           });

@@ -38,13 +38,14 @@ function describe(e: SweepEvent): string | null {
   }
 }
 
-/** Only stage changes are worth a line; training progress repeats every 100 iterations. */
+/** A line per step: training progress (every 100 iterations) and repeated steps are left out. */
 function quietStages(): (e: SweepEvent) => boolean {
   const last = new Map<string, string>();
   return (e) => {
     if (e.type !== 'stage') return true;
-    if (last.get(e.cell) === e.stage && e.stage === 'train') return false;
-    last.set(e.cell, e.stage);
+    const step = e.stage === 'train' ? e.stage : `${e.stage} ${e.detail}`;
+    if (last.get(e.cell) === step) return false;
+    last.set(e.cell, step);
     return true;
   };
 }

@@ -8,8 +8,7 @@ import { short } from './ModelsScreen.js';
 const PHASES: readonly RunPhase[] = ['connect', 'power-idle', 'power-load', 'latency', 'stream', 'done'];
 
 /** Watts with a unit that keeps three significant digits readable (the core rail draws mW). */
-export function watts(w: number | null): string {
-  if (w === null) return 'n/a';
+export function watts(w: number): string {
   const a = Math.abs(w);
   return a >= 1 ? `${w.toFixed(3)} W` : a >= 1e-3 ? `${(w * 1e3).toFixed(3)} mW` : `${(w * 1e6).toFixed(1)} uW`;
 }
@@ -17,6 +16,7 @@ export function watts(w: number | null): string {
 /** The live figures of a run: throughput, latency and power as they arrive. */
 export function RunLive({ job }: { job: RunJob }) {
   const p = job.progress;
+  const f = job.figures;
   const current = p ? PHASES.indexOf(p.phase) : -1;
   return (
     <Box flexDirection="column">
@@ -24,9 +24,10 @@ export function RunLive({ job }: { job: RunJob }) {
       {p ? (
         <Box flexDirection="column">
           <ProgressBar done={p.answered} total={p.vectors} />
-          <Text>{`throughput ${p.answersPerSecond === null ? 'n/a' : p.answersPerSecond.toFixed(0)} answers/s (${p.phase}, ${p.phaseSeconds.toFixed(1)} s)`}</Text>
-          <Text>{`latency ${p.latestRoundTripMs === null ? 'n/a' : `${p.latestRoundTripMs.toFixed(2)} ms`} host round trip (latest answer)`}</Text>
-          <Text>{`power ${watts(p.watts)} supply (latest reading)`}</Text>
+          <Text>{`phase ${p.phase} for ${p.phaseSeconds.toFixed(1)} s`}</Text>
+          <Text>{`throughput ${f.answersPerSecond === null ? 'n/a' : `${f.answersPerSecond.toFixed(0)} answers/s (${f.ratePhase})`}`}</Text>
+          <Text>{`latency ${f.roundTripMs === null ? 'n/a' : `${f.roundTripMs.toFixed(2)} ms host round trip (latest answer)`}`}</Text>
+          <Text>{`power ${f.watts === null ? 'n/a' : `${watts(f.watts)} supply (latest reading)`}`}</Text>
         </Box>
       ) : (
         <Text dimColor>preparing (building the virtual board with Verilator, cached by content)...</Text>
@@ -42,15 +43,14 @@ export function RunScreen({ job, db, height }: { job: RunJob | null; db: string;
     <Box flexDirection="column">
       <Text bold>{`run of ${short(job.modelHash)} on ${job.board}: ${job.state}`}</Text>
       <RunLive job={job} />
-      <Text> </Text>
-      {job.report ? (
-        <Text>{renderRunReport({ ...job.report, ...(job.runId !== null ? { runId: job.runId, db } : {}) })}</Text>
-      ) : (
-        logTail.map((line, i) => (
-          <Text key={i} dimColor wrap="truncate-end">{line}</Text>
-        ))
-      )}
+      {job.runId !== null && <Text color="green">{`stored as run ${job.runId} in ${db}`}</Text>}
       {job.error && <Text color="red">{job.error}</Text>}
+      <Text> </Text>
+      {(job.report ? renderRunReport(job.report).split('\n').slice(0, Math.max(1, height - 10)) : logTail).map((line, i) => (
+        <Text key={i} dimColor={!job.report} wrap="truncate-end">
+          {line}
+        </Text>
+      ))}
     </Box>
   );
 }

@@ -16,8 +16,9 @@
 // With GB_ACTIVITY (the RTL level: the top then has an `activity` port, the core's in_valid), it
 // counts the cycles in which the core evaluates a vector, keeps simulating while the core is busy
 // (a STRESS run has no UART traffic), and reports the counters on stdout about every 20 ms of wall
-// time and whenever it goes idle, for the virtual power monitor:
-//   "gatebench-virtual activity cycles N active A"
+// time while it simulates (idle 0) and when it pauses for the host (idle 1), for the virtual power
+// monitor:
+//   "gatebench-virtual activity cycles N active A idle I"
 //
 // SIGTERM, SIGINT or SIGHUP end it, and so does its parent's death; the last line on stderr is
 //   "gatebench-virtual: cycles N simulated_seconds S wall_seconds W rx_bytes R tx_bytes T framing_errors F active A"
@@ -135,13 +136,15 @@ int main(int argc, char** argv) {
     uint64_t quiet = 0;  // cycles with nothing on either wire (and, with GB_ACTIVITY, an idle core)
     uint64_t active = 0;  // cycles in which the core evaluated a vector
     uint64_t reportedCycle = ~0ull;
+    bool reportedIdle = false;
     auto lastReport = std::chrono::steady_clock::now();
-    auto reportActivity = [&]() {
-        if (reportedCycle == cycle) return;
+    auto reportActivity = [&](bool idle) {
+        if (reportedCycle == cycle && reportedIdle == idle) return;
         reportedCycle = cycle;
+        reportedIdle = idle;
         lastReport = std::chrono::steady_clock::now();
-        std::printf("gatebench-virtual activity cycles %llu active %llu\n", static_cast<unsigned long long>(cycle),
-                    static_cast<unsigned long long>(active));
+        std::printf("gatebench-virtual activity cycles %llu active %llu idle %d\n", static_cast<unsigned long long>(cycle),
+                    static_cast<unsigned long long>(active), idle ? 1 : 0);
         std::fflush(stdout);
     };
     std::vector<uint8_t> buf(4096);
@@ -174,14 +177,15 @@ int main(int argc, char** argv) {
             if (!out.empty()) flushHost();
         }
 #ifdef GB_ACTIVITY
-        if ((cycle & 0xffff) == 0 && std::chrono::steady_clock::now() - lastReport > std::chrono::milliseconds(20)) reportActivity();
+        // Checked every 4096 cycles: a large core simulates at a few hundred thousand cycles per second.
+        if ((cycle & 0xfff) == 0 && std::chrono::steady_clock::now() - lastReport > std::chrono::milliseconds(20)) reportActivity(false);
 #endif
         // Idle: wait for the host without simulating.
         const double guard = 2 * cpb + 128;  // the device answers within tens of cycles
         if (!rxBusy && rxQueue.empty() && !txBusy && static_cast<double>(quiet) > guard) {
             if (!out.empty()) flushHost();
 #ifdef GB_ACTIVITY
-            reportActivity();
+            reportActivity(true);
 #endif
             struct pollfd p = {master, POLLIN, 0};
             const int r = poll(&p, 1, 200);

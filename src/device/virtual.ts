@@ -116,6 +116,8 @@ export interface VirtualSummary {
 export interface VirtualActivity {
   cycles: number;
   activeCycles: number;
+  /** The simulation is paused, waiting for the host (a board with nothing to do). */
+  idle: boolean;
 }
 
 export function parseVirtualSummary(stderr: string): VirtualSummary | null {
@@ -132,7 +134,7 @@ export function parseVirtualSummary(stderr: string): VirtualSummary | null {
   };
 }
 
-const ACTIVITY_LINE = /^gatebench-virtual activity cycles (\d+) active (\d+)$/;
+const ACTIVITY_LINE = /^gatebench-virtual activity cycles (\d+) active (\d+) idle ([01])$/;
 
 /** A running virtual board: its pty path, its activity, and stop() to end it and read its summary. */
 export class VirtualBoard {
@@ -159,7 +161,7 @@ export class VirtualBoard {
       this.stdoutTail = lines.pop()!;
       for (const line of lines) {
         const m = ACTIVITY_LINE.exec(line);
-        if (m) this.activity = { cycles: Number(m[1]), activeCycles: Number(m[2]) };
+        if (m) this.activity = { cycles: Number(m[1]), activeCycles: Number(m[2]), idle: m[3] === '1' };
       }
     });
   }

@@ -1,35 +1,28 @@
-import type { VirtualBoard } from '../device/virtual.js';
+import type { VirtualActivity, VirtualBoard } from '../device/virtual.js';
 import { UserError } from '../util/errors.js';
 import type { PowerEstimate } from './estimate.js';
 import { VirtualLpm01a } from './virtualLpm01a.js';
 
-/** Wall time over which the board's progress is judged: its activity reports come about every 20 ms. */
-const PROGRESS_WINDOW_S = 0.1;
 /** Share of active cycles above which the core is taken to be under STRESS (one evaluation per clock). */
 const STRESS_FRACTION = 0.5;
 
-interface Observation {
-  t: number;
-  cycles: number;
-  active: number;
-}
-
 /**
  * The core-rail current of a running virtual board by the estimate: idle power, plus the energy
- * of one evaluation times the evaluations per second of simulated time it is making now. A paused
- * simulation (the board waiting for the host) is an idle board.
+ * of one evaluation times the evaluations per second of simulated time it made between its last
+ * two activity reports. A paused simulation (the board waiting for the host) is an idle board.
  */
-export function virtualBoardCurrent(board: Pick<VirtualBoard, 'activity'>, estimate: PowerEstimate): (hostSeconds: number) => number {
-  const history: Observation[] = [];
-  return (t) => {
+export function virtualBoardCurrent(board: Pick<VirtualBoard, 'activity'>, estimate: PowerEstimate): () => number {
+  let previous: VirtualActivity | null = null;
+  let latest: VirtualActivity | null = null;
+  return () => {
     const a = board.activity;
-    if (a && (history.length === 0 || a.cycles !== history[history.length - 1]!.cycles)) history.push({ t, cycles: a.cycles, active: a.activeCycles });
-    while (history.length > 2 && history[1]!.t < t - PROGRESS_WINDOW_S) history.shift();
+    if (a && a !== latest) {
+      if (!latest || a.cycles > latest.cycles) previous = latest;
+      latest = a;
+    }
     let watts = estimate.idleW;
-    const last = history[history.length - 1];
-    const first = history[0];
-    if (first && last && last.t >= t - PROGRESS_WINDOW_S && last.cycles > first.cycles) {
-      const fraction = (last.active - first.active) / (last.cycles - first.cycles);
+    if (latest && !latest.idle && previous && latest.cycles > previous.cycles) {
+      const fraction = (latest.activeCycles - previous.activeCycles) / (latest.cycles - previous.cycles);
       const perEvaluation = fraction >= STRESS_FRACTION ? estimate.stress.energyPerInferenceJ : estimate.stream.energyPerInferenceJ;
       watts += perEvaluation * fraction * estimate.clockHz;
     }

@@ -23,6 +23,10 @@ export const uiCommand = defineCommand<{ db: string }>({
     if (options['json']) throw new UserError('ui: --json has no meaning for the terminal UI (gatebench results --json prints the results)');
     if (!interactiveTerminal()) throw new UserError('ui: needs a terminal on stdin and stdout (gatebench results prints the results table)');
     const db = dbPathFromOptions(options);
+    // Ink draws only the last frame when it believes it runs in CI (is-in-ci reads $CI when Ink is
+    // first imported); a terminal on both ends is interactive whatever the environment says.
+    delete process.env['CI'];
+    delete process.env['CONTINUOUS_INTEGRATION'];
     // Loaded only here: no other command needs React and Ink.
     const { startUi } = await import('../../ui/index.js');
     await startUi({ db });

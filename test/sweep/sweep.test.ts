@@ -120,5 +120,15 @@ describe('gatebench sweep (3 x 3 x 2 on the virtual board, killed and resumed)',
     const html = readFileSync(join(dir, 'report.html'), 'utf8');
     assert.match(html, /Narrowing the final layer from full width/);
     assert.match(html, /does not fit/i);
+
+    // The report command gives the final-layer effect as measured percentages.
+    const report = await execa(process.execPath, [CLI, 'report', '--db', db, '--out', join(dir, 'again.html'), '--json']);
+    const r = JSON.parse(report.stdout);
+    assert.equal(r.cells, 18);
+    assert.ok(r.effect.length >= 1);
+    assert.match(r.effect[0], /changed LUT4 by [-+]\d+(\.\d)?%/);
+    const none = await execa(process.execPath, [CLI, 'report', '--db', db, '--sweep', 'nope', '--out', join(dir, 'x.html')], { reject: false });
+    assert.equal(none.exitCode, 2);
+    assert.match(none.stderr, /--sweep: no sweep 'nope'/);
   });
 });

@@ -36,6 +36,8 @@ export interface ReportCell {
     criticalPathNs: number | null;
     logicNs: number | null;
     routingNs: number | null;
+    /** LUT4 of the GroupSum + argmax head synthesised alone (src/flow/headCost.ts), when known. */
+    headLut4?: number | null;
   } | null;
   run: { vectors: number; mismatches: number; latencyNs: number | null; throughputVps: number | null } | null;
   power: {

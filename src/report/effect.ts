@@ -33,6 +33,11 @@ export interface FinalLayerEffect {
   readonly lut4: FigureChange | null;
   readonly criticalPathNs: FigureChange | null;
   readonly fmaxMHz: FigureChange | null;
+  /**
+   * The LUT4 change split in percentage points of the full-width cell's LUT4: the head's (GroupSum
+   * and argmax, synthesised alone) and the rest's (the layers: pruned cones); null without head figures.
+   */
+  readonly lut4Split: { readonly headPoints: number; readonly restPoints: number } | null;
   /** Which headline figure (LUT4, critical path) is missing and why; empty when both are there. */
   readonly missing: readonly string[];
 }
@@ -52,6 +57,8 @@ export interface EffectSummary {
   readonly criticalPathNs: MedianChange | null;
   readonly gates: MedianChange | null;
   readonly liveGates: MedianChange | null;
+  /** Medians of the LUT4 change's split (percentage points), over the pairs that have it. */
+  readonly lut4Split: { readonly headPoints: number; readonly restPoints: number; readonly pairs: number } | null;
   /** Pairs with neither a LUT4 nor a critical-path change (failed or pending builds). */
   readonly skipped: number;
 }
@@ -76,6 +83,18 @@ function groupByShape(cells: readonly ReportCell[]): ShapeGroup[] {
 function change(from: number | null | undefined, to: number | null | undefined): FigureChange | null {
   if (from == null || to == null || from === 0) return null;
   return { from, to, percent: ((to - from) / from) * 100 };
+}
+
+function splitOf(lut4: FigureChange | null, fullHead: number | null | undefined, narrowHead: number | null | undefined): FinalLayerEffect['lut4Split'] {
+  if (!lut4 || fullHead == null || narrowHead == null) return null;
+  const headPoints = ((narrowHead - fullHead) / lut4.from) * 100;
+  return { headPoints, restPoints: lut4.percent - headPoints };
+}
+
+function medianSplit(effects: readonly FinalLayerEffect[]): EffectSummary['lut4Split'] {
+  const splits = effects.flatMap((e) => (e.lut4Split ? [e.lut4Split] : []));
+  if (splits.length === 0) return null;
+  return { headPoints: median(splits.map((x) => x.headPoints)), restPoints: median(splits.map((x) => x.restPoints)), pairs: splits.length };
 }
 
 function side(cell: ReportCell): PairSide {
@@ -119,6 +138,7 @@ export function finalLayerEffect(cells: readonly ReportCell[]): FinalLayerEffect
           lut4,
           criticalPathNs,
           fmaxMHz: change(full.build?.fmaxMHz, narrow.build?.fmaxMHz),
+          lut4Split: splitOf(lut4, full.build?.headLut4, narrow.build?.headLut4),
           missing,
         });
       }
@@ -162,6 +182,7 @@ export function summariseFinalLayerEffect(effects: readonly FinalLayerEffect[]):
       criticalPathNs: medianChange(list.map((e) => e.criticalPathNs)),
       gates: medianChange(list.map((e) => e.gates)),
       liveGates: medianChange(list.map((e) => e.liveGates)),
+      lut4Split: medianSplit(list),
       skipped: list.filter((e) => !e.lut4 && !e.criticalPathNs).length,
     }));
 }
@@ -202,6 +223,10 @@ export function effectSentence(summary: EffectSummary): string {
   if (summary.skipped > 0) sentence += ` ${summary.skipped} of ${summary.pairs} pairs skipped for want of figures (failed or pending builds).`;
   if (summary.gates && summary.liveGates) {
     sentence += ` Nominal gates changed by ${signedPercent(summary.gates.percent)}, live gates by ${signedPercent(summary.liveGates.percent)} (medians).`;
+  }
+  if (summary.lut4Split) {
+    const points = (x: number): string => `${signedPercent(x).replace('%', '')} points`;
+    sentence += ` Of the LUT4 change, the popcount head (GroupSum and argmax synthesised alone) accounts for ${points(summary.lut4Split.headPoints)} and the layers (cones pruned or kept) for ${points(summary.lut4Split.restPoints)} (medians over ${summary.lut4Split.pairs} pair${summary.lut4Split.pairs === 1 ? '' : 's'}).`;
   }
   return sentence;
 }

@@ -37,6 +37,7 @@ export function reportCellOf(r: ResultRow): ReportCell {
             criticalPathNs: r.criticalPathNs,
             logicNs: r.logicNs,
             routingNs: r.routingNs,
+            headLut4: r.headLut4,
           },
     run: r.runId === null ? null : { vectors: r.vectors ?? 0, mismatches: r.mismatches ?? 0, latencyNs: r.latencyNs, throughputVps: r.throughputVps },
     power:

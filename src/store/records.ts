@@ -236,6 +236,8 @@ export interface ResultRow {
   readonly buildStatus: string | null;
   readonly buildMessage: string | null;
   readonly lut4: number | null;
+  /** LUT4 of the build's GroupSum + argmax head synthesised alone (sweep builds). */
+  readonly headLut4: number | null;
   readonly carry: number | null;
   readonly dff: number | null;
   readonly logicCells: number | null;
@@ -263,7 +265,7 @@ export interface ResultRow {
 export const RESULT_COLUMNS = [
   'kind', 'sweep', 'cell', 'state', 'error', 'attempts', 'at', 'board', 'modelHash', 'buildId', 'runId',
   'depth', 'width', 'finalWidth', 'widths', 'gates', 'liveGates', 'softwareAccuracy', 'boardAccuracy',
-  'buildStatus', 'buildMessage', 'lut4', 'carry', 'dff', 'logicCells', 'logicCellsAvailable', 'fmaxMHz', 'criticalPathNs', 'logicNs', 'routingNs',
+  'buildStatus', 'buildMessage', 'lut4', 'headLut4', 'carry', 'dff', 'logicCells', 'logicCellsAvailable', 'fmaxMHz', 'criticalPathNs', 'logicNs', 'routingNs',
   'vectors', 'mismatches', 'latencyNs', 'throughputVps',
   'idleMw', 'loadMw', 'dynamicMw', 'nJPerInference', 'estIdleMw', 'estLoadMw', 'estDynamicMw', 'estNJPerInference',
 ] as const satisfies readonly (keyof ResultRow)[];

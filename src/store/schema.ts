@@ -175,6 +175,10 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE sweep_cells ADD COLUMN stage_detail TEXT;
   ALTER TABLE sweep_cells ADD COLUMN stage_at TEXT;
   `,
+  // 3: the LUT4 of a build's popcount head synthesised alone, to split the final-layer effect.
+  `
+  ALTER TABLE builds ADD COLUMN head_lut4 INTEGER;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -176,7 +176,7 @@ const RESULT_SELECT = `
          COALESCE(i.depth, m.depth) AS depth, COALESCE(i.width, json_extract(m.widths, '$[0]')) AS width,
          COALESCE(i.final_width, m.final_width) AS finalWidth, m.widths AS widths,
          m.gates AS gates, m.live_gates AS liveGates, m.discrete_test_accuracy AS softwareAccuracy, r.accuracy AS boardAccuracy,
-         b.status AS buildStatus, b.message AS buildMessage, b.lut4, b.carry, b.dff, b.logic_cells AS logicCells,
+         b.status AS buildStatus, b.message AS buildMessage, b.lut4, b.head_lut4 AS headLut4, b.carry, b.dff, b.logic_cells AS logicCells,
          b.logic_cells_available AS logicCellsAvailable, b.fmax_mhz AS fmaxMHz, b.critical_path_ns AS criticalPathNs,
          b.critical_logic_ns AS logicNs, b.critical_routing_ns AS routingNs,
          COALESCE(r.vectors, sim.vectors) AS vectors, COALESCE(r.mismatches, sim.mismatches) AS mismatches,
@@ -339,7 +339,7 @@ export class Store {
    * stage logs are read from the build directory unless `log` is given. The model
    * (provenance.modelHash) must be stored first.
    */
-  addBuild(build: BuildResult, provenance: Provenance, o: { log?: string | null } = {}): number {
+  addBuild(build: BuildResult, provenance: Provenance, o: { log?: string | null; headLut4?: number | null } = {}): number {
     const log = o.log === undefined ? readBuildLog(build) : o.log;
     const f = build.figures;
     return this.atomically(() => {
@@ -356,6 +356,7 @@ export class Store {
         placement_seed: build.options.seed,
         target_mhz: build.options.freqMHz,
         lut4: f.lut4,
+        head_lut4: o.headLut4 ?? null,
         carry: f.carry,
         dff: f.dff,
         bram: f.bram,

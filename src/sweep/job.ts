@@ -4,6 +4,7 @@ import { encodeSamples, evenSubset, makeEncoding, type EncodedSet } from '../dat
 import { loadDataset, type Dataset } from '../data/index.js';
 import type { PhasedSample } from '../device/power.js';
 import { RunError, runOnBoard, type RunReport } from '../device/run.js';
+import { headLut4 } from '../flow/headCost.js';
 import { buildModel, type ModelBuild } from '../flow/modelBuild.js';
 import { loadModel, saveModel, type Model } from '../model/modelFile.js';
 import { trainModel } from '../model/trainModel.js';
@@ -19,7 +20,8 @@ export type CellStage = (typeof CELL_STAGES)[number];
 export interface CellRecorder {
   model(model: Model, path: string): void;
   simulation(check: CheckResult, vectors: number): number;
-  build(build: ModelBuild): number;
+  /** `headLut4`: the popcount head synthesised alone (src/flow/headCost.ts), null if unknown. */
+  build(build: ModelBuild, headLut4: number | null): number;
   run(report: RunReport, samples: PhasedSample[]): number;
 }
 
@@ -95,7 +97,8 @@ export async function runCell(spec: SweepSpec, job: SweepJob, ctx: CellContext):
 
   stage('build', `yosys + nextpnr for ${spec.board}`);
   const build = await buildModel(model.network, { board: spec.board, ...(ctx.cacheDir ? { cacheDir: ctx.cacheDir } : {}), onStage: (s) => stage('build', s.stage) });
-  const buildId = ctx.recorder.build(build);
+  const head = await headLut4(job.finalWidth, dataset.classes, ctx.cacheDir ? { cacheDir: ctx.cacheDir } : {});
+  const buildId = ctx.recorder.build(build, head);
   const status = build.build.status;
 
   let runId: number | null = null;

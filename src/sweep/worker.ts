@@ -37,11 +37,11 @@ function recorderFor(store: Store, cell: SweepCell, base: Provenance): CellRecor
         return id;
       });
     },
-    build(build) {
+    build(build, headLut4) {
       return store.atomically(() => {
         const earlier = cell.buildId === null ? null : store.getBuild(cell.buildId);
         if (earlier && earlier.result.hash === build.build.hash) return (buildId = earlier.id);
-        buildId = store.addBuild(build.build, provenance);
+        buildId = store.addBuild(build.build, provenance, { headLut4 });
         store.linkCell(cell.id, { buildId });
         return buildId;
       });

@@ -55,6 +55,22 @@ describe('finalLayerEffect', () => {
     assert.match(effectSentence(summary!), /changed LUT4 by -60\.0% and the critical path by -10\.0% \(median over 1 pair\)\. Nominal gates changed by -45\.0%, live gates by -75\.0% \(medians\)\.$/);
   });
 
+  it('splits the LUT4 change into the popcount head\'s points and the layers\' points when the head cost is known', () => {
+    // Full width: 1000 LUT4 with a 300-LUT4 head; narrow: 400 LUT4 with a 40-LUT4 head.
+    // LUT4 -60%: the head -26 points ((40 - 300) / 1000), the layers -34 points.
+    const cells = [
+      reportCell(2, 1000, 1000, { build: build('ok', { lut4: 1000, criticalPathNs: 10, headLut4: 300 }) }),
+      reportCell(2, 1000, 100, { build: build('ok', { lut4: 400, criticalPathNs: 9, headLut4: 40 }) }),
+    ];
+    const [effect] = finalLayerEffect(cells);
+    assert.ok(Math.abs(effect!.lut4Split!.headPoints - -26) < 1e-9 && Math.abs(effect!.lut4Split!.restPoints - -34) < 1e-9, JSON.stringify(effect!.lut4Split));
+    const [summary] = summariseFinalLayerEffect([effect!]);
+    assert.match(effectSentence(summary!), /the popcount head \(GroupSum and argmax synthesised alone\) accounts for -26\.0 points and the layers \(cones pruned or kept\) for -34\.0 points \(medians over 1 pair\)\.$/);
+    // Without head figures there is no split, and the sentence says nothing of it.
+    const [plain] = finalLayerEffect([built(2, 1000, 1000, 1000, 10), built(2, 1000, 100, 400, 9)]);
+    assert.equal(plain!.lut4Split, null);
+  });
+
   it('makes no pair for a narrow cell without a full-width partner, nor across sweeps, and says which are unpaired', () => {
     const cells = [
       built(2, 500, 500, 1000, 10, 'a'),

@@ -54,12 +54,13 @@ test('virtual LPM01A: argument checks, the ascii_dec frequency cap, acqtime endi
     for (const ok of ['acqtime 250m', 'pwr on status']) assert.equal((await s.send(ok)).type, 'ack', ok);
     const t0 = performance.now();
     assert.deepEqual(await s.send('start'), { type: 'ack', text: 'start', line: 26 });
-    await waitFor(() => s.events.some((e) => e.type === 'end'), 3000, () => new Error('no end of acquisition'));
+    await waitFor(() => s.events.some((e) => e.type === 'end'), 10_000, () => new Error('no end of acquisition'));
     const took = performance.now() - t0;
     const samples = s.events.filter((e) => e.type === 'sample');
     assert.equal(samples.length, 5000);
     assert.ok(samples.every((e) => (e as { amps: number }).amps === 2e-3));
-    assert.ok(took >= 240 && took < 1500, `0.25 s acquisition took ${took.toFixed(0)} ms`);
+    // It ends by itself after its 0.25 s (the upper bound only catches an acquisition that never ends).
+    assert.ok(took >= 240 && took < 10_000, `0.25 s acquisition took ${took.toFixed(0)} ms`);
     assert.deepEqual(
       s.events.filter((e) => e.type === 'info').map((e) => (e as { text: string }).text),
       ['Target power on', 'Target power on', 'Summary: 5000 samples at 20000 Hz, 0.250 s'],

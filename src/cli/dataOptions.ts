@@ -1,5 +1,9 @@
-import { ENCODING_METHODS, makeEncoding, type Encoding } from '../data/encoding.js';
+import type { CsvOptions } from '../data/csv.js';
+import { ENCODING_METHODS, makeEncoding, type Encoding, type EncodingOptions } from '../data/encoding.js';
 import { loadDataset, type Dataset } from '../data/index.js';
+import { INIT_MODES } from '../model/network.js';
+import { parseAugment, type TrainSpec } from '../model/trainModel.js';
+import { WIRING_MODES } from '../model/wiring.js';
 import { UserError } from '../util/errors.js';
 import type { Flags } from './command.js';
 import { choiceOption, intOption, numberOption, stringOption, type RawOptions } from './options.js';
@@ -20,24 +24,57 @@ export const ENCODING_FLAGS: Flags = {
 export const DATASET_USAGE = '--dataset mnist|idx:DIR|csv:FILE [--label-column C] [--csv-header yes|no]';
 export const ENCODING_USAGE = '[--encoding threshold|thermometer] [--levels K] [--threshold T] [--crop N]';
 
+/** `--label-column` and `--csv-header`, as plain data (a sweep stores them). */
+export function csvOptionsFromOptions(options: RawOptions): CsvOptions {
+  const header = stringOption(options, 'csv-header');
+  if (header !== undefined && header !== 'yes' && header !== 'no') throw new UserError(`--csv-header: expected yes or no, got '${header}'`);
+  const labelColumn = stringOption(options, 'label-column');
+  return { ...(labelColumn !== undefined ? { labelColumn } : {}), ...(header !== undefined ? { header: header === 'yes' } : {}) };
+}
+
 export function datasetFromOptions(options: RawOptions, fallback?: string): Dataset {
   const spec = stringOption(options, 'dataset') ?? fallback;
   if (spec === undefined) throw new UserError('--dataset: required (mnist, idx:DIR or csv:FILE)');
-  const header = stringOption(options, 'csv-header');
-  if (header !== undefined && header !== 'yes' && header !== 'no') throw new UserError(`--csv-header: expected yes or no, got '${header}'`);
-  return loadDataset(spec, {
-    labelColumn: stringOption(options, 'label-column'),
-    header: header === undefined ? undefined : header === 'yes',
-  });
+  return loadDataset(spec, csvOptionsFromOptions(options));
+}
+
+/** The encoding flags as plain data, before they meet a dataset (a sweep stores them). */
+export function encodingOptionsFromOptions(options: RawOptions): EncodingOptions {
+  return {
+    method: choiceOption(options, 'encoding', ENCODING_METHODS, 'threshold'),
+    levels: intOption(options, 'levels', 3),
+    ...(options['threshold'] !== undefined ? { threshold: numberOption(options, 'threshold', 0, { positive: false }) } : {}),
+    ...(options['crop'] !== undefined ? { crop: intOption(options, 'crop', 0) } : {}),
+  };
 }
 
 export function encodingFromOptions(options: RawOptions, dataset: Dataset): Encoding {
-  const crop = intOption(options, 'crop', null);
-  const threshold = options['threshold'] === undefined ? undefined : numberOption(options, 'threshold', 0, { positive: false });
-  return makeEncoding(dataset, {
-    method: choiceOption(options, 'encoding', ENCODING_METHODS, 'threshold'),
-    levels: intOption(options, 'levels', 3),
-    threshold,
-    crop: crop ?? undefined,
-  });
+  return makeEncoding(dataset, encodingOptionsFromOptions(options));
+}
+
+/** Flags of the training settings every trained model takes (train, sweep). */
+export const TRAINING_FLAGS: Flags = {
+  wiring: { type: 'string' },
+  init: { type: 'string' },
+  augment: { type: 'string' },
+  iterations: { type: 'string' },
+  batch: { type: 'string' },
+  lr: { type: 'string' },
+  tau: { type: 'string' },
+  seed: { type: 'string' },
+};
+
+/** The training settings besides widths and length (--iterations or --epochs, which differ by command). */
+export function trainingFromOptions(options: RawOptions): Omit<TrainSpec, 'widths' | 'iterations' | 'epochs'> {
+  const augment = stringOption(options, 'augment') ?? 'none';
+  parseAugment(augment);
+  return {
+    tau: numberOption(options, 'tau', 10),
+    wiring: choiceOption(options, 'wiring', WIRING_MODES, 'random'),
+    init: choiceOption(options, 'init', INIT_MODES, 'normal'),
+    seed: intOption(options, 'seed', 0, 0),
+    batch: intOption(options, 'batch', 128),
+    lr: numberOption(options, 'lr', 0.01),
+    augment,
+  };
 }

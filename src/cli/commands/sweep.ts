@@ -8,7 +8,7 @@ import { createSweep } from '../../sweep/create.js';
 import { startSweep, type SweepEvent } from '../../sweep/executor.js';
 import { UserError } from '../../util/errors.js';
 import { defineCommand } from '../command.js';
-import { DATASET_FLAGS, DATASET_USAGE, ENCODING_FLAGS, ENCODING_USAGE } from '../dataOptions.js';
+import { DATASET_FLAGS, DATASET_USAGE, ENCODING_FLAGS, ENCODING_USAGE, TRAINING_FLAGS } from '../dataOptions.js';
 import { intOption, stringOption } from '../options.js';
 import { sweepSpecFromOptions } from '../sweepSpec.js';
 import { resultsTable } from './results.js';
@@ -72,14 +72,7 @@ export const sweepCommand = defineCommand<SweepOutput>({
     'power-window': { type: 'string' },
     vectors: { type: 'string' },
     jobs: { type: 'string' },
-    iterations: { type: 'string' },
-    batch: { type: 'string' },
-    lr: { type: 'string' },
-    tau: { type: 'string' },
-    wiring: { type: 'string' },
-    init: { type: 'string' },
-    augment: { type: 'string' },
-    seed: { type: 'string' },
+    ...TRAINING_FLAGS,
     id: { type: 'string' },
     resume: { type: 'string' },
     report: { type: 'string' },

@@ -1,11 +1,9 @@
 import { saveModel } from '../../model/modelFile.js';
-import { INIT_MODES } from '../../model/network.js';
-import { parseAugment, trainModel, type TrainSpec } from '../../model/trainModel.js';
-import { WIRING_MODES } from '../../model/wiring.js';
+import { trainModel, type TrainSpec } from '../../model/trainModel.js';
 import { UserError } from '../../util/errors.js';
 import { defineCommand } from '../command.js';
-import { DATASET_FLAGS, DATASET_USAGE, ENCODING_FLAGS, ENCODING_USAGE, datasetFromOptions, encodingFromOptions } from '../dataOptions.js';
-import { choiceOption, intListOption, intOption, numberOption, stringOption, type RawOptions } from '../options.js';
+import { DATASET_FLAGS, DATASET_USAGE, ENCODING_FLAGS, ENCODING_USAGE, TRAINING_FLAGS, datasetFromOptions, encodingFromOptions, trainingFromOptions } from '../dataOptions.js';
+import { intListOption, intOption, numberOption, stringOption, type RawOptions } from '../options.js';
 import { pct } from '../format.js';
 import { Progress } from '../progress.js';
 import { summariseModel, type ModelSummary } from './info.js';
@@ -46,15 +44,8 @@ export const trainCommand = defineCommand<TrainResultJson>({
     depth: { type: 'string' },
     width: { type: 'string' },
     'final-width': { type: 'string' },
-    wiring: { type: 'string' },
-    init: { type: 'string' },
-    augment: { type: 'string' },
+    ...TRAINING_FLAGS,
     epochs: { type: 'string' },
-    iterations: { type: 'string' },
-    batch: { type: 'string' },
-    lr: { type: 'string' },
-    tau: { type: 'string' },
-    seed: { type: 'string' },
     out: { type: 'string' },
   },
   async run(_positionals, options) {
@@ -63,23 +54,10 @@ export const trainCommand = defineCommand<TrainResultJson>({
     const widths = widthsFromOptions(options);
     const dataset = datasetFromOptions(options, 'mnist');
     const encoding = encodingFromOptions(options, dataset);
-    const batch = intOption(options, 'batch', 128);
     const epochs = options['epochs'] === undefined ? null : numberOption(options, 'epochs', 1);
     if (epochs !== null && options['iterations'] !== undefined) throw new UserError('--epochs: give either --epochs or --iterations, not both');
-    const iterations = epochs !== null ? Math.ceil((epochs * dataset.train.labels.length) / batch) : intOption(options, 'iterations', 1000);
-    const spec: TrainSpec = {
-      widths,
-      tau: numberOption(options, 'tau', 10),
-      wiring: choiceOption(options, 'wiring', WIRING_MODES, 'random'),
-      init: choiceOption(options, 'init', INIT_MODES, 'normal'),
-      seed: intOption(options, 'seed', 0, 0),
-      batch,
-      lr: numberOption(options, 'lr', 0.01),
-      iterations,
-      epochs,
-      augment: stringOption(options, 'augment') ?? 'none',
-    };
-    parseAugment(spec.augment);
+    const iterations = epochs !== null ? Math.ceil((epochs * dataset.train.labels.length) / intOption(options, 'batch', 128)) : intOption(options, 'iterations', 1000);
+    const spec: TrainSpec = { widths, ...trainingFromOptions(options), iterations, epochs };
     const progress = new Progress('train');
     const result = await trainModel(dataset, encoding, spec, (p) => progress.update(p.iteration, p.iterations, `loss ${p.loss.toFixed(4)} ${p.samplesPerSecond.toFixed(0)} samples/s`));
     const model = result.model;

@@ -3,7 +3,7 @@ import type { Link } from '../link/link.js';
 import { CMD, packVector, u48 } from '../link/protocol.js';
 import type { PowerEstimate } from '../power/estimate.js';
 import { summarisePower, type PowerMeasurement, type PowerPhase } from '../power/measure.js';
-import { openPowerMonitor, type PowerMonitor } from '../power/monitor.js';
+import { hostSeconds, openPowerMonitor, type PowerMonitor } from '../power/monitor.js';
 import { startVirtualPowerMonitor } from '../power/virtualMonitor.js';
 import type { VirtualLpm01a } from '../power/virtualLpm01a.js';
 import { UserError } from '../util/errors.js';
@@ -27,7 +27,6 @@ export interface PowerRequest {
 
 export type PhasedSample = { t: number; volts: number; amps: number; watts: number; phase: PowerPhase | 'other' };
 
-const nowSeconds = (): number => performance.now() / 1000;
 const sleep = (seconds: number): Promise<void> => new Promise((r) => setTimeout(r, seconds * 1000));
 
 /** The core rail of a board (its rails with role 'core'); the UP5K's 1.2 V when the file names none. */
@@ -80,11 +79,11 @@ export class PowerSession {
 
   /** Run `work` and record the time it took as a window of `phase`. */
   async during<T>(phase: PowerPhase, work: () => Promise<T>): Promise<T> {
-    const start = nowSeconds();
+    const start = hostSeconds();
     try {
       return await work();
     } finally {
-      this.windows.push({ phase, start, end: nowSeconds() });
+      this.windows.push({ phase, start, end: hostSeconds() });
     }
   }
 

@@ -1,3 +1,4 @@
+import { median } from '../util/stats.js';
 import type { PowerEstimate } from './estimate.js';
 import type { PowerMonitor, PowerSample } from './monitor.js';
 
@@ -57,12 +58,7 @@ export interface PowerMeasurement {
 /** Leading share of a window dropped before taking its median (the step from the last phase settles). */
 const SETTLE_FRACTION = 0.1;
 
-function median(values: number[]): number | null {
-  if (values.length === 0) return null;
-  const s = [...values].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
+const medianOrNull = (values: readonly number[]): number | null => (values.length === 0 ? null : median(values));
 
 /** Samples inside [start, end] after the settling share, and their medians. */
 export function windowOf(samples: readonly PowerSample[], phase: PowerPhase, start: number, end: number): PowerWindow {
@@ -75,7 +71,7 @@ export function windowOf(samples: readonly PowerSample[], phase: PowerPhase, sta
     const sd = Math.sqrt(amps.reduce((a, b) => a + (b - mean) ** 2, 0) / (amps.length - 1));
     medianErrorAmps = (1.2533 * sd) / Math.sqrt(amps.length);
   }
-  return { phase, start, end, samples: inside.length, medianAmps: median(amps), medianSupplyW: median(inside.map((s) => s.watts)), medianErrorAmps };
+  return { phase, start, end, samples: inside.length, medianAmps: medianOrNull(amps), medianSupplyW: medianOrNull(inside.map((s) => s.watts)), medianErrorAmps };
 }
 
 const minus = (a: number | null, b: number | null): number | null => (a === null || b === null ? null : a - b);
@@ -102,7 +98,7 @@ export function summarisePower(
   o: { railVolts: number; rates: PowerMeasurement['rates']; estimate: PowerEstimate | null },
 ): PowerMeasurement {
   const ws = windows.map((w) => windowOf(samples, w.phase, w.start, w.end));
-  const supplyVolts = median(samples.map((s) => s.volts));
+  const supplyVolts = medianOrNull(samples.map((s) => s.volts));
   // A monitor within 5% of the rail's voltage sits on the rail; else it feeds a regulator.
   const referredBy = supplyVolts !== null && Math.abs(supplyVolts - o.railVolts) > 0.05 * o.railVolts ? 'current' : 'voltage';
   const core = (phase: PowerPhase): number | null => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { openSerialPort, type BytePort } from '../link/port.js';
 import { ptyPair, type PtyPair } from '../link/pty.js';
 import { Rng } from '../util/rng.js';
-import { LineSplitter } from './monitor.js';
+import { hostSeconds, LineSplitter } from './monitor.js';
 import { LPM01A_ASCII_UNLIMITED_HZ, LPM01A_BAUD, LPM01A_FREQUENCIES, LPM01A_PROMPT } from './lpm01a.js';
 
 /**
@@ -262,7 +262,7 @@ export class VirtualLpm01a {
     const limit = ASCII_LIMIT_SECONDS[s.freq];
     if (limit !== undefined && (s.acqtime === 0 || s.acqtime > limit)) return this.error(line, `acquisition time too long for ascii_dec at ${s.freq} Hz (max ${limit} s)`);
     if (s.trigsrc !== 'sw') return this.error(line, 'trigger d7 is not emulated by the virtual LPM01A');
-    this.acquisitionStart = performance.now() / 1000;
+    this.acquisitionStart = hostSeconds();
     this.sent = 0;
     this.ack(line);
     if (s.pwrStatus) this.write('Target power on\r\n');
@@ -272,7 +272,7 @@ export class VirtualLpm01a {
   /** Every sample whose time has come, each at acquisitionStart + i / freq. */
   private emitDue(): void {
     const s = this.settings;
-    const elapsed = performance.now() / 1000 - this.acquisitionStart;
+    const elapsed = hostSeconds() - this.acquisitionStart;
     const total = s.acqtime > 0 ? Math.round(s.acqtime * s.freq) : Infinity;
     const due = Math.min(total, Math.floor(elapsed * s.freq) + 1);
     const noise = this.options.noise;

@@ -4,6 +4,7 @@
  * the popcount head and leaves whole upstream cones dead, so nominal and live gates are compared too:
  * a live-gate drop far beyond the nominal one is the pruned cones' share.
  */
+import { median } from '../util/stats.js';
 import { cellStatusLabel, isFullWidth, missingReason, type ReportCell } from './cells.js';
 
 export interface FigureChange {
@@ -150,13 +151,6 @@ export function finalLayerEffect(cells: readonly ReportCell[]): FinalLayerEffect
 /** Narrow cells with no full-width cell at the same sweep, depth and width. */
 export function unpairedNarrowCells(cells: readonly ReportCell[]): ReportCell[] {
   return groupByShape(cells).flatMap((group) => (group.full.length === 0 ? group.narrow : []));
-}
-
-export function median(values: readonly number[]): number {
-  if (values.length === 0) throw new Error('median of no values');
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 function medianChange(changes: ReadonlyArray<FigureChange | null>): MedianChange | null {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { effectSentence, finalLayerEffect, median, signedPercent, summariseFinalLayerEffect, unpairedNarrowCells } from '../../src/report/effect.js';
+import { effectSentence, finalLayerEffect, signedPercent, summariseFinalLayerEffect, unpairedNarrowCells } from '../../src/report/effect.js';
+import { median } from '../../src/util/stats.js';
 import { paretoFront } from '../../src/report/plots.js';
 import { build, reportCell } from './fixtures.js';
 

@@ -136,6 +136,16 @@ export class JobController {
     this.changed();
   }
 
+  /** Run a job's work without waiting for it: a failure becomes the job's state, and views hear of the end. */
+  private inBackground(job: { state: string; error: string | null }, work: () => Promise<void>): void {
+    void work()
+      .catch((e: unknown) => {
+        job.state = 'failed';
+        job.error = message(e);
+      })
+      .finally(() => this.changed());
+  }
+
   private busy(kind: 'run' | 'build' | 'sweep'): boolean {
     if (this.state[kind]?.state !== 'running') return false;
     this.notify(`a ${kind} is already running: wait for it to end`);
@@ -176,47 +186,40 @@ export class JobController {
       pushLine(job.log, line);
       this.changed(false);
     };
-    const work = async (): Promise<void> => {
+    this.inBackground(job, async () => {
+      const data = encodeSamples(model.encoding, datasetFromOptions({}, model.dataset!.spec).test);
+      let report: RunReport;
       try {
-        const data = encodeSamples(model.encoding, datasetFromOptions({}, model.dataset!.spec).test);
-        let report: RunReport;
-        try {
-          report = await runOnBoard({
-            net: model.network,
-            data,
-            board,
-            limit: o.limit ?? 500,
-            ...(o.baud ? { baud: o.baud } : {}),
-            ...(power ? { power: { spec: power, ...(o.powerWindowSeconds ? { windowSeconds: o.powerWindowSeconds } : {}), onSamples: (s: PhasedSample[]) => (samples = s) } } : {}),
-            ...(this.options.cacheDir ? { cacheDir: this.options.cacheDir } : {}),
-            log,
-            onProgress: (p) => {
-              job.progress = p;
-              const f = job.figures;
-              if (p.answersPerSecond !== null && p.answersPerSecond > 0) Object.assign(f, { answersPerSecond: p.answersPerSecond, ratePhase: p.phase });
-              if (p.latestRoundTripMs !== null) f.roundTripMs = p.latestRoundTripMs;
-              if (p.watts !== null) f.watts = p.watts;
-              this.changed(false);
-            },
-          });
-        } catch (e) {
-          // A run that stopped part-way is measured all the same: keep it, as the run command does.
-          if (e instanceof RunError) {
-            job.report = e.report;
-            job.runId = await storeRun(this.options.db, record.path!, model, e.report, samples);
-          }
-          throw e;
-        }
-        job.report = report;
-        job.runId = await storeRun(this.options.db, record.path!, model, report, samples);
-        job.state = 'done';
+        report = await runOnBoard({
+          net: model.network,
+          data,
+          board,
+          limit: o.limit ?? 500,
+          ...(o.baud ? { baud: o.baud } : {}),
+          ...(power ? { power: { spec: power, ...(o.powerWindowSeconds ? { windowSeconds: o.powerWindowSeconds } : {}), onSamples: (s: PhasedSample[]) => (samples = s) } } : {}),
+          ...(this.options.cacheDir ? { cacheDir: this.options.cacheDir } : {}),
+          log,
+          onProgress: (p) => {
+            job.progress = p;
+            const f = job.figures;
+            if (p.answersPerSecond !== null && p.answersPerSecond > 0) Object.assign(f, { answersPerSecond: p.answersPerSecond, ratePhase: p.phase });
+            if (p.latestRoundTripMs !== null) f.roundTripMs = p.latestRoundTripMs;
+            if (p.watts !== null) f.watts = p.watts;
+            this.changed(false);
+          },
+        });
       } catch (e) {
-        job.state = 'failed';
-        job.error = message(e);
+        // A run that stopped part-way is measured all the same: keep it, as the run command does.
+        if (e instanceof RunError) {
+          job.report = e.report;
+          job.runId = await storeRun(this.options.db, record.path!, model, e.report, samples);
+        }
+        throw e;
       }
-      this.changed();
-    };
-    void work();
+      job.report = report;
+      job.runId = await storeRun(this.options.db, record.path!, model, report, samples);
+      job.state = 'done';
+    });
     return true;
   }
 
@@ -229,40 +232,33 @@ export class JobController {
     const job: BuildJob = { modelHash: model.hash, board, state: 'running', stages: [], message: null, buildId: null, error: null };
     this.state = { ...this.state, build: job, notice: null };
     this.changed();
-    const work = async (): Promise<void> => {
+    this.inBackground(job, async () => {
+      const { build } = await buildModel(model.network, {
+        board,
+        ...(this.options.cacheDir ? { cacheDir: this.options.cacheDir } : {}),
+        onStage: (e) => {
+          if (e.state === 'start') job.stages.push({ stage: e.stage, seconds: null, failed: false });
+          else {
+            const s = job.stages.find((x) => x.stage === e.stage && x.seconds === null);
+            if (s) Object.assign(s, { seconds: e.run.durationMs / 1000, failed: e.run.failed });
+          }
+          this.changed();
+        },
+      });
+      const provenance = await collectProvenance({ seeds: { ...(model.training ? { training: model.training.seed } : {}), placement: build.options.seed }, board, modelHash: model.hash });
+      const store = openStore(this.options.db);
       try {
-        const { build } = await buildModel(model.network, {
-          board,
-          ...(this.options.cacheDir ? { cacheDir: this.options.cacheDir } : {}),
-          onStage: (e) => {
-            if (e.state === 'start') job.stages.push({ stage: e.stage, seconds: null, failed: false });
-            else {
-              const s = job.stages.find((x) => x.stage === e.stage && x.seconds === null);
-              if (s) Object.assign(s, { seconds: e.run.durationMs / 1000, failed: e.run.failed });
-            }
-            this.changed();
-          },
+        job.buildId = store.atomically(() => {
+          store.addModel(model, record.path ? { path: record.path } : {});
+          return store.addBuild(build, provenance);
         });
-        const provenance = await collectProvenance({ seeds: { ...(model.training ? { training: model.training.seed } : {}), placement: build.options.seed }, board, modelHash: model.hash });
-        const store = openStore(this.options.db);
-        try {
-          job.buildId = store.atomically(() => {
-            store.addModel(model, record.path ? { path: record.path } : {});
-            return store.addBuild(build, provenance);
-          });
-        } finally {
-          store.close();
-        }
-        job.message = build.message;
-        job.state = build.ok ? 'done' : 'failed';
-        if (!build.ok) job.error = build.message;
-      } catch (e) {
-        job.state = 'failed';
-        job.error = message(e);
+      } finally {
+        store.close();
       }
-      this.changed();
-    };
-    void work();
+      job.message = build.message;
+      job.state = build.ok ? 'done' : 'failed';
+      if (!build.ok) job.error = build.message;
+    });
     return true;
   }
 

@@ -61,7 +61,8 @@ describe('terminal UI on a filled database', () => {
     store.close();
     reader = new StoreReader(db);
     // A real board's 115200 baud: at the virtual board's default 3 Mbaud the 300 answers take 40 ms, too short to watch.
-    jobs = new JobController({ db, run: { limit: 300, baud: 115200, powerWindowSeconds: 0.5 } });
+    // A cache of its own: the build test watches the stages run, which a cache hit from an earlier run skips.
+    jobs = new JobController({ db, cacheDir: join(dir, 'cache'), run: { limit: 300, baud: 115200, powerWindowSeconds: 0.5 } });
     app = render(<App reader={reader} jobs={jobs} pollMs={200} />);
     await until(app, /d853|[0-9a-f]{12}/, 5000);
   });

@@ -60,7 +60,7 @@ export interface RunProgress {
   phaseSeconds: number;
   /** Answers per second over the phase so far (host clock). */
   answersPerSecond: number | null;
-  /** Median round trip of the answers so far, ms (host clock). */
+  /** Round trip of the answer just received, ms (host clock); null on a tick without an answer. */
   latestRoundTripMs: number | null;
   /** The power monitor's latest reading (supply watts), when one is running. */
   watts: number | null;
@@ -288,7 +288,6 @@ export async function runOnBoard(req: RunRequest): Promise<RunReport> {
   const onAnswer = (index: number): void => progress(undefined, index);
   // Views also want the power windows' seconds and watts, which no answer marks.
   const ticker = req.onProgress ? setInterval(() => progress(), 250) : null;
-  const vectors = data;
   try {
     const port = await openWithRetry(portPath, baud, isVirtual ? 2000 : 5000);
     // The virtual board runs slower than real time; a real one answers INFO in milliseconds.
@@ -310,9 +309,9 @@ export async function runOnBoard(req: RunRequest): Promise<RunReport> {
 
     let probeStart = before.uptimeCycles;
     if (req.power) {
-      report.estimate = await estimateFor(req, design, board, build, vectors, root, log);
+      report.estimate = await estimateFor(req, design, board, build, data, root, log);
       power = await PowerSession.open(req.power, { board, virtualBoard: vboard, estimate: report.estimate, log });
-      await power.idleAndLoad(link, vectors, clockHz, (p) => progress(p === 'idle' ? 'power-idle' : 'power-load'));
+      await power.idleAndLoad(link, data, clockHz, (p) => progress(p === 'idle' ? 'power-idle' : 'power-load'));
       probeStart = (await info()).uptimeCycles;
     }
 
@@ -320,7 +319,7 @@ export async function runOnBoard(req: RunRequest): Promise<RunReport> {
     const probe = Math.min(count, 32);
     log(`streaming ${count} vectors (${probe} one at a time for latency, then ${window} in flight)...`);
     progress('latency');
-    await streamInfer(link, vectors, g, { window: 1, first: 0, count: probe, onAnswer }, answers);
+    await streamInfer(link, data, g, { window: 1, first: 0, count: probe, onAnswer }, answers);
     const rtt = Array.from(answers.roundTripMs.subarray(0, probe));
     report.latency.hostRoundTripMs = { p50: percentile(rtt, 0.5), p99: percentile(rtt, 0.99), samples: probe };
 
@@ -332,7 +331,7 @@ export async function runOnBoard(req: RunRequest): Promise<RunReport> {
       const start = afterProbe;
       const t0 = performance.now();
       progress('stream');
-      const stream = (): Promise<StreamAnswers> => streamInfer(link!, vectors, g, { window, first: probe, count: count - probe, onAnswer }, answers);
+      const stream = (): Promise<StreamAnswers> => streamInfer(link!, data, g, { window, first: probe, count: count - probe, onAnswer }, answers);
       await (power ? power.during('stream', stream) : stream());
       const wallSeconds = (performance.now() - t0) / 1000;
       const end = await info();

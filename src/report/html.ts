@@ -3,7 +3,7 @@
  * external resource) with the final-layer effect stated as numbers, the plots and every cell in a
  * table, failed and pending ones included.
  */
-import { buildStatusLabel, cellStatusLabel, sortCells, type ReportCell, type ReportMeta } from './cells.js';
+import { buildStatusLabel, buildWarningNote, cellStatusLabel, sortCells, type ReportCell, type ReportMeta } from './cells.js';
 import { effectSentence, finalLayerEffect, signedPercent, summariseFinalLayerEffect, unpairedNarrowCells, type FigureChange, type FinalLayerEffect } from './effect.js';
 import { escapeHtml as esc, integer, milliwatts, MISSING, nanojoules, percentOf, quantity } from './format.js';
 import { paretoCells, reportPlots } from './plots.js';
@@ -72,12 +72,13 @@ function rowClass(cell: ReportCell): string {
 
 function statusText(cell: ReportCell): string {
   if (!cell.build) return cell.state;
-  const build = buildStatusLabel(cell.build.status);
+  // A marker for a build that carries a warning (the Message column says which).
+  const build = `${buildStatusLabel(cell.build.status)}${buildWarningNote(cell) ? ' ⚠' : ''}`;
   return cell.state === 'done' ? build : `${build}; cell ${cell.state}`;
 }
 
 function messageText(cell: ReportCell): string {
-  return [cell.build?.message, cell.error].filter((m) => m).join(' — ');
+  return [cell.build?.message, buildWarningNote(cell), cell.error].filter((m) => m).join(' — ');
 }
 
 function header(cells: readonly ReportCell[], meta: ReportMeta): string {

@@ -115,7 +115,7 @@ async function check(tool: string, required: boolean, usedFor: string, resolve: 
     if (!(e instanceof ToolNotFoundError)) throw e;
     notFound = e;
   }
-  if (!resolved) return { tool, required, usedFor, status: 'missing', origin: null, version: null, path: null, smoke: missingWhy(notFound), seconds: 0 };
+  if (!resolved) return { tool, required, usedFor, origin: null, version: null, path: null, status: 'missing', smoke: missingWhy(notFound), seconds: 0 };
   const found = { tool, required, usedFor, origin: resolved.origin, version: resolved.version, path: resolved.path };
   const smoked = await smoke(resolved);
   if (smoked === null) return { ...found, status: 'untested', smoke: 'not tested: an earlier stage failed', seconds: 0 };

@@ -1,4 +1,5 @@
 import { runDoctor, type DoctorReport, type ToolCheck } from '../../flow/doctor.js';
+import { UserError } from '../../util/errors.js';
 import { defineCommand } from '../command.js';
 
 const STATUS: Record<ToolCheck['status'], string> = { ok: 'ok', failed: 'FAILED', missing: 'missing', untested: 'untested' };
@@ -17,7 +18,8 @@ export const doctorCommand = defineCommand<DoctorReport>({
     'Exits 1 naming the required tools that are missing or broken; the logs of failed smoke tests are kept.',
   ].join('\n'),
   flags: {},
-  async run() {
+  async run(positionals) {
+    if (positionals.length > 0) throw new UserError(`doctor: expected no arguments, got '${positionals.join(' ')}' (usage: ${this.usage})`);
     return runDoctor();
   },
   render(r) {

@@ -16,6 +16,8 @@ export interface Command<R> {
   flags: Flags;
   run(positionals: string[], options: RawOptions): Promise<R>;
   render(result: R): string;
+  /** The exit code after the result is printed; 0 when not given (bad input throws UserError: 2). */
+  exitCode?(result: R): number;
 }
 
 export function defineCommand<R>(command: Command<R>): Command<R> {

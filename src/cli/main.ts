@@ -4,6 +4,7 @@ import { UserError } from '../util/errors.js';
 import type { Command } from './command.js';
 import { boardsCommand } from './commands/boards.js';
 import { buildCommand } from './commands/build.js';
+import { doctorCommand } from './commands/doctor.js';
 import { emitCommand } from './commands/emit.js';
 import { estimateCommand } from './commands/estimate.js';
 import { evalCommand } from './commands/eval.js';
@@ -16,7 +17,7 @@ import { sweepCommand } from './commands/sweep.js';
 import { trainCommand } from './commands/train.js';
 import { interactiveTerminal, uiCommand } from './commands/ui.js';
 
-const COMMANDS: Command<any>[] = [trainCommand, evalCommand, infoCommand, boardsCommand, emitCommand, simCommand, buildCommand, estimateCommand, runCommand, sweepCommand, resultsCommand, reportCommand, uiCommand];
+const COMMANDS: Command<any>[] = [trainCommand, evalCommand, infoCommand, boardsCommand, emitCommand, simCommand, buildCommand, estimateCommand, runCommand, sweepCommand, resultsCommand, reportCommand, uiCommand, doctorCommand];
 
 function help(): string {
   return ['usage: gatebench <command> [options]', '', ...COMMANDS.map((c) => `  ${c.name.padEnd(8)} ${c.summary}\n           ${c.usage}`)].join('\n');
@@ -43,7 +44,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const result = await command.run(parsed.positionals, parsed.values as Record<string, string | boolean | undefined>);
   process.stdout.write((parsed.values.json ? JSON.stringify(result, null, 2) : command.render(result)) + '\n');
-  return 0;
+  return command.exitCode?.(result) ?? 0;
 }
 
 main(process.argv.slice(2)).then(

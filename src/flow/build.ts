@@ -5,14 +5,14 @@ import { plainPcfFor } from '../board/pcf.js';
 import { UserError } from '../util/errors.js';
 import { cacheRoot, hashKey, publishEntry, readEntry, scratchDir, sha256 } from '../util/cache.js';
 import { planIcepack } from './icepack.js';
-import { parseIcetime, planIcetime, type IcetimeReport } from './icetime.js';
+import { icetimeOutcome, planIcetime, type IcetimeReport } from './icetime.js';
 import { classifyNextpnrFailure, parseNextpnrReport, parseUtilisationLog, planNextpnr, worstPath, type ClockFmax, type CriticalPath, type NextpnrReport } from './nextpnr.js';
 import { runPlan, type CommandPlan, type RunOptions, type StageRun } from './run.js';
 import { resolveTool, ToolNotFoundError, type ResolvedTool, type ToolName } from './tools.js';
 import { netlistPortBits, planYosys, synthOutcome, type YosysStat } from './yosys.js';
 
 /** Bump when the flow's commands or result shape change: old cache entries then miss. */
-export const FLOW_VERSION = 'gatebench-build/1';
+export const FLOW_VERSION = 'gatebench-build/2';
 
 export interface BuildOptions {
   /** yosys synth_ice40 -abc9. Default false. */
@@ -110,6 +110,12 @@ export interface BuildResult {
   readonly pnr: NextpnrReport | null;
   readonly icetime: IcetimeReport | null;
   readonly figures: BuildFigures;
+  /**
+   * What the build could not do without failing: a cross-check stage (icetime) that was asked for
+   * but is missing, failed or printed no estimate, one line each with the tool's reason, e.g.
+   * "no icetime cross-check: icetime exited with code 1: Can't find chipdb file for device 5k".
+   */
+  readonly warnings: readonly string[];
   readonly toolchain: Readonly<Partial<Record<ToolName, ToolUse>>>;
   /** Wall time of the build when it ran; durationMs is this call's (small on a cache hit). */
   readonly buildDurationMs: number;
@@ -153,10 +159,14 @@ export function planBuild(board: Board, sources: readonly string[], top: string,
   return plans;
 }
 
-/** Resolve the flow's tools. A missing yosys, nextpnr or icepack stops the build; icetime is only a cross-check. */
-async function toolchain(): Promise<{ tools: Partial<Record<ToolName, ToolUse>>; missing: ToolNotFoundError | null }> {
+/**
+ * Resolve the flow's tools. A missing yosys, nextpnr or icepack stops the build (`missing`); icetime
+ * is only a cross-check, so its absence is a warning (`crossCheckMissing`).
+ */
+async function toolchain(): Promise<{ tools: Partial<Record<ToolName, ToolUse>>; missing: ToolNotFoundError | null; crossCheckMissing: ToolNotFoundError | null }> {
   const tools: Partial<Record<ToolName, ToolUse>> = {};
   let missing: ToolNotFoundError | null = null;
+  let crossCheckMissing: ToolNotFoundError | null = null;
   const found = await Promise.allSettled(BUILD_TOOLS.map((name) => resolveTool(name)));
   BUILD_TOOLS.forEach((name, i) => {
     const r = found[i]!;
@@ -166,9 +176,10 @@ async function toolchain(): Promise<{ tools: Partial<Record<ToolName, ToolUse>>;
       return;
     }
     if (!(r.reason instanceof ToolNotFoundError)) throw r.reason;
-    if (name !== 'icetime') missing ??= r.reason;
+    if (name === 'icetime') crossCheckMissing = r.reason;
+    else missing ??= r.reason;
   });
-  return { tools, missing };
+  return { tools, missing, crossCheckMissing };
 }
 
 function readVerilog(files: readonly string[]): { path: string; text: string }[] {
@@ -196,8 +207,13 @@ export async function buildBitstream(request: BuildRequest): Promise<BuildResult
   if (!/^[A-Za-z_][A-Za-z0-9_$]*$/.test(request.top)) throw new UserError(`Expected the top module to be a Verilog identifier, got '${request.top}'`);
   const verilog = readVerilog(request.verilogFiles);
   const sources = sourceNames(request.verilogFiles);
-  const { tools, missing } = await toolchain();
-  if (!tools.icetime) options = { ...options, icetime: false };
+  const { tools, missing, crossCheckMissing } = await toolchain();
+  // A cross-check that was asked for and cannot run or gives nothing is a warning, never a silent null.
+  const warnings: string[] = [];
+  if (!tools.icetime && options.icetime) {
+    options = { ...options, icetime: false };
+    warnings.push(`no icetime cross-check: ${crossCheckMissing?.message ?? 'icetime not found'}`);
+  }
   const hash = hashKey({
     flow: FLOW_VERSION,
     top: request.top,
@@ -292,8 +308,11 @@ export async function buildBitstream(request: BuildRequest): Promise<BuildResult
       const after = await Promise.all([run(packPlan), ...(icetimePlan ? [run(icetimePlan)] : [])]);
       stages.push(...after);
       const [packRun, icetimeRun] = after as [StageRun, StageRun | undefined];
-      // icetime prints the estimate on its console and the path report into the -r file.
-      if (icetimeRun && !icetimeRun.failed) icetime = parseIcetime([FILES.icetime, icetimeRun.logFile].map((f) => (produced(f) ? readFileSync(join(work, f), 'utf8') : '')).join('\n'));
+      if (icetimeRun) {
+        const outcome = icetimeOutcome(work, icetimeRun, FILES.icetime);
+        icetime = outcome.report;
+        if (outcome.error !== null) warnings.push(`no icetime cross-check: ${outcome.error}`);
+      }
       if (failedStage(packRun) && status === 'ok') {
         status = 'tool-failed';
         message = packRun.error ?? 'icepack failed';
@@ -351,6 +370,7 @@ export async function buildBitstream(request: BuildRequest): Promise<BuildResult
       criticalPath: pnr ? worstPath(pnr) : null,
       icetimeMHz: icetime?.mhz ?? null,
     },
+    warnings,
     toolchain: tools,
     buildDurationMs: performance.now() - started,
     durationMs: performance.now() - started,

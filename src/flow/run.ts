@@ -222,6 +222,16 @@ export async function runPlan(plan: CommandPlan, cwd: string, options: RunOption
       error: e.message,
     };
   }
+  return runPlanWith(tool, plan, cwd, options);
+}
+
+/**
+ * Run one plan with a tool already resolved (doctor: a YoWASP build while a native one is on
+ * PATH); otherwise as runPlan.
+ */
+export async function runPlanWith(tool: ResolvedTool, plan: CommandPlan, cwd: string, options: RunOptions = {}): Promise<StageRun> {
+  mkdirSync(cwd, { recursive: true });
+  const logFile = `${plan.stage}.log`;
   const e = await execute(tool, plan.argv, cwd, options);
   if (plan.stdoutFile) writeFileSync(join(cwd, plan.stdoutFile), e.stdout);
   writeFileSync(join(cwd, logFile), `$ ${showCommand(e.command)}\n${plan.stdoutFile ? e.stderr : e.all}\n`);

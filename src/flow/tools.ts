@@ -9,7 +9,9 @@ import { UserError } from '../util/errors.js';
  * The external programs gatebench runs, by binary name. Anything else a plan names (a simulator
  * gatebench built, e.g. obj/Vtb) is run by path.
  */
-export type ToolName = 'yosys' | 'nextpnr-ice40' | 'icepack' | 'icetime' | 'icebox_vlog' | 'verilator' | 'iverilog' | 'vvp' | 'make' | 'yosys-config';
+export type ToolName =
+  | 'yosys' | 'nextpnr-ice40' | 'icepack' | 'icetime' | 'icebox_vlog' | 'verilator' | 'iverilog' | 'vvp' | 'make' | 'yosys-config'
+  | 'openFPGALoader' | 'socat' | 'chromium' | 'tmux';
 
 /**
  * A tool ready to run: `command ...prefixArgs ...argv`. Native tools come from PATH; the YoWASP
@@ -35,19 +37,29 @@ const YOWASP: Partial<Record<string, { pkg: string; run: string }>> = {
 };
 
 /** The flag that prints a version; tools without one are identified by a hash of the binary. */
-const VERSION_FLAG: Partial<Record<string, string>> = { yosys: '-V', 'nextpnr-ice40': '--version', verilator: '--version', iverilog: '-V', vvp: '-V', make: '--version', 'yosys-config': '--version' };
+const VERSION_FLAG: Partial<Record<string, string>> = {
+  yosys: '-V', 'nextpnr-ice40': '--version', verilator: '--version', iverilog: '-V', vvp: '-V', make: '--version', 'yosys-config': '--version',
+  openFPGALoader: '--Version', socat: '-V', chromium: '--version', tmux: '-V',
+};
+
+/** The version line where it is not the first line a tool prints (socat's first is its authors). */
+const VERSION_LINE: Partial<Record<string, RegExp>> = { socat: /version/ };
 
 const INSTALL_HINT: Record<ToolName, string> = {
   yosys: 'install yosys (Debian: apt-get install yosys) or the optional npm package @yowasp/yosys',
   'nextpnr-ice40': 'install nextpnr-ice40 (Debian: apt-get install nextpnr-ice40) or the optional npm package @yowasp/nextpnr-ice40',
   icepack: 'install icestorm (Debian: apt-get install fpga-icestorm) or the optional npm package @yowasp/nextpnr-ice40',
-  icetime: 'install icestorm (Debian: apt-get install fpga-icestorm)',
+  icetime: 'install icestorm and its chip database (Debian: apt-get install fpga-icestorm fpga-icestorm-chipdb)',
   icebox_vlog: 'install icestorm (Debian: apt-get install fpga-icestorm)',
   verilator: 'install Verilator (Debian: apt-get install verilator; scripts/setup does)',
   iverilog: 'install Icarus Verilog (Debian: apt-get install iverilog; scripts/setup does)',
   vvp: 'install Icarus Verilog (Debian: apt-get install iverilog; scripts/setup does)',
   make: 'install make (Debian: apt-get install make)',
   'yosys-config': 'install yosys-dev (Debian: apt-get install yosys-dev)',
+  openFPGALoader: 'install openFPGALoader (Debian: apt-get install openfpgaloader; scripts/setup does)',
+  socat: 'install socat (Debian: apt-get install socat; scripts/setup does)',
+  chromium: 'install Chromium (Debian: apt-get install chromium; scripts/setup does)',
+  tmux: 'install tmux (Debian: apt-get install tmux; scripts/setup does)',
 };
 
 /** A tool that is neither on PATH nor installed as a YoWASP package. */
@@ -92,8 +104,10 @@ export function findPackageDir(pkg: string, from = dirname(fileURLToPath(import.
 async function nativeVersion(name: string, path: string): Promise<string> {
   const flag = VERSION_FLAG[name];
   if (flag) {
-    const r = await execa(path, [flag], { reject: false, all: true, timeout: 20_000 });
-    const line = (r.all ?? '').split('\n').find((l) => l.trim() !== '');
+    const r = await execa(path, [flag], { reject: false, timeout: 20_000 });
+    // stdout first: a launcher script's complaints on stderr (Debian's chromium) are not the version.
+    const wanted = VERSION_LINE[name] ?? /\S/;
+    const line = [r.stdout, r.stderr].flatMap((text) => String(text ?? '').split('\n')).find((l) => wanted.test(l));
     if (line) return line.trim();
   }
   // icestorm tools (and the simulators gatebench builds) have no version flag: identify the binary by its content.
@@ -120,13 +134,26 @@ export function resolveTool(name: string): Promise<ResolvedTool> {
 async function resolveUncached(name: string): Promise<ResolvedTool> {
   const native = name.includes('/') ? (executable(name) ? resolve(name) : null) : findOnPath(name);
   if (native) return { name, origin: 'native', command: native, prefixArgs: [], path: native, version: await nativeVersion(name.includes('/') ? '' : name, native) };
+  const wasm = yowaspTool(name);
+  if (wasm) return wasm;
+  throw new ToolNotFoundError(name);
+}
+
+/** The npm package that provides a tool as WebAssembly, where one does (e.g. yosys: '@yowasp/yosys'). */
+export function yowaspPackage(name: string): string | null {
+  return YOWASP[name]?.pkg ?? null;
+}
+
+/**
+ * A tool's YoWASP WebAssembly build, whether or not a native one is on PATH (resolveTool prefers
+ * the native one); null when its package is not installed.
+ */
+export function yowaspTool(name: string): ResolvedTool | null {
   const wasm = YOWASP[name];
   const dir = wasm ? findPackageDir(wasm.pkg) : null;
-  if (wasm && dir && existsSync(YOWASP_SHIM)) {
-    const version = (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string }).version;
-    return { name, origin: 'yowasp', command: process.execPath, prefixArgs: [YOWASP_SHIM, wasm.pkg, wasm.run], path: dir, version: `${wasm.pkg}@${version}` };
-  }
-  throw new ToolNotFoundError(name);
+  if (!wasm || !dir || !existsSync(YOWASP_SHIM)) return null;
+  const version = (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string }).version;
+  return { name, origin: 'yowasp', command: process.execPath, prefixArgs: [YOWASP_SHIM, wasm.pkg, wasm.run], path: dir, version: `${wasm.pkg}@${version}` };
 }
 
 /** Forget resolved tools (tests that change PATH). */

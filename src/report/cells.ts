@@ -38,6 +38,8 @@ export interface ReportCell {
     routingNs: number | null;
     /** LUT4 of the GroupSum + argmax head synthesised alone (src/flow/headCost.ts), when known. */
     headLut4?: number | null;
+    /** What the build could not do without failing (a failed icetime cross-check), one line each. */
+    warnings?: readonly string[];
   } | null;
   run: { vectors: number; mismatches: number; latencyNs: number | null; throughputVps: number | null } | null;
   power: {
@@ -76,6 +78,12 @@ export function buildStatusLabel(status: BuildStatus): string {
  */
 export function cellStatusLabel(cell: ReportCell): string {
   return cell.build ? buildStatusLabel(cell.build.status) : cell.state;
+}
+
+/** The build's warnings as one note ("warning: ..."), or null when it has none. */
+export function buildWarningNote(cell: ReportCell): string | null {
+  const warnings = cell.build?.warnings ?? [];
+  return warnings.length ? `warning: ${warnings.join('; ')}` : null;
 }
 
 /** Why a cell has no figure of some kind, in a few words (for "not shown: ..." notes). */

@@ -3,7 +3,7 @@
  * its unit in the header (never in the cells). A figure the table has no room for goes into a
  * neighbour's hover text rather than a column of its own.
  */
-import { buildStatusLabel, type ReportCell } from './cells.js';
+import { buildStatusLabel, buildWarningNote, type ReportCell } from './cells.js';
 import { signedPercent, type FigureChange, type FinalLayerEffect } from './effect.js';
 import { integer, milliwatts, MISSING, nanojoules, percentOf, quantity } from './format.js';
 import type { Column } from './table.js';
@@ -12,13 +12,14 @@ const sweepColumn = <T extends { sweep: string }>(): Column<T> => ({ header: 'Sw
 
 function statusText(cell: ReportCell): string {
   if (!cell.build) return cell.state;
-  const build = buildStatusLabel(cell.build.status);
+  // A marker for a build that carries a warning (the Message column says which).
+  const build = `${buildStatusLabel(cell.build.status)}${buildWarningNote(cell) ? ' ⚠' : ''}`;
   return cell.state === 'done' ? build : `${build}; cell ${cell.state}`;
 }
 
 /** The cell's error first: a build message beside it may be a success's. */
 function messageText(cell: ReportCell): string {
-  return [cell.error, cell.build?.message].filter((m) => m).join(' — ');
+  return [cell.error, buildWarningNote(cell), cell.build?.message].filter((m) => m).join(' — ');
 }
 
 function share(part: number | null | undefined, whole: number | null | undefined): number | null {

@@ -38,6 +38,7 @@ export function reportCellOf(r: ResultRow): ReportCell {
             logicNs: r.logicNs,
             routingNs: r.routingNs,
             headLut4: r.headLut4,
+            warnings: r.buildWarnings ?? [],
           },
     run: r.runId === null ? null : { vectors: r.vectors ?? 0, mismatches: r.mismatches ?? 0, latencyNs: r.latencyNs, throughputVps: r.throughputVps },
     power:

@@ -235,6 +235,8 @@ export interface ResultRow {
   readonly boardAccuracy: number | null;
   readonly buildStatus: string | null;
   readonly buildMessage: string | null;
+  /** The build's warnings (a failed icetime cross-check); null without a build or for one stored before warnings were kept. */
+  readonly buildWarnings: readonly string[] | null;
   readonly lut4: number | null;
   /** LUT4 of the build's GroupSum + argmax head synthesised alone (sweep builds). */
   readonly headLut4: number | null;
@@ -265,7 +267,7 @@ export interface ResultRow {
 export const RESULT_COLUMNS = [
   'kind', 'sweep', 'cell', 'state', 'error', 'attempts', 'at', 'board', 'modelHash', 'buildId', 'runId',
   'depth', 'width', 'finalWidth', 'widths', 'gates', 'liveGates', 'softwareAccuracy', 'boardAccuracy',
-  'buildStatus', 'buildMessage', 'lut4', 'headLut4', 'carry', 'dff', 'logicCells', 'logicCellsAvailable', 'fmaxMHz', 'criticalPathNs', 'logicNs', 'routingNs',
+  'buildStatus', 'buildMessage', 'buildWarnings', 'lut4', 'headLut4', 'carry', 'dff', 'logicCells', 'logicCellsAvailable', 'fmaxMHz', 'criticalPathNs', 'logicNs', 'routingNs',
   'vectors', 'mismatches', 'latencyNs', 'throughputVps',
   'idleMw', 'loadMw', 'dynamicMw', 'nJPerInference', 'estIdleMw', 'estLoadMw', 'estDynamicMw', 'estNJPerInference',
 ] as const satisfies readonly (keyof ResultRow)[];

@@ -179,6 +179,11 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE builds ADD COLUMN head_lut4 INTEGER;
   `,
+  // 4: what a build could not do without failing (a failed icetime cross-check), JSON array of lines;
+  // NULL for builds stored before this column existed.
+  `
+  ALTER TABLE builds ADD COLUMN warnings TEXT;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

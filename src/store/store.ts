@@ -176,7 +176,7 @@ const RESULT_SELECT = `
          COALESCE(i.depth, m.depth) AS depth, COALESCE(i.width, json_extract(m.widths, '$[0]')) AS width,
          COALESCE(i.final_width, m.final_width) AS finalWidth, m.widths AS widths,
          m.gates AS gates, m.live_gates AS liveGates, m.discrete_test_accuracy AS softwareAccuracy, r.accuracy AS boardAccuracy,
-         b.status AS buildStatus, b.message AS buildMessage, b.lut4, b.head_lut4 AS headLut4, b.carry, b.dff, b.logic_cells AS logicCells,
+         b.status AS buildStatus, b.message AS buildMessage, b.warnings AS buildWarnings, b.lut4, b.head_lut4 AS headLut4, b.carry, b.dff, b.logic_cells AS logicCells,
          b.logic_cells_available AS logicCellsAvailable, b.fmax_mhz AS fmaxMHz, b.critical_path_ns AS criticalPathNs,
          b.critical_logic_ns AS logicNs, b.critical_routing_ns AS routingNs,
          COALESCE(r.vectors, sim.vectors) AS vectors, COALESCE(r.mismatches, sim.mismatches) AS mismatches,
@@ -190,13 +190,14 @@ const RESULT_SELECT = `
     LEFT JOIN power_summaries p ON p.run_id = r.id`;
 
 function resultRowFrom(row: Row): ResultRow {
-  const { idle_w, load_w, dynamic_w, energy_per_inference_j, est_idle_w, est_load_w, est_dynamic_w, est_energy_per_inference_j, widths, ...rest } = row;
-  const r = rest as unknown as Omit<ResultRow, 'widths'>;
+  const { idle_w, load_w, dynamic_w, energy_per_inference_j, est_idle_w, est_load_w, est_dynamic_w, est_energy_per_inference_j, widths, buildWarnings, ...rest } = row;
+  const r = rest as unknown as Omit<ResultRow, 'widths' | 'buildWarnings'>;
   // A cell not trained yet still has the widths its grid point asks for (as train --depth/--width/--final-width).
   const gridWidths = r.depth !== null && r.width !== null && r.finalWidth !== null ? Array.from({ length: r.depth }, (_, i) => (i === r.depth! - 1 ? r.finalWidth! : r.width!)) : null;
   return {
     ...r,
     widths: widths === null ? gridWidths : parsed<number[]>(widths),
+    buildWarnings: buildWarnings === null ? null : parsed<string[]>(buildWarnings),
     idleMw: scaled(idle_w, 1e3),
     loadMw: scaled(load_w, 1e3),
     dynamicMw: scaled(dynamic_w, 1e3),
@@ -368,6 +369,7 @@ export class Store {
         critical_routing_ns: f.criticalPath?.routingNs ?? null,
         logic_levels: f.criticalPath?.logicLevels ?? null,
         icetime_mhz: f.icetimeMHz,
+        warnings: json(build.warnings),
         build_seconds: build.buildDurationMs / 1000,
         cached: flag(build.cached),
         result: json(build),

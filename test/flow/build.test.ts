@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { before, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { loadBoard } from '../../src/board/index.js';
-import { buildBitstream, buildFile, planBuild, planIceboxVlog, runPlan, type BuildResult } from '../../src/flow/index.js';
+import { buildBitstream, buildFile, clearToolCache, icetimeOutcome, planBuild, planIceboxVlog, runPlan, type BuildResult, type StageRun } from '../../src/flow/index.js';
+import { NO_CHIPDB, pathWithIcetimeWithoutChipdb } from './faults.js';
 import { COUNTER, tempDir, TOO_BIG_FOR_HX1K, writeVerilog } from './verilog.js';
 
 const FLOW_INDEX = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'src', 'flow', 'index.js');
@@ -55,6 +56,7 @@ describe('buildBitstream (real tools)', () => {
     assert.ok(f.criticalPath!.logicLevels >= 1);
     assert.ok(f.criticalPath!.logicNs > 0 && f.criticalPath!.routingNs > 0);
     assert.ok(f.icetimeMHz! > 0, 'icetime cross-check present');
+    assert.deepEqual(first.warnings, []);
     assert.match(first.message, /^built for icebreaker: \d+\/5280 LCs \([\d.]+%\), Fmax [\d.]+ MHz \(target 12 MHz\)$/);
     assert.deepEqual(first.stages.map((s) => s.stage), ['synth', 'pnr', 'pack', 'icetime']);
     for (const s of first.stages) {
@@ -126,5 +128,47 @@ describe('buildBitstream (real tools)', () => {
     assert.match(r.message, /^synthesis failed: src\/0-broken\.v:2: ERROR: syntax error/);
     assert.equal(r.stages.length, 1);
     assert.notEqual(r.stages[0]!.exitCode, 0);
+  });
+
+  describe('with an icetime that has no chip database', () => {
+    const originalPath = process.env.PATH;
+    after(() => {
+      process.env.PATH = originalPath;
+      clearToolCache();
+    });
+
+    it('keeps the bitstream and says why the icetime cross-check is missing, never a silent null', async () => {
+      process.env.PATH = pathWithIcetimeWithoutChipdb();
+      clearToolCache();
+      // Its own cache: the copied icetime hashes like the real one, so the shared cache would serve the good build.
+      const r = await buildBitstream({ verilogFiles: [counter], top: 'top', board: 'icebreaker', cacheDir: tempDir() });
+      assert.equal(r.status, 'ok', r.message);
+      assert.ok(existsSync(buildFile(r, 'bin')!));
+      assert.equal(r.figures.icetimeMHz, null);
+      assert.equal(r.icetime, null);
+      assert.deepEqual(r.warnings, [`no icetime cross-check: icetime exited with code 1: ${NO_CHIPDB}`]);
+      assert.equal(r.stages.find((s) => s.stage === 'icetime')!.failed, true);
+    });
+  });
+});
+
+describe('icetimeOutcome', () => {
+  const ran = (dir: string, stdout: string): StageRun => {
+    writeFileSync(join(dir, 'icetime.log'), stdout);
+    return { stage: 'icetime', tool: 'icetime', origin: 'native', version: 'v', command: ['icetime'], cwd: dir, exitCode: 0, signal: null, timedOut: false, failed: false, durationMs: 1, logFile: 'icetime.log', stdoutTail: stdout, stderrTail: '', error: null };
+  };
+
+  it('reads the estimate from the console log and the report file', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'icetime.rpt'), 'Total number of logic levels: 3\n');
+    assert.deepEqual(icetimeOutcome(dir, ran(dir, 'Timing estimate: 9.08 ns (110.12 MHz)\n')), { report: { ns: 9.08, mhz: 110.12, logicLevels: 3 }, error: null });
+  });
+
+  it('turns output without an estimate into one line with what icetime said last', () => {
+    const dir = tempDir();
+    assert.deepEqual(icetimeOutcome(dir, ran(dir, '// Reading input .asc file..\nsomething else\n')), {
+      report: null,
+      error: 'icetime printed no "Timing estimate: X ns (Y MHz)" line; its last line: something else',
+    });
   });
 });

@@ -6,6 +6,7 @@ import { execa } from 'execa';
 import { dropPortWires } from '../../src/flow/icebox.js';
 import { loadModel } from '../../src/model/modelFile.js';
 import { randomNetwork, tempDir, writeModelFile } from '../helpers.js';
+import { NO_CHIPDB, pathWithIcetimeWithoutChipdb } from './faults.js';
 
 const CLI = join(process.cwd(), 'dist', 'src', 'cli', 'main.js');
 // A private cache: the first build really builds.
@@ -48,6 +49,20 @@ describe('gatebench build (real tools)', () => {
     const again = await gatebench('build', TINY, '--board', 'icebreaker', '--json');
     assert.equal(JSON.parse(again.stdout).cached, true);
     assert.equal(JSON.parse(again.stdout).hash, result.hash);
+  });
+
+  it('prints a failed icetime cross-check as a warning, in the text and in --json', async () => {
+    // Its own cache: the copied icetime hashes like the real one, so the shared cache would serve the good build.
+    const broken = { GATEBENCH_CACHE: tempDir('gatebench-cli-cache-'), PATH: pathWithIcetimeWithoutChipdb() };
+    const json = await execa('node', [CLI, 'build', TINY, '--board', 'icebreaker', '--json'], { env: broken, reject: false });
+    assert.equal(json.exitCode, 0, json.stderr);
+    const result = JSON.parse(json.stdout);
+    assert.equal(result.status, 'ok');
+    assert.equal(result.figures.icetimeMHz, null);
+    assert.deepEqual(result.warnings, [`no icetime cross-check: icetime exited with code 1: ${NO_CHIPDB}`]);
+    const text = await execa('node', [CLI, 'build', TINY, '--board', 'icebreaker'], { env: broken, reject: false });
+    assert.equal(text.exitCode, 0, text.stderr);
+    assert.equal(text.stdout.split('\n')[1], `warning: no icetime cross-check: icetime exited with code 1: ${NO_CHIPDB}`);
   });
 
   it('reports a model too big for the iCEstick as "does not fit" with the numbers, after the report, and exits 2', async () => {

@@ -29,6 +29,7 @@ describe('YoWASP fallback', { skip: yowasp ? false : 'the optional @yowasp packa
     assert.equal(r.toolchain.icepack!.origin, 'yowasp');
     assert.equal(r.toolchain.icetime, undefined, 'icetime has no WebAssembly build: the cross-check is skipped');
     assert.equal(r.options.icetime, false);
+    assert.match(r.warnings.join('\n'), /^no icetime cross-check: icetime not found on PATH: install icestorm/, 'said, not silent');
     assert.ok(existsSync(buildFile(r, 'bin')!));
     assert.equal(statSync(buildFile(r, 'bin')!).size, 104090);
     assert.ok(r.figures.fmaxMHz! > 12);

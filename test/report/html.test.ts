@@ -201,6 +201,19 @@ describe('renderReport on degenerate input', () => {
     assert.match(html, /2 cells: 1 build failed, 1 failed\./);
   });
 
+  it("marks a build with a warning beside its status and says the warning in the cell's message", async () => {
+    const warning = "no icetime cross-check: icetime exited with code 1: Can't find chipdb file for device 5k";
+    const warned = reportCell(2, 500, 500, { build: build('ok', { message: 'built for icebreaker', lut4: 400, warnings: [warning] }) });
+    const html = await renderReport([warned, reportCell(2, 500, 100, { build: build('ok', { lut4: 300 }) })], meta);
+    assertWellFormed(html);
+    const rows = html.split('\n').filter((l) => l.startsWith('<tr') && l.includes('<td>d2-w500-'));
+    assert.equal(rows.length, 2);
+    const [full, narrow] = [rows.find((r) => r.includes('d2-w500-f500'))!, rows.find((r) => r.includes('d2-w500-f100'))!];
+    assert.ok(full.includes('>built ⚠</td>'), full);
+    assert.ok(full.includes(`>warning: no icetime cross-check: icetime exited with code 1: Can&#39;t find chipdb file for device 5k — built for icebreaker</td>`), full);
+    assert.ok(narrow.includes('>built</td>') && !narrow.includes('warning'), narrow);
+  });
+
   it('escapes a hostile cell name and title wherever they appear', async () => {
     const hostile = '<script>alert(1)</script>';
     const html = await renderReport([reportCell(2, 500, 500, { cell: hostile, accuracy: 0.9, build: build('ok', { lut4: 400, criticalPathNs: 12, fmaxMHz: 83.3 }) })], { ...meta, title: hostile });

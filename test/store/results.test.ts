@@ -97,6 +97,7 @@ describe('gatebench results', () => {
     assert.equal(cell.softwareAccuracy, 0.685);
     assert.equal(cell.boardAccuracy, 0.68);
     assert.equal(cell.buildStatus, 'ok');
+    assert.deepEqual(cell.buildWarnings, []);
     assert.equal(cell.lut4, build.figures.lut4);
     assert.equal(cell.dff, build.figures.dff);
     assert.equal(cell.logicCells, build.figures.logicCells!.used);
@@ -113,6 +114,7 @@ describe('gatebench results', () => {
     assert.equal(pending.state, 'pending');
     assert.deepEqual(pending.widths, [40, 40], 'from the grid point until a model exists');
     assert.equal(pending.buildStatus, null);
+    assert.equal(pending.buildWarnings, null);
     const run = rows[0]!;
     assert.equal(run.error, 'device stopped answering');
     assert.deepEqual(run.widths, [30, 30, 20]);

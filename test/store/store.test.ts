@@ -5,6 +5,7 @@ import { buildBitstream, type BuildResult } from '../../src/flow/index.js';
 import { buildLogicGraph } from '../../src/hdl/graph.js';
 import { checkDesign, randomVectors } from '../../src/sim/check.js';
 import { collectProvenance, openStore, PROVENANCE_TOOLS, simulationFromCheck } from '../../src/store/index.js';
+import { reportCellOf } from '../../src/report/fromStore.js';
 import { gatebenchVersion } from '../../src/util/provenance.js';
 import { COUNTER, writeVerilog } from '../flow/verilog.js';
 import { tempDir } from '../helpers.js';
@@ -74,6 +75,23 @@ describe('store records', () => {
 
     assert.equal(store.getBuild(store.addBuild(built, provenance, { log: null }))!.log, null);
     assert.throws(() => store.addBuild(built, fixtureProvenance('f'.repeat(64))), /model f{64} is not in the store .*addModel\(\) first/);
+    store.close();
+  });
+
+  it("keeps a build's warnings: the result rows and the report's cells carry them", () => {
+    const store = openStore(join(dir, 'warnings.db'));
+    const model = fixtureModel(3);
+    store.addModel(model);
+    const warning = "no icetime cross-check: icetime exited with code 1: Can't find chipdb file for device 5k";
+    const warnedId = store.addBuild({ ...built, warnings: [warning] }, fixtureProvenance(model.hash));
+    store.createSweep({ grid: 'warnings' }, [{ key: 'a', depth: 2, width: 40, finalWidth: 20 }, { key: 'b', depth: 2, width: 40, finalWidth: 40 }]);
+    store.finishCell(store.claimCell('s1')!.id, { modelHash: model.hash, buildId: warnedId });
+    const [warned, pending] = store.resultRows({ sweep: 's1' });
+    assert.deepEqual(warned!.buildWarnings, [warning]);
+    assert.equal(pending!.buildWarnings, null, 'no build, no warnings');
+    assert.deepEqual(reportCellOf(warned!).build!.warnings, [warning]);
+    assert.deepEqual(reportCellOf(pending!).build, null);
+    assert.deepEqual(store.getBuild(store.addBuild(built, fixtureProvenance(model.hash)))!.result.warnings, []);
     store.close();
   });
 

@@ -43,6 +43,8 @@ export interface BuildCommandResult {
   core: { module: string; liveGates: number; nominalGates: number; pipeline: number; latency: number; inputBits: number };
   options: BuildResult['options'];
   figures: BuildFigures;
+  /** What the build could not do without failing (a failed icetime cross-check), one line each. */
+  warnings: readonly string[];
   /** The bitstream (absolute path), null when the build stopped before icepack. */
   bin: string | null;
   dir: string;
@@ -82,6 +84,7 @@ export const buildCommand = defineCommand<BuildCommandResult>({
       core: { module: core.top, liveGates: core.stats.liveGates, nominalGates: core.stats.nominalGates, pipeline: core.stats.pipeline, latency: core.ports.latency, inputBits: core.ports.inputBits },
       options: build.options,
       figures: build.figures,
+      warnings: build.warnings,
       bin: build.files.bin === null ? null : `${build.dir}/${build.files.bin}`,
       dir: build.dir,
       hash: build.hash,
@@ -106,6 +109,7 @@ export const buildCommand = defineCommand<BuildCommandResult>({
     const cp = f.criticalPath;
     const lines = [
       `${r.ok ? '' : 'FAILED: '}${r.message}`,
+      ...r.warnings.map((w) => `warning: ${w}`),
       `design: ${r.core.module} (${n(r.core.liveGates)} live of ${n(r.core.nominalGates)} gates, pipeline ${r.core.pipeline}, registered I/O, latency ${r.core.latency} cycles) in ${r.top}, ${r.board.device}-${r.board.package.toUpperCase()} (${r.board.name})`,
       `resources: ${n(f.lut4)} SB_LUT4, ${n(f.carry)} SB_CARRY, ${n(f.dff)} DFF, ${n(f.bram)} BRAM; logic cells ${lc ? `${n(lc.used)} / ${n(lc.available)} (${((lc.used / lc.available) * 100).toFixed(1)}%)` : '-'}`,
       `timing: ${f.clocks.length ? f.clocks.map((c) => `Fmax ${c.name} ${c.achievedMHz.toFixed(1)} MHz (target ${c.constraintMHz} MHz, ${c.achievedMHz >= c.constraintMHz ? 'met' : 'MISSED'})`).join('; ') : 'no Fmax'}` +

@@ -1,17 +1,18 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
+import { DATASET_FLAGS, DATASET_USAGE, ENCODING_FLAGS, ENCODING_USAGE, TRAINING_FLAGS } from '../../app/dataOptions.js';
+import { DB_FLAG, DB_USAGE, dbPathFromOptions } from '../../app/dbOptions.js';
+import { intOption, stringOption } from '../../app/options.js';
+import { resultsTable } from '../../app/resultsTable.js';
+import { sweepSpecFromOptions } from '../../app/sweepSpec.js';
 import { renderReport } from '../../report/html.js';
 import { sweepReportInput } from '../../report/fromStore.js';
-import { DB_FLAG, DB_USAGE, dbPathFromOptions, openStore, type ResultRow, type SweepRecord } from '../../store/index.js';
+import { openStore, type ResultRow, type SweepRecord } from '../../store/index.js';
 import { createSweep } from '../../sweep/create.js';
 import { startSweep, type SweepEvent } from '../../sweep/executor.js';
 import { UserError } from '../../util/errors.js';
 import { defineCommand } from '../command.js';
-import { DATASET_FLAGS, DATASET_USAGE, ENCODING_FLAGS, ENCODING_USAGE, TRAINING_FLAGS } from '../dataOptions.js';
-import { intOption, stringOption } from '../options.js';
-import { sweepSpecFromOptions } from '../sweepSpec.js';
-import { resultsTable } from './results.js';
 
 export interface SweepOutput {
   db: string;

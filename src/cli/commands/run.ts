@@ -1,11 +1,10 @@
 import { DATASET_FLAGS, DATASET_USAGE, datasetFromOptions } from '../../app/dataOptions.js';
 import { DB_FLAG, DB_USAGE, dbPathFromOptions } from '../../app/dbOptions.js';
 import { choiceOption, intOption, numberOption, stringOption } from '../../app/options.js';
+import { runAndStore } from '../../app/run.js';
 import { renderRunReport } from '../../app/runReport.js';
-import { storeRun } from '../../app/run.js';
 import { encodeSamples } from '../../data/encoding.js';
-import type { PhasedSample } from '../../device/power.js';
-import { RunError, runOnBoard, type RunReport } from '../../device/run.js';
+import type { RunReport } from '../../device/run.js';
 import { VIRTUAL_LEVELS } from '../../device/virtual.js';
 import { loadModel } from '../../model/modelFile.js';
 import { UserError } from '../../util/errors.js';
@@ -33,10 +32,11 @@ export const runCommand = defineCommand<RunReport & { runId: number; db: string 
     const powerWindow = options['power-window'] === undefined ? null : numberOption(options, 'power-window', 5);
     if (powerWindow !== null && !power) throw new UserError('--power-window: only with --power');
     const db = dbPathFromOptions(options);
-    let samples: PhasedSample[] = [];
-    try {
-      const report = await runOnBoard({
-        net: model.network,
+    const { report, runId, error } = await runAndStore({
+      model,
+      path,
+      db,
+      run: {
         data,
         board,
         port: stringOption(options, 'port'),
@@ -45,18 +45,16 @@ export const runCommand = defineCommand<RunReport & { runId: number; db: string 
         ...(level ? { level } : {}),
         ...(window !== null ? { window } : {}),
         ...(pipeline !== null ? { core: { pipeline, registeredIo: true } } : {}),
-        ...(power ? { power: { spec: power, ...(powerWindow !== null ? { windowSeconds: powerWindow } : {}), onSamples: (s: PhasedSample[]) => (samples = s) } } : {}),
+        ...(power ? { power: { spec: power, ...(powerWindow !== null ? { windowSeconds: powerWindow } : {}) } } : {}),
         log: (line) => process.stderr.write(`${line}\n`),
-      });
-      return { ...report, runId: await storeRun(db, path, model, report, samples), db };
-    } catch (e) {
-      // Keep what was measured: store and print the partial report, then fail.
-      if (e instanceof RunError) {
-        const runId = await storeRun(db, path, model, e.report, samples);
-        process.stdout.write((options['json'] ? JSON.stringify({ ...e.report, runId, db }, null, 2) : renderRunReport({ ...e.report, runId, db })) + '\n');
-      }
-      throw e;
+      },
+    });
+    if (error) {
+      // What was measured is stored: print the partial report, then fail.
+      process.stdout.write((options['json'] ? JSON.stringify({ ...report, runId, db }, null, 2) : renderRunReport({ ...report, runId, db })) + '\n');
+      throw error;
     }
+    return { ...report, runId, db };
   },
   render: renderRunReport,
 });

@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { buildAndStore } from '../app/build.js';
 import { datasetFromOptions } from '../app/dataOptions.js';
 import type { RawOptions } from '../app/options.js';
-import { runAndStore } from '../app/run.js';
+import { runAndStore, UnstoredRunError, type StoredRun } from '../app/run.js';
 import { sweepFromOptions } from '../app/sweep.js';
 import { encodeSamples } from '../data/encoding.js';
 import type { RunPhase, RunProgress, RunReport } from '../device/run.js';
@@ -185,28 +185,35 @@ export class JobController {
     };
     this.inBackground(job, async () => {
       const data = encodeSamples(model.encoding, datasetFromOptions({}, model.dataset!.spec).test);
-      const stored = await runAndStore({
-        model,
-        path: record.path!,
-        db: this.options.db,
-        run: {
-          data,
-          board,
-          limit: o.limit ?? 500,
-          ...(o.baud ? { baud: o.baud } : {}),
-          ...(power ? { power: { spec: power, ...(o.powerWindowSeconds ? { windowSeconds: o.powerWindowSeconds } : {}) } } : {}),
-          ...(this.options.cacheDir ? { cacheDir: this.options.cacheDir } : {}),
-          log,
-          onProgress: (p) => {
-            job.progress = p;
-            const f = job.figures;
-            if (p.answersPerSecond !== null && p.answersPerSecond > 0) Object.assign(f, { answersPerSecond: p.answersPerSecond, ratePhase: p.phase });
-            if (p.latestRoundTripMs !== null) f.roundTripMs = p.latestRoundTripMs;
-            if (p.watts !== null) f.watts = p.watts;
-            this.changed(false);
+      let stored: StoredRun;
+      try {
+        stored = await runAndStore({
+          model,
+          path: record.path!,
+          db: this.options.db,
+          run: {
+            data,
+            board,
+            limit: o.limit ?? 500,
+            ...(o.baud ? { baud: o.baud } : {}),
+            ...(power ? { power: { spec: power, ...(o.powerWindowSeconds ? { windowSeconds: o.powerWindowSeconds } : {}) } } : {}),
+            ...(this.options.cacheDir ? { cacheDir: this.options.cacheDir } : {}),
+            log,
+            onProgress: (p) => {
+              job.progress = p;
+              const f = job.figures;
+              if (p.answersPerSecond !== null && p.answersPerSecond > 0) Object.assign(f, { answersPerSecond: p.answersPerSecond, ratePhase: p.phase });
+              if (p.latestRoundTripMs !== null) f.roundTripMs = p.latestRoundTripMs;
+              if (p.watts !== null) f.watts = p.watts;
+              this.changed(false);
+            },
           },
-        },
-      });
+        });
+      } catch (e) {
+        // Measured but not stored (the database failed at the end): show it; the error names the file that keeps it.
+        if (e instanceof UnstoredRunError) job.report = e.report;
+        throw e;
+      }
       // A run that stopped part-way is stored all the same, as the run command's is.
       job.report = stored.report;
       job.runId = stored.runId;

@@ -1,7 +1,7 @@
 import { DATASET_FLAGS, DATASET_USAGE, datasetFromOptions } from '../../app/dataOptions.js';
 import { DB_FLAG, DB_USAGE, dbPathFromOptions } from '../../app/dbOptions.js';
 import { choiceOption, intOption, numberOption, stringOption } from '../../app/options.js';
-import { runAndStore } from '../../app/run.js';
+import { runAndStore, UnstoredRunError, type StoredRun } from '../../app/run.js';
 import { renderRunReport } from '../../app/runReport.js';
 import { encodeSamples } from '../../data/encoding.js';
 import type { RunReport } from '../../device/run.js';
@@ -32,26 +32,36 @@ export const runCommand = defineCommand<RunReport & { runId: number; db: string 
     const powerWindow = options['power-window'] === undefined ? null : numberOption(options, 'power-window', 5);
     if (powerWindow !== null && !power) throw new UserError('--power-window: only with --power');
     const db = dbPathFromOptions(options);
-    const { report, runId, error } = await runAndStore({
-      model,
-      path,
-      db,
-      run: {
-        data,
-        board,
-        port: stringOption(options, 'port'),
-        ...(options['baud'] !== undefined ? { baud: intOption(options, 'baud', 115200) } : {}),
-        ...(limit !== null ? { limit } : {}),
-        ...(level ? { level } : {}),
-        ...(window !== null ? { window } : {}),
-        ...(pipeline !== null ? { core: { pipeline, registeredIo: true } } : {}),
-        ...(power ? { power: { spec: power, ...(powerWindow !== null ? { windowSeconds: powerWindow } : {}) } } : {}),
-        log: (line) => process.stderr.write(`${line}\n`),
-      },
-    });
+    // Printed before a failing exit (the CLI prints nothing after an error).
+    const print = (r: RunReport & { runId?: number; db?: string }): void => void process.stdout.write((options['json'] ? JSON.stringify(r, null, 2) : renderRunReport(r)) + '\n');
+    let stored: StoredRun;
+    try {
+      stored = await runAndStore({
+        model,
+        path,
+        db,
+        run: {
+          data,
+          board,
+          port: stringOption(options, 'port'),
+          ...(options['baud'] !== undefined ? { baud: intOption(options, 'baud', 115200) } : {}),
+          ...(limit !== null ? { limit } : {}),
+          ...(level ? { level } : {}),
+          ...(window !== null ? { window } : {}),
+          ...(pipeline !== null ? { core: { pipeline, registeredIo: true } } : {}),
+          ...(power ? { power: { spec: power, ...(powerWindow !== null ? { windowSeconds: powerWindow } : {}) } } : {}),
+          log: (line) => process.stderr.write(`${line}\n`),
+        },
+      });
+    } catch (e) {
+      // Measured but not stored: print it (the file the error names keeps it too).
+      if (e instanceof UnstoredRunError) print(e.report);
+      throw e;
+    }
+    const { report, runId, error } = stored;
     if (error) {
       // What was measured is stored: print the partial report, then fail.
-      process.stdout.write((options['json'] ? JSON.stringify({ ...report, runId, db }, null, 2) : renderRunReport({ ...report, runId, db })) + '\n');
+      print({ ...report, runId, db });
       throw error;
     }
     return { ...report, runId, db };

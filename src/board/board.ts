@@ -33,6 +33,8 @@ export interface Programmer {
   /** openFPGALoader -b name, when the tool is openFPGALoader. */
   readonly board: string | null;
   readonly cable: string | null;
+  /** USB vendor:product of the programming cable, looked for before a run builds (src/board/presence.ts). */
+  readonly usb: string;
   readonly mode: ProgrammerMode;
   /** argv template; ${BIN_FILE} is replaced by the bitstream path (see programmerCommand). */
   readonly command: readonly string[];
@@ -90,6 +92,13 @@ function bool(f: Fields, name: string): boolean {
   const raw = (field as unknown as { value: unknown }).value;
   if (typeof raw !== 'boolean') return field.reject('true or false');
   return raw;
+}
+
+/** A USB id as sysfs writes it: four lower-case hex digits of vendor, a colon, four of product. */
+function usbId(f: Fields): string {
+  const usb = f.string();
+  if (!/^[0-9a-f]{4}:[0-9a-f]{4}$/.test(usb)) f.reject('a USB id like "0403:6010"');
+  return usb;
 }
 
 function optionalString(f: Fields, name: string): string | null {
@@ -169,9 +178,7 @@ export function parseBoard(file: string, json: string, parsed: unknown): Board {
 
   const uartF = root.field('uart');
   const cableF = uartF.field('cable');
-  const usbF = cableF.field('usb');
-  const usb = usbF.string();
-  if (!/^[0-9a-f]{4}:[0-9a-f]{4}$/.test(usb)) usbF.reject('a USB id like "0403:6010"');
+  const usb = usbId(cableF.field('usb'));
   const uart = {
     rx: pinField(uartF.field('rx')),
     tx: pinField(uartF.field('tx')),
@@ -208,7 +215,15 @@ export function parseBoard(file: string, json: string, parsed: unknown): Board {
     if (mode === 'flash' && hasM) commandF.reject('no "-m" in the argv template (programmer.mode is flash)');
   }
   if (mode === 'sram' && sram.possible === 'no') progF.field('mode').reject('"flash" (programmer.sram.possible is "no")');
-  const programmer: Programmer = { tool, board, cable: optionalString(progF, 'cable'), mode, command, sram };
+  const programmerUsb = usbId(progF.field('usb'));
+  // iceprog names its cable (-d i:0xVVVV:0xPPPP[:index]): it must be the one looked for.
+  const deviceArg = command.findIndex((a) => a === '-d');
+  const iceprogId = deviceArg >= 0 ? /^i:0x([0-9a-f]{4}):0x([0-9a-f]{4})(:\d+)?$/i.exec(command[deviceArg + 1] ?? '') : null;
+  if (iceprogId) {
+    const named = `${iceprogId[1]}:${iceprogId[2]}`.toLowerCase();
+    if (named !== programmerUsb) progF.field('usb').reject(`"${named}", the device programmer.command names (${command[deviceArg + 1]})`);
+  }
+  const programmer: Programmer = { tool, board, cable: optionalString(progF, 'cable'), usb: programmerUsb, mode, command, sram };
 
   const rails = root.field('rails').items().map((f) => ({ name: nonEmpty(f.field('name')), volts: positive(f.field('volts')), role: nonEmpty(f.field('role')) }));
   const notes = root.field('notes').items().map((f) => nonEmpty(f));

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { execa } from 'execa';
 import { programmerCommand, type Board } from '../board/board.js';
+import { NO_CABLE_HINT } from '../board/presence.js';
 import { UserError } from '../util/errors.js';
 
 /** Why a flash failed. */
@@ -36,7 +37,7 @@ export interface FlashOptions {
 
 const HINTS: Record<Exclude<FlashFailure, 'failed' | 'timeout' | 'no-bitstream'>, string> = {
   'tool-missing': 'install it (Debian: apt-get install openfpgaloader; iceprog is in fpga-icestorm), then run again',
-  'no-cable': 'plug the board in (a data USB cable, not a charge-only one); if it is, check lsusb shows its FTDI chip',
+  'no-cable': NO_CABLE_HINT,
   'usb-permission': 'install the udev rules of openFPGALoader (99-openfpgaloader.rules) and add yourself to the plugdev group, or run once with sudo to confirm',
 };
 

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadBoard, type Board } from '../board/board.js';
+import { requireBoardAttached, requirePort } from '../board/presence.js';
 import { evenSubset, type EncodedSet } from '../data/encoding.js';
 import { buildBitstream, buildFile, type BuildResult } from '../flow/build.js';
 import { estimateResources } from '../flow/estimate.js';
@@ -185,6 +186,70 @@ async function openWithRetry(path: string, baud: number, waitMs: number): Promis
   }
 }
 
+/** What a run needs to know before it builds: the board, the link settings and the device design. */
+interface RunSetup {
+  board: Board;
+  isVirtual: boolean;
+  level: VirtualLevel | null;
+  baud: number;
+  clockHz: number;
+  design: DeviceDesign;
+}
+
+type SetupRequest = Pick<RunRequest, 'net' | 'board' | 'port' | 'level' | 'baud' | 'core'>;
+
+/**
+ * Make sure the board a run names can be there: its programming cable on USB and the --port given,
+ * or the virtual board's pty. Takes milliseconds, so a missing board fails before anything is built;
+ * runOnBoard asks first, and so may a caller with slow work of its own to do before it (a dataset).
+ */
+export async function requireRunBoard(req: Pick<RunRequest, 'board' | 'port'>): Promise<void> {
+  if (req.board === 'virtual') {
+    if (req.port) requirePort(req.port, 'the pty of a virtual board already running');
+    return;
+  }
+  await requireBoardAttached(loadBoard(req.board), { ...(req.port ? { port: req.port } : {}), nextStep: 'to build the bitstream without the board, add --build-only' });
+}
+
+/** Load the board and make the device design; with lookForBoard, after requireRunBoard. */
+async function prepareRun(req: SetupRequest, { lookForBoard }: { lookForBoard: boolean }): Promise<RunSetup> {
+  const isVirtual = req.board === 'virtual';
+  const board = loadBoard(isVirtual ? VIRTUAL_BASE_BOARD : req.board);
+  const level: VirtualLevel | null = isVirtual ? (req.level ?? 'rtl') : null;
+  if (!isVirtual && req.level) throw new UserError('--level: only for --board virtual');
+  if (lookForBoard) await requireRunBoard(req);
+  // The virtual board defaults to 3,000,000 baud (12 MHz / 4): simulating the UART costs clock cycles.
+  const baud = req.baud ?? (isVirtual ? 3_000_000 : 115200);
+  const clockHz = board.clock.mhz * 1e6;
+  const design = deviceDesign(req.net, { clockHz, baud, ...(req.core ? { core: req.core } : {}) });
+  return { board, isVirtual, level, baud, clockHz, design };
+}
+
+/** `run --build-only`: the bitstream a run would flash, built (or found in the cache), and no board needed. */
+export interface DeviceBuildReport {
+  buildOnly: true;
+  board: string;
+  modelId: string;
+  clockHz: number;
+  baud: number;
+  build: NonNullable<RunReport['build']>;
+  /** The bitstream a run flashes (absolute path). */
+  bin: string | null;
+}
+
+/** Build the device bitstream a run on this board would flash, and stop there. */
+export async function buildRunBitstream(req: Pick<RunRequest, 'net' | 'board' | 'baud' | 'core' | 'cacheDir' | 'log'>): Promise<DeviceBuildReport> {
+  if (req.board === 'virtual') throw new UserError('--build-only: only for a real board (the virtual board compiles its simulator when it runs)');
+  const { board, baud, clockHz, design } = await prepareRun(req, { lookForBoard: false });
+  const build = await buildFor(design, board, cacheRoot(req.cacheDir), req.log ?? (() => undefined));
+  return { buildOnly: true, board: board.name, modelId: design.modelId, clockHz, baud, build: buildSummary(build), bin: buildFile(build, 'bin') };
+}
+
+function buildSummary(build: BuildResult): NonNullable<RunReport['build']> {
+  const lcs = build.figures.logicCells;
+  return { hash: build.hash, cached: build.cached, message: build.message, lcs: lcs ? `${lcs.used}/${lcs.available}` : null, fmaxMHz: build.figures.fmaxMHz };
+}
+
 /**
  * Run a model on a board: build (cached) -> flash (or start the virtual board) -> check INFO
  * against the model -> stream the vectors -> compare every answer with the reference.
@@ -192,14 +257,7 @@ async function openWithRetry(path: string, baud: number, waitMs: number): Promis
 export async function runOnBoard(req: RunRequest): Promise<RunReport> {
   const log = req.log ?? (() => undefined);
   const root = cacheRoot(req.cacheDir);
-  const isVirtual = req.board === 'virtual';
-  const board = loadBoard(isVirtual ? VIRTUAL_BASE_BOARD : req.board);
-  const level: VirtualLevel | null = isVirtual ? (req.level ?? 'rtl') : null;
-  if (!isVirtual && req.level) throw new UserError('--level: only for --board virtual');
-  // The virtual board defaults to 3,000,000 baud (12 MHz / 4): simulating the UART costs clock cycles.
-  const baud = req.baud ?? (isVirtual ? 3_000_000 : 115200);
-  const clockHz = board.clock.mhz * 1e6;
-  const design = deviceDesign(req.net, { clockHz, baud, ...(req.core ? { core: req.core } : {}) });
+  const { board, isVirtual, level, baud, clockHz, design } = await prepareRun(req, { lookForBoard: true });
   const g: Geometry = { inputBits: design.ports.inputBits, classes: design.ports.classes, sumBits: design.ports.sumBits };
   // --limit N takes N test vectors spread over the whole set (a split may be stored class by class).
   const data = evenSubset(req.data, req.limit ?? req.data.count);
@@ -254,7 +312,7 @@ export async function runOnBoard(req: RunRequest): Promise<RunReport> {
     throughput: null,
     link: null,
     device: null,
-    build: build ? { hash: build.hash, cached: build.cached, message: build.message, lcs: build.figures.logicCells ? `${build.figures.logicCells.used}/${build.figures.logicCells.available}` : null, fmaxMHz: build.figures.fmaxMHz } : null,
+    build: build ? buildSummary(build) : null,
     flash,
     simulator: null,
     power: null,

@@ -57,6 +57,15 @@ export interface EmittedDesign {
 const INDENT = '  ';
 
 /**
+ * The net of a live gate, named after the first neuron L.i that computes it: `gL_i` holds that
+ * neuron's output, `gL_i_n` its complement (the neuron is a NOR, NAND, XNOR or implication, built
+ * as the gate without its output inversion, which the readers absorb as a `~`).
+ */
+export function gateNetName(g: Pick<GateNode, 'layer' | 'neuron' | 'complement'>): string {
+  return `g${g.layer}_${g.neuron}${g.complement ? '_n' : ''}`;
+}
+
+/**
  * Synthesisable Verilog-2005 for a discrete LGN: one module with the dead logic removed, an
  * optional pipeline, the GroupSum popcounts and the argmax. Output depends only on the network and
  * the options (no dates, no paths), so the same model always gives byte-identical files.
@@ -97,7 +106,7 @@ export function emitVerilog(net: DiscreteNetwork, options: EmitOptions = {}): Em
   const baseName = (node: number): string => {
     if (node < N) return registeredIo ? `x_q${node}` : `x[${node}]`;
     const g = graph.gateById.get(node)!;
-    return `g${g.layer}_${g.neuron}`;
+    return gateNetName(g);
   };
   const flatName = (node: number): string => (node < N ? `x${node}` : baseName(node));
   const nameAt = (node: number, stage: number): string => (stage === stageOf(node) ? baseName(node) : `${flatName(node)}_s${stage}`);
@@ -209,6 +218,12 @@ function render({ net, ports, stats, hash, body, regs, seq }: RenderInput): stri
     `// (removed: ${r.dead} dead, ${r.constant} constant, ${r.wire} wire/inverter, ${r.merged} merged);`,
     `// ${stats.usedInputBits} of ${N} input bits used; ${stats.registerBits} register bits.`,
     `// Options: pipeline ${stats.pipeline}, registered I/O ${stats.registeredIo ? 'yes' : 'no'}, GroupSum ${stats.groupSum}.`,
+    '//',
+    '// Nets',
+    '//   gL_i       output of neuron i of layer L (0-based), the first neuron computing that function;',
+    '//   gL_i_n     the complement of that output (a NOR, NAND, XNOR or implication neuron is built',
+    '//              as OR, AND, XOR or AND-NOT; every reader applies the ~).',
+    '//   N_sS       the pipeline-stage-S copy of net N (xI_sS for input bit I); x_qI the registered x[I].',
     '//',
     '// Ports',
     `//   x          [${N - 1}:0] model input bits: x[i] is bit i of the encoding (gatebench's`,

@@ -21,6 +21,11 @@ export interface GateNode {
   /** 0-based layer and index of the first neuron that computes this function (its name in HDL). */
   layer: number;
   neuron: number;
+  /**
+   * The node holds the complement of that neuron's output: the neuron computes NOT op (a NOR, a
+   * NAND, an XNOR, an implication), whose inversion its readers absorb.
+   */
+  complement: boolean;
   op: GateOp;
   /** Operand node ids; for and_not it is a & ~b, for not_and ~a & b. */
   a: number;
@@ -208,7 +213,7 @@ export function buildLogicGraph(net: DiscreteNetwork): LogicGraph {
 
   // Pass 3: classify neurons and collect live gates in creation (topological) order.
   const removed: RemovalCounts = { dead: 0, constant: 0, wire: 0, merged: 0 };
-  const owner = new Map<number, { layer: number; neuron: number }>();
+  const owner = new Map<number, { layer: number; neuron: number; complement: boolean }>();
   const liveGatesPerLayer = new Array<number>(L).fill(0);
   for (let l = 0; l < L; l++) {
     for (let j = 0; j < infos[l]!.length; j++) {
@@ -218,7 +223,7 @@ export function buildLogicGraph(net: DiscreteNetwork): LogicGraph {
       else if (!info.folded.gate) removed.wire++;
       else if (owner.has(info.node)) removed.merged++;
       else {
-        owner.set(info.node, { layer: l, neuron: j });
+        owner.set(info.node, { layer: l, neuron: j, complement: info.folded.gate.inv });
         liveGatesPerLayer[l]!++;
       }
     }
@@ -228,7 +233,7 @@ export function buildLogicGraph(net: DiscreteNetwork): LogicGraph {
   for (const id of [...owner.keys()].sort((x, y) => x - y)) {
     const def = nodeDef.get(id)!;
     const o = owner.get(id)!;
-    const gate: GateNode = { id, layer: o.layer, neuron: o.neuron, op: def.op, a: def.a, b: def.b };
+    const gate: GateNode = { id, layer: o.layer, neuron: o.neuron, complement: o.complement, op: def.op, a: def.a, b: def.b };
     gates.push(gate);
     gateById.set(id, gate);
   }

@@ -12,7 +12,7 @@ import { hdlDir } from '../util/paths.js';
 
 /**
  * Where transitions are counted: `rtl` counts every bit of every signal of the emitted module (its
- * gate wires g<layer>_<neuron> among them); `netlist` counts every distinct net of the yosys
+ * gate wires g<layer>_<neuron>[_n] among them); `netlist` counts every distinct net of the yosys
  * synth_ice40 netlist once (the module's ports and the outputs of its SB_LUT4, SB_CARRY and SB_DFF*
  * cells: the routed nets), whatever number of names yosys gave it.
  */

@@ -24,9 +24,12 @@ export function quantity(value: number | null | undefined): string {
   return value.toLocaleString('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
 }
 
-/** A fraction in [0, 1] as a percentage with two decimals, without the % sign (it is in the header). */
-export function percentOf(fraction: number | null | undefined): string {
-  return fraction == null ? MISSING : (fraction * 100).toFixed(2);
+/**
+ * A fraction in [0, 1] as a percentage, two decimals unless told (a column keeps one count, so its
+ * decimal points line up), without the % sign (it is in the header).
+ */
+export function percentOf(fraction: number | null | undefined, decimals = 2): string {
+  return fraction == null ? MISSING : (fraction * 100).toFixed(decimals);
 }
 
 export function milliwatts(watts: number | null | undefined): string {

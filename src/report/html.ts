@@ -4,10 +4,12 @@
  * table, failed and pending ones included.
  */
 import { buildStatusLabel, cellStatusLabel, sortCells, type ReportCell, type ReportMeta } from './cells.js';
-import { effectSentence, finalLayerEffect, signedPercent, summariseFinalLayerEffect, unpairedNarrowCells, type FigureChange, type FinalLayerEffect } from './effect.js';
-import { escapeHtml as esc, integer, milliwatts, MISSING, nanojoules, percentOf, quantity } from './format.js';
+import { cellColumns, pairColumns, runColumns } from './columns.js';
+import { effectSentence, finalLayerEffect, summariseFinalLayerEffect, unpairedNarrowCells, type FinalLayerEffect } from './effect.js';
+import { escapeHtml as esc, integer } from './format.js';
 import { paretoCells, reportPlots } from './plots.js';
 import { renderSvg } from './svg.js';
+import { TABLE_CSS, table } from './table.js';
 
 const CSS = `
 body{font:14px/1.45 system-ui,sans-serif;color:#222;max-width:1280px;margin:1.5rem auto;padding:0 1rem}
@@ -19,11 +21,6 @@ p{margin:.4rem 0;max-width:75em}
 .headline{font-size:1.05rem;background:#f3f6fa;border-left:4px solid #3b6ea5;padding:.45rem .75rem}
 .note,figcaption{font-size:12.5px;color:#444}
 .empty{color:#666;font-style:italic}
-.scroll{overflow-x:auto}
-table{border-collapse:collapse;font-size:12.5px;margin:.5rem 0}
-th,td{padding:.2rem .5rem;border-bottom:1px solid #e4e4e4;text-align:left;vertical-align:top}
-th{background:#f5f5f5;font-weight:600}
-.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 tr.timing-failed td{background:#fff7df}
 tr.does-not-fit td,tr.failed td{background:#fdeceb}
 tr.pending td,tr.running td,tr.not-built td,tr.incomplete td{color:#777}
@@ -33,28 +30,7 @@ svg{max-width:100%;height:auto}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:.1rem 1rem;font-size:12.5px}
 dt{color:#555}
 dd{margin:0;overflow-wrap:anywhere}
-`;
-
-interface Column<T> {
-  readonly header: string;
-  readonly numeric?: boolean;
-  /** Plain text; escaped when the table is rendered. */
-  readonly text: (row: T) => string;
-  readonly className?: (row: T) => string | null;
-}
-
-function table<T>(columns: readonly Column<T>[], rows: readonly T[], rowClass: (row: T) => string | null = () => null, groupHeader = ''): string {
-  const head = columns.map((c) => `<th${c.numeric ? ' class="num"' : ''}>${esc(c.header)}</th>`).join('');
-  const body = rows.map((row) => {
-    const cls = rowClass(row);
-    const tds = columns.map((c) => {
-      const classes = [c.numeric ? 'num' : null, c.className?.(row) ?? null].filter((x) => x !== null);
-      return `<td${classes.length ? ` class="${esc(classes.join(' '))}"` : ''}>${esc(c.text(row))}</td>`;
-    });
-    return `<tr${cls ? ` class="${esc(cls)}"` : ''}>${tds.join('')}</tr>`;
-  });
-  return `<div class="scroll"><table><thead>${groupHeader}<tr>${head}</tr></thead><tbody>\n${body.join('\n')}\n</tbody></table></div>`;
-}
+${TABLE_CSS}`;
 
 /** "18 cells: 12 built, 2 timing failed, 1 does not fit, 3 pending." */
 function countsSentence(cells: readonly ReportCell[]): string {
@@ -70,16 +46,6 @@ function rowClass(cell: ReportCell): string {
   return cell.build?.status ?? cell.state;
 }
 
-function statusText(cell: ReportCell): string {
-  if (!cell.build) return cell.state;
-  const build = buildStatusLabel(cell.build.status);
-  return cell.state === 'done' ? build : `${build}; cell ${cell.state}`;
-}
-
-function messageText(cell: ReportCell): string {
-  return [cell.build?.message, cell.error].filter((m) => m).join(' — ');
-}
-
 function header(cells: readonly ReportCell[], meta: ReportMeta): string {
   const facts = [
     meta.sweep === null ? null : `sweep ${meta.sweep}`,
@@ -89,11 +55,6 @@ function header(cells: readonly ReportCell[], meta: ReportMeta): string {
   ].filter((f) => f !== null);
   const counts = cells.length === 0 ? '<p class="empty">No cells: nothing has been planned or stored for this report yet.</p>' : `<p>${esc(countsSentence(cells))}</p>`;
   return `<header><h1>${esc(meta.title)}</h1><p class="meta">${esc(facts.join(' · '))}</p>${counts}</header>`;
-}
-
-function changeText(change: FigureChange | null, format: (v: number) => string, from: number | null | undefined, to: number | null | undefined): string {
-  if (change) return `${format(change.from)} → ${format(change.to)} (${signedPercent(change.percent)})`;
-  return `${from == null ? MISSING : format(from)} → ${to == null ? MISSING : format(to)}`;
 }
 
 function effectSection(cells: readonly ReportCell[]): string {
@@ -108,20 +69,7 @@ function effectSection(cells: readonly ReportCell[]): string {
     parts.push('<p class="note">Changes are narrow against full width at the same depth and hidden width. Nominal gates fall only by the final layer\'s own neurons; with random wiring a narrow final layer also leaves the upstream cones it no longer reads dead, and dead-logic removal drops them, so a live-gate drop beyond the nominal one is that pruning and the rest of the LUT4 change is the smaller popcount head.</p>');
     const byCell = new Map(cells.map((c) => [`${c.sweep}\u0000${c.cell}`, c]));
     const cellOf = (e: FinalLayerEffect, side: 'full' | 'narrow') => byCell.get(`${e.sweep}\u0000${e[side].cell}`)!;
-    const sweeps = new Set(effects.map((e) => e.sweep)).size > 1;
-    const columns: Column<FinalLayerEffect>[] = [
-      ...(sweeps ? [{ header: 'Sweep', text: (e: FinalLayerEffect) => e.sweep }] : []),
-      { header: 'Depth (layers)', numeric: true, text: (e) => String(e.depth) },
-      { header: 'Width (neurons)', numeric: true, text: (e) => integer(e.width) },
-      { header: 'Final width (neurons)', numeric: true, text: (e) => `${integer(e.full.finalWidth)} → ${integer(e.narrow.finalWidth)}` },
-      { header: 'Nominal gates', numeric: true, text: (e) => changeText(e.gates, integer, cellOf(e, 'full').gates, cellOf(e, 'narrow').gates) },
-      { header: 'Live gates', numeric: true, text: (e) => changeText(e.liveGates, integer, cellOf(e, 'full').liveGates, cellOf(e, 'narrow').liveGates) },
-      { header: 'LUT4', numeric: true, text: (e) => changeText(e.lut4, integer, cellOf(e, 'full').build?.lut4, cellOf(e, 'narrow').build?.lut4) },
-      { header: 'Critical path (ns)', numeric: true, text: (e) => changeText(e.criticalPathNs, quantity, cellOf(e, 'full').build?.criticalPathNs, cellOf(e, 'narrow').build?.criticalPathNs) },
-      { header: 'Fmax (MHz)', numeric: true, text: (e) => changeText(e.fmaxMHz, quantity, cellOf(e, 'full').build?.fmaxMHz, cellOf(e, 'narrow').build?.fmaxMHz) },
-      { header: 'Builds (full, narrow)', text: (e) => `${e.full.status}, ${e.narrow.status}` },
-      { header: 'Missing figures', text: (e) => e.missing.join('; ') },
-    ];
+    const columns = pairColumns({ sweeps: new Set(effects.map((e) => e.sweep)).size > 1, missingFigures: effects.some((e) => e.missing.length > 0), cellOf });
     parts.push('<h3>Per pair</h3>', table(columns, effects, (e) => (e.missing.length > 0 ? 'incomplete' : null)));
   }
   if (unpaired.length > 0) {
@@ -140,37 +88,8 @@ async function plotSection(cells: readonly ReportCell[]): Promise<string> {
   return `<section id="plots"><h2>Plots</h2>\n${figures.join('\n')}\n</section>`;
 }
 
-function logicCellsText(build: ReportCell['build']): string {
-  if (build?.logicCells == null) return MISSING;
-  const available = build.logicCellsAvailable;
-  if (available == null || available === 0) return integer(build.logicCells);
-  return `${integer(build.logicCells)} / ${integer(available)} (${Math.round((build.logicCells / available) * 100)}%)`;
-}
-
 function cellsSection(cells: readonly ReportCell[], sweeps: boolean): string {
-  const front = new Set(paretoCells(cells));
-  const columns: Column<ReportCell>[] = [
-    ...(sweeps ? [{ header: 'Sweep', text: (c: ReportCell) => c.sweep }] : []),
-    { header: 'Cell', text: (c) => c.cell },
-    { header: 'Depth (layers)', numeric: true, text: (c) => String(c.depth) },
-    { header: 'Width (neurons)', numeric: true, text: (c) => integer(c.width) },
-    { header: 'Final width (neurons)', numeric: true, text: (c) => integer(c.finalWidth) },
-    { header: 'Nominal gates', numeric: true, text: (c) => integer(c.gates) },
-    { header: 'Live gates', numeric: true, text: (c) => integer(c.liveGates) },
-    { header: 'Live (%)', numeric: true, text: (c) => (c.liveGates == null || c.gates === 0 ? MISSING : percentOf(c.liveGates / c.gates)) },
-    { header: 'Accuracy (%)', numeric: true, text: (c) => percentOf(c.accuracy) },
-    { header: 'Board accuracy (%)', numeric: true, text: (c) => percentOf(c.boardAccuracy) },
-    { header: 'Pareto front', text: (c) => (front.has(c) ? 'yes' : '') },
-    { header: 'Status', text: statusText },
-    { header: 'LUT4', numeric: true, text: (c) => integer(c.build?.lut4) },
-    { header: 'DFF', numeric: true, text: (c) => integer(c.build?.dff) },
-    { header: 'Carry', numeric: true, text: (c) => integer(c.build?.carry) },
-    { header: 'Logic cells (used / available)', numeric: true, text: (c) => logicCellsText(c.build) },
-    { header: 'Fmax (MHz)', numeric: true, text: (c) => quantity(c.build?.fmaxMHz) },
-    { header: 'Critical path (ns)', numeric: true, text: (c) => quantity(c.build?.criticalPathNs) },
-    { header: 'Logic / routing (ns)', numeric: true, text: (c) => (c.build?.logicNs == null && c.build?.routingNs == null ? MISSING : `${quantity(c.build?.logicNs)} / ${quantity(c.build?.routingNs)}`) },
-    { header: 'Message', text: messageText },
-  ];
+  const columns = cellColumns({ sweeps, paretoFront: new Set(paretoCells(cells)) });
   return `<section id="cells"><h2>Cells</h2>\n${table(columns, cells, rowClass)}\n</section>`;
 }
 
@@ -178,27 +97,8 @@ function runsSection(cells: readonly ReportCell[], sweeps: boolean): string {
   const rows = cells.filter((c) => c.run !== null || c.power !== null);
   const intro = '<section id="runs"><h2>Runs and power</h2>';
   if (rows.length === 0) return `${intro}\n<p class="empty">No cell has been run on a board or has power figures yet.</p>\n</section>`;
-  type Power = { idleW: number | null; loadW: number | null; dynamicW: number | null; energyPerInferenceJ: number | null };
-  const powerColumns = (source: 'measured' | 'estimated'): Column<ReportCell>[] => {
-    const figures = (c: ReportCell): Power | null => c.power?.[source] ?? null;
-    return [
-      { header: 'Idle (mW)', numeric: true, text: (c) => milliwatts(figures(c)?.idleW) },
-      { header: 'Load (mW)', numeric: true, text: (c) => milliwatts(figures(c)?.loadW) },
-      { header: 'Dynamic (mW)', numeric: true, text: (c) => milliwatts(figures(c)?.dynamicW) },
-      { header: 'Energy per inference (nJ)', numeric: true, text: (c) => nanojoules(figures(c)?.energyPerInferenceJ) },
-    ];
-  };
-  const leading: Column<ReportCell>[] = [
-    ...(sweeps ? [{ header: 'Sweep', text: (c: ReportCell) => c.sweep }] : []),
-    { header: 'Cell', text: (c) => c.cell },
-    { header: 'Vectors', numeric: true, text: (c) => integer(c.run?.vectors) },
-    { header: 'Mismatches', numeric: true, text: (c) => integer(c.run?.mismatches), className: (c) => ((c.run?.mismatches ?? 0) > 0 ? 'bad' : null) },
-    { header: 'Latency (ns)', numeric: true, text: (c) => quantity(c.run?.latencyNs) },
-    { header: 'Throughput (vectors/s)', numeric: true, text: (c) => integer(c.run?.throughputVps) },
-  ];
-  const groupHeader = `<tr><th colspan="${leading.length}"></th><th colspan="4">Measured</th><th colspan="4">Estimated</th></tr>`;
   const note = rows.length < cells.length ? `<p class="note">${integer(cells.length - rows.length)} other cell${cells.length - rows.length === 1 ? ' has' : 's have'} no run or power figures yet.</p>` : '';
-  return `${intro}\n${table([...leading, ...powerColumns('measured'), ...powerColumns('estimated')], rows, rowClass, groupHeader)}\n${note}\n</section>`;
+  return `${intro}\n${table(runColumns({ sweeps }), rows, rowClass)}\n${note}\n</section>`;
 }
 
 function provenanceSection(meta: ReportMeta): string {

@@ -92,6 +92,14 @@ describe('board files', () => {
     assert.deepEqual(programmerCommand(sram, 'a.bin'), ['openFPGALoader', '-b', 'ice40_generic', '-m', 'a.bin']);
   });
 
+  it('checks the programming cable\'s USB id, against the device an iceprog command names', () => {
+    assert.equal(loadBoard('icebreaker').programmer.usb, '0403:6010');
+    assert.equal(loadBoard('upduino3').programmer.usb, '0403:6014');
+    rejects(() => loadEdited('icebreaker', (j) => delete j.programmer.usb), /field programmer\.usb is missing, expected a string/);
+    rejects(() => loadEdited('icebreaker', (j) => (j.programmer.usb = '0403-6010')), /field programmer\.usb is "0403-6010", expected a USB id like "0403:6010"/);
+    rejects(() => loadEdited('upduino3', (j) => (j.programmer.usb = '0403:6010')), /field programmer\.usb is "0403:6010", expected "0403:6014", the device programmer\.command names \(i:0x0403:0x6014\)/);
+  });
+
   it('rejects an unknown board name with the list of known ones', () => {
     rejects(() => loadBoard('icebreakr'), /unknown board 'icebreakr', expected one of: ice40hx8k-breakout, icebreaker, icestick, upduino3/);
   });

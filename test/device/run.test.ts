@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { execa } from 'execa';
 import { RunError, runOnBoard } from '../../src/device/run.js';
 import { deviceDesign } from '../../src/device/top.js';
 import { buildVirtualBoard, VirtualBoard } from '../../src/device/virtual.js';
-import { randomNetwork, randomVectors, tempDir } from '../helpers.js';
+import { randomNetwork, randomVectors, tempDir, writeModelFile } from '../helpers.js';
 
 const CLI = join(process.cwd(), 'dist', 'src', 'cli', 'main.js');
 
@@ -33,11 +33,41 @@ describe('gatebench run', () => {
     assert.equal(report.device.after.rxOverflows, 0);
   });
 
-  it('--board icebreaker without hardware fails cleanly: no cable, non-zero exit', async () => {
-    const r = await execa(process.execPath, [CLI, 'run', model, '--board', 'icebreaker', '--limit', '10', '--db', join(dir, 'runs.db')], { reject: false });
+  it('--board icebreaker with no board attached (the real /sys): exit 2 at once, nothing built', async (t) => {
+    // A model this cache has never built: any build would leave an entry in it.
+    const cache = tempDir('gatebench-run-cache-');
+    const started = performance.now();
+    const r = await execa(process.execPath, [CLI, 'run', model, '--board', 'icebreaker', '--limit', '10', '--db', join(dir, 'absent.db')], { env: { GATEBENCH_CACHE: cache }, reject: false });
+    t.diagnostic(`exit ${r.exitCode} after ${Math.round(performance.now() - started)} ms (node start-up included)`);
     assert.equal(r.exitCode, 2, r.stderr);
-    assert.match(r.stderr, /gatebench: flashing icebreaker failed: no programming cable or board found \(openFPGALoader: unable to open ftdi device: -3 \(device not found\)\)/);
-    assert.doesNotMatch(r.stderr, /internal error|at .*\.js/);
+    assert.equal(
+      r.stderr.trim(),
+      'gatebench: no programming cable or board found for icebreaker: no USB device 0403:6010, the FT2232H channel A, under /sys/bus/usb/devices; plug the board in (a data USB cable, not a charge-only one); if it is, check lsusb shows its FTDI chip; to build the bitstream without the board, add --build-only',
+    );
+    assert.deepEqual(readdirSync(cache), [], 'nothing built, nothing cached');
+    assert.equal(existsSync(join(dir, 'absent.db')), false, 'no run stored');
+    const port = await execa(process.execPath, [CLI, 'run', model, '--board', 'icebreaker', '--port', '/dev/gatebench-no-such-tty'], { env: { GATEBENCH_CACHE: cache }, reject: false });
+    assert.equal(port.exitCode, 2, port.stderr);
+    assert.match(port.stderr, /^gatebench: --port: \/dev\/gatebench-no-such-tty does not exist \(expected the icebreaker's UART/);
+    assert.deepEqual(readdirSync(cache), []);
+  });
+
+  it('--build-only builds the device bitstream with no board, and a second time finds it cached', async () => {
+    const cache = tempDir('gatebench-run-cache-');
+    const tiny = writeModelFile(dir, randomNetwork(31, 20, [60, 60, 40], 4), 'tiny.json');
+    const build = async (): Promise<{ buildOnly: boolean; board: string; bin: string; build: { cached: boolean; message: string } }> => {
+      const r = await execa(process.execPath, [CLI, 'run', tiny, '--board', 'icebreaker', '--build-only', '--json'], { env: { GATEBENCH_CACHE: cache }, reject: false });
+      assert.equal(r.exitCode, 0, r.stderr);
+      return JSON.parse(r.stdout);
+    };
+    const first = await build();
+    assert.equal(first.buildOnly, true);
+    assert.equal(first.board, 'icebreaker');
+    assert.equal(first.build.cached, false, first.build.message);
+    assert.ok(first.bin.startsWith(cache) && statSync(first.bin).size > 0, first.bin);
+    const second = await build();
+    assert.equal(second.build.cached, true);
+    assert.equal(second.bin, first.bin);
   });
 
   it('runs a pipelined core and reports its latency in clock cycles', async () => {

@@ -5,7 +5,8 @@ import { test } from 'node:test';
 import { execa } from 'execa';
 import { emitVerilog, type EmitOptions } from '../../src/hdl/emit.js';
 import { emitGroupSumModule } from '../../src/hdl/groupSumModule.js';
-import { randomNetwork, tempDir } from '../helpers.js';
+import { applyGate } from '../../src/model/gates.js';
+import { randomNetwork, randomVectors, tempDir } from '../helpers.js';
 import { handMadeNetwork } from './fixtures.js';
 
 const VARIANTS: EmitOptions[] = [
@@ -83,4 +84,40 @@ test('the hand-made network emits exactly its two live gates and folds the rest'
   // Class 1 is the constant 1 (m2 = 0, m3 = 1); class 0 adds g1_0 and ~g0_0.
   assert.match(text, /wire \[1:0\] sum0 = \{1'b0, g1_0\} \+ \{1'b0, ~g0_0\};/);
   assert.match(text, /wire \[1:0\] sum1 = \{1'b0, 1'b1\};/);
+});
+
+test('a gate net is named after the neuron whose value it holds: gL_i its output, gL_i_n its complement', () => {
+  // Evaluate the emitted gate assignments themselves and compare each net with its neuron in the model.
+  const net = randomNetwork(12, 16, [48, 48, 24], 4);
+  const text = emitVerilog(net).files[0]!.text;
+  const assigns = [...text.matchAll(/^\s*wire (g(\d+)_(\d+)(_n)?) = (.+);$/gm)].map((m) => ({ name: m[1]!, layer: Number(m[2]), neuron: Number(m[3]), complement: m[4] !== undefined, expr: m[5]! }));
+  assert.ok(assigns.some((w) => w.complement) && assigns.some((w) => !w.complement), `both kinds of net: ${assigns.map((w) => w.name).join(' ')}`);
+  const data = randomVectors(13, 64, 16, 4);
+  for (let s = 0; s < data.count; s++) {
+    const x = data.bits.subarray(s * 16, (s + 1) * 16);
+    const neurons: number[][] = [];
+    let values = Array.from(x);
+    for (const layer of net.layers) {
+      values = Array.from(layer.gates, (g, j) => applyGate(g, values[layer.a[j]!]!, values[layer.b[j]!]!));
+      neurons.push(values);
+    }
+    const nets = new Map<string, number>();
+    const operand = (term: string): number => {
+      const inverted = term.startsWith('~');
+      const name = inverted ? term.slice(1) : term;
+      const input = /^x\[(\d+)\]$/.exec(name);
+      const value = input ? x[Number(input[1])]! : nets.get(name);
+      assert.ok(value !== undefined, `operand ${name} is assigned before it is read`);
+      return inverted ? 1 - value : value;
+    };
+    for (const w of assigns) {
+      const [left, op, right] = w.expr.split(' ') as [string, '&' | '|' | '^', string];
+      const a = operand(left);
+      const b = operand(right);
+      const value = op === '&' ? a & b : op === '|' ? a | b : a ^ b;
+      nets.set(w.name, value);
+      assert.equal(value, neurons[w.layer]![w.neuron]! ^ (w.complement ? 1 : 0), `${w.name} = ${w.expr}, vector ${s}`);
+    }
+  }
+  assert.match(text, /^\/\/ {3}gL_i_n {5}the complement of that output/m, 'the header states the convention');
 });

@@ -114,3 +114,60 @@ export function syntheticGrid(): ReportCell[] {
   }
   return cells;
 }
+
+const DEMO_CLOCK = 'clk$SB_IO_IN_$glb_clk';
+const DEMO_TARGET_MHZ = 42;
+
+/**
+ * The demo's sweep (scripts/demo) as the store would hand it over, with the build messages the flow
+ * writes: depth 2, 3 x width 500, 1000 x final layer full or 100, every cell run on the virtual board
+ * with measured and estimated power. Four cells failed timing at 42 MHz (d2-w1000-f1000, d3-w500-f500,
+ * d3-w1000-f1000, d3-w1000-f100), and d2-w1000-f100's board run failed after its build (a long error).
+ */
+export function demoSweep(): ReportCell[] {
+  const cells: ReportCell[] = [];
+  for (const depth of [2, 3]) {
+    for (const width of [500, 1000]) {
+      for (const finalWidth of [width, GRID_NARROW]) {
+        const narrow = finalWidth !== width;
+        const gates = (depth - 1) * width + finalWidth;
+        const lut4 = Math.round(gates * (narrow ? 0.62 : 0.81) + 37 * depth);
+        const logicCells = lut4 + 412 + finalWidth;
+        const path = 11.3 + 3.9 * depth + width / 190 - (narrow ? 2.4 : 0);
+        const fmax = 1000 / path;
+        const timingFailed = fmax < DEMO_TARGET_MHZ;
+        const runFailed = depth === 2 && width === 1000 && narrow;
+        const accuracy = 0.842 + 0.031 * depth + width / 31000 - (narrow ? 0.012 : 0);
+        const idleW = 0.000_412;
+        const dynamicW = lut4 * 2.9e-8;
+        const id = `d${depth}-w${width}-f${finalWidth}`;
+        cells.push(reportCell(depth, width, finalWidth, {
+          liveGates: Math.round(gates * (narrow ? 0.47 : 0.93)),
+          accuracy,
+          boardAccuracy: runFailed ? null : accuracy - 0.0045,
+          build: build(timingFailed ? 'timing-failed' : 'ok', {
+            message: timingFailed
+              ? `failed timing at ${DEMO_TARGET_MHZ} MHz (achieved ${fmax.toFixed(1)} MHz on ${DEMO_CLOCK})`
+              : `built for icebreaker: ${logicCells}/${UP5K_LCS} LCs (${((logicCells / UP5K_LCS) * 100).toFixed(1)}%), Fmax ${fmax.toFixed(1)} MHz (target ${DEMO_TARGET_MHZ} MHz)`,
+            lut4,
+            dff: 2 * 10 + 64 + (narrow ? 0 : 8),
+            carry: 4 * 10 + depth,
+            logicCells,
+            logicCellsAvailable: UP5K_LCS,
+            fmaxMHz: fmax,
+            criticalPathNs: path,
+            logicNs: path * 0.36,
+            routingNs: path * 0.64,
+          }),
+          run: runFailed ? null : { vectors: 500, mismatches: id === 'd3-w500-f100' ? 3 : 0, latencyNs: 2 * (1000 / 12), throughputVps: 11_870 - 1_150 * depth },
+          power: runFailed ? null : {
+            measured: { idleW, loadW: idleW + dynamicW, dynamicW, energyPerInferenceJ: dynamicW / (11_870 - 1_150 * depth) },
+            estimated: { idleW: 0.000_38, loadW: 0.000_38 + dynamicW * 1.15, dynamicW: dynamicW * 1.15, energyPerInferenceJ: (dynamicW * 1.15) / (11_870 - 1_150 * depth) },
+          },
+          ...(runFailed ? { state: 'failed' as const, error: `board run failed: no result frame for vector 412 of 500 within 5000 ms on /dev/pts/7 (the virtual board stopped answering; its log is in ${'/tmp/gatebench-virtual-board-3f9c2a7e1b'}/device.log)` } : {}),
+        }));
+      }
+    }
+  }
+  return cells;
+}

@@ -120,24 +120,43 @@ describe('renderReport on a 3x3x2 grid', () => {
   it('lists failed and pending cells with their status and message, and says which plots leave them out', () => {
     const row = (cell: string) => new RegExp(`<tr class="([\\w-]+)"><td>${cell}</td>.*</tr>`).exec(html);
     assert.equal(row('d3-w1000-f1000')?.[1], 'failed');
-    assert.match(row('d3-w1000-f1000')![0], /<td>build failed; cell failed<\/td>.*<td>routing failed<\/td>/);
+    assert.match(row('d3-w1000-f1000')![0], /<td class="start">build failed; cell failed<\/td>.*<td class="clip start" title="routing failed">routing failed<\/td>/);
     assert.equal(row('d4-w1000-f1000')?.[1], 'does-not-fit');
     assert.match(row('d4-w1000-f1000')![0], /does not fit \(needs 6000 LCs, the board has 5280\)/);
     assert.equal(row('d2-w250-f100')?.[1], 'timing-failed');
     assert.match(row('d2-w250-f100')![0], /failed timing at 100 MHz/);
     assert.equal(row('d4-w500-f100')?.[1], 'pending');
-    assert.match(row('d4-w500-f100')![0], /<td>pending<\/td>/);
+    assert.match(row('d4-w500-f100')![0], /<td class="start">pending<\/td>/);
     assert.match(html, /18 cells: 14 built, 1 timing failed, 1 does not fit, 1 build failed, 1 pending\./);
     assert.match(figcaption(html, 'timing'), /Not shown \(no timing figures\): 1 build failed \(d3-w1000-f1000\), 1 pending \(d4-w500-f100\), 1 does not fit \(d4-w1000-f1000\)\./);
     assert.match(figcaption(html, 'luts'), /ringed and shaped by status: d2-w250-f100 \(timing failed\), d4-w1000-f1000 \(does not fit\)/);
   });
 
   it('puts units in the table headers and formats numbers', () => {
-    for (const header of ['Fmax (MHz)', 'Critical path (ns)', 'Accuracy (%)', 'Dynamic (mW)', 'Energy per inference (nJ)', 'Latency (ns)', 'Throughput (vectors/s)']) {
+    for (const header of ['Fmax (MHz)', 'Critical path (ns)', 'Live (%)', 'Dynamic (mW)', 'Energy (nJ/inference)', 'Latency (ns)', 'Throughput (vectors/s)']) {
       assert.ok(html.includes(`>${header}</th>`), header);
     }
-    // d2-w1000-f1000: 3000 LUT4s of 5280 LCs (+50), Fmax 1000/18 MHz, accuracy 0.8+0.04+0.05.
-    assert.match(html, /<td>d2-w1000-f1000<\/td>.*<td class="num">89\.00<\/td>.*<td class="num">3,000<\/td>.*<td class="num">3,050 \/ 5,280 \(58%\)<\/td><td class="num">55\.6<\/td><td class="num">18\.0<\/td>/);
+    // d2-w1000-f1000: 3000 LUT4s, 1040 DFF, 10 carry; 3050 of 5280 LCs; Fmax 1000/18 MHz, 30% of the
+    // path logic; accuracy 0.8+0.04+0.05. Figures without a column of their own are in the titles.
+    assert.match(html, /<td>d2-w1000-f1000<\/td><td class="num start">2<\/td><td class="num">1,000 → 1,000<\/td>.*<td class="num start">89\.00<\/td>.*<td class="num" title="3,000 LUT4, 1,040 DFF, 10 carry">3,000<\/td><td class="num" title="3,050 of 5,280 logic cells">57\.8<\/td><td class="num start">55\.6<\/td><td class="num" title="5\.40 ns logic \+ 12\.6 ns routing">18\.0<\/td>/);
+  });
+
+  it('groups the columns: each table has a row of group headings that spans every column', () => {
+    const groups = (section: string) => {
+      const thead = new RegExp(`<section id="${section}">[\\s\\S]*?<thead><tr>(.*?)</tr><tr>(.*?)</tr></thead>`).exec(html);
+      assert.ok(thead, `${section}: two header rows`);
+      const top = [...thead[1]!.matchAll(/<th[^>]*?(?: (colspan|rowspan)="(\d+)")?>([^<]*)<\/th>/g)];
+      const lower = thead[2]!.match(/<th/g)?.length ?? 0;
+      const columns = top.reduce((n, [, kind, span]) => n + (kind === 'colspan' ? Number(span) : 1), 0);
+      // Every column has a header in the lower row unless its own spans both rows.
+      assert.equal(columns, lower + top.filter(([, kind]) => kind === 'rowspan').length, `${section}: spans add up`);
+      return top.filter(([, kind]) => kind === 'colspan').map(([, , , name]) => name);
+    };
+    assert.deepEqual(groups('effect'), ['Shape', 'Full width → narrow (change)']);
+    assert.deepEqual(groups('cells'), ['Model', 'Accuracy (%)', 'Build', 'Timing']);
+    assert.deepEqual(groups('runs'), ['Board run', 'Measured power', 'Estimated power']);
+    // Fmax is the critical path's hover text in the per-pair table: d2-w1000, 18 ns -> 16.2 ns.
+    assert.match(html, /<td class="num" title="Fmax \(MHz\): 55\.6 → 61\.7 \(\+11\.1%\)">18\.0 → 16\.2 \(-10\.0%\)<\/td>/);
   });
 
   it('escapes every text it puts in the page', () => {
@@ -178,7 +197,7 @@ describe('renderReport on degenerate input', () => {
     assert.doesNotMatch(html, /<svg/);
     assert.equal(html.match(/<p class="empty">Nothing to plot yet\.<\/p>/g)?.length, 4);
     assert.match(html, /Narrowing the final layer from 500 to 100: no pair has LUT4 or critical-path figures on both sides yet\./);
-    assert.match(html, /<td>failed<\/td>.*<td>training diverged: &#60;NaN&#62; loss<\/td>/);
+    assert.match(html, /<td class="start">failed<\/td>.*<td class="clip start" title="training diverged: &#60;NaN&#62; loss">training diverged: &#60;NaN&#62; loss<\/td>/);
     assert.match(html, /2 cells: 1 build failed, 1 failed\./);
   });
 

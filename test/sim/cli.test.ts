@@ -52,3 +52,18 @@ test('gatebench sim --random checks every vector and reports the figures', async
   assert.equal(missing.exitCode, 2);
   assert.match(missing.stderr, /--dataset: required/);
 });
+
+test('gatebench sim --limit N --random M takes the model\'s own dataset as eval does, beside the random vectors', async () => {
+  const dir = tempDir();
+  const model = join(dir, 'mnist.json');
+  await execa('node', [CLI, 'train', '--dataset', 'mnist', '--crop', '10', '--widths', '60,40', '--iterations', '20', '--out', model]);
+  const both = JSON.parse((await execa('node', [CLI, 'sim', model, '--simulator', 'iverilog', '--limit', '20', '--random', '5', '--json'])).stdout);
+  assert.deepEqual(both.vectors, { dataset: 20, random: 5, total: 25, source: 'mnist', split: 'test' });
+  assert.equal(both.checked, 25);
+  assert.equal(both.mismatches, 0);
+  const randomOnly = JSON.parse((await execa('node', [CLI, 'sim', model, '--simulator', 'iverilog', '--limit', '0', '--random', '5', '--json'])).stdout);
+  assert.deepEqual(randomOnly.vectors, { dataset: 0, random: 5, total: 5, source: null, split: null });
+  const none = await execa('node', [CLI, 'sim', model, '--simulator', 'iverilog', '--limit', '0'], { reject: false });
+  assert.equal(none.exitCode, 2);
+  assert.match(none.stderr, /no vectors to simulate: --limit is 0 and --random is 0/);
+});

@@ -4,30 +4,45 @@ import { choiceOption, intOption, numberOption, stringOption } from '../../app/o
 import { runAndStore, UnstoredRunError, type StoredRun } from '../../app/run.js';
 import { renderRunReport } from '../../app/runReport.js';
 import { encodeSamples } from '../../data/encoding.js';
-import type { RunReport } from '../../device/run.js';
+import { buildRunBitstream, requireRunBoard, type DeviceBuildReport, type RunReport } from '../../device/run.js';
 import { VIRTUAL_LEVELS } from '../../device/virtual.js';
 import { loadModel } from '../../model/modelFile.js';
 import { UserError } from '../../util/errors.js';
 import { defineCommand } from '../command.js';
 import { modelPath } from './info.js';
 
-export const runCommand = defineCommand<RunReport & { runId: number; db: string }>({
+/** `run --build-only`: the bitstream a run would flash. */
+export function renderDeviceBuild(r: DeviceBuildReport): string {
+  return [`board ${r.board}, clock ${r.clockHz / 1e6} MHz, ${r.baud} baud, model ${r.modelId}`, `build: ${r.build.message}${r.build.cached ? ' (cached)' : ''}`, `bitstream ${r.bin ?? 'none'}`].join('\n');
+}
+
+export const runCommand = defineCommand<(RunReport & { runId: number; db: string }) | DeviceBuildReport>({
   name: 'run',
-  usage: `gatebench run model.json --board NAME|virtual [--port PATH] [--baud B (default 115200; virtual 3000000)] [--limit N] [--level rtl|bitstream] [--window W] [--pipeline P] [--power virtual|lpm01a:PORT|ppk2:PORT|ina-serial:PORT|hwmon:[DIR]] [--power-window S] [${DATASET_USAGE}] ${DB_USAGE} [--json]`,
-  summary: 'run the model on a board (or the virtual board): flash, check INFO, stream the test set, check every answer, measure power; stored in the database',
-  flags: { ...DATASET_FLAGS, ...DB_FLAG, board: { type: 'string' }, port: { type: 'string' }, baud: { type: 'string' }, limit: { type: 'string' }, level: { type: 'string' }, window: { type: 'string' }, pipeline: { type: 'string' }, power: { type: 'string' }, 'power-window': { type: 'string' } },
+  usage: `gatebench run model.json --board NAME|virtual [--build-only] [--port PATH] [--baud B (default 115200; virtual 3000000)] [--limit N] [--level rtl|bitstream] [--window W] [--pipeline P] [--power virtual|lpm01a:PORT|ppk2:PORT|ina-serial:PORT|hwmon:[DIR]] [--power-window S] [${DATASET_USAGE}] ${DB_USAGE} [--json]`,
+  summary: 'run the model on a board (or the virtual board): flash, check INFO, stream the test set, check every answer, measure power; stored in the database (--build-only: build the bitstream and stop)',
+  flags: { ...DATASET_FLAGS, ...DB_FLAG, board: { type: 'string' }, 'build-only': { type: 'boolean' }, port: { type: 'string' }, baud: { type: 'string' }, limit: { type: 'string' }, level: { type: 'string' }, window: { type: 'string' }, pipeline: { type: 'string' }, power: { type: 'string' }, 'power-window': { type: 'string' } },
   async run(positionals, options) {
     const path = modelPath(positionals, this.usage);
     const model = loadModel(path);
     const board = stringOption(options, 'board');
     if (!board) throw new UserError(`--board: required (a board name or virtual) (usage: ${this.usage})`);
+    // --pipeline P: pipeline registers every P layers, inputs and outputs registered.
+    const pipeline = intOption(options, 'pipeline', null, 0);
+    const core = pipeline !== null ? { core: { pipeline, registeredIo: true } } : {};
+    const baud = options['baud'] !== undefined ? { baud: intOption(options, 'baud', 115200) } : {};
+    const log = (line: string): void => void process.stderr.write(`${line}\n`);
+    if (options['build-only'] === true) {
+      const runFlag = ['port', 'limit', 'level', 'window', 'power', 'power-window'].find((flag) => options[flag] !== undefined);
+      if (runFlag) throw new UserError(`--${runFlag}: not with --build-only, which builds the bitstream and stops`);
+      return buildRunBitstream({ net: model.network, board, ...baud, ...core, log });
+    }
+    // Before the dataset loads (a second or more): a missing board fails at once.
+    await requireRunBoard({ board, port: stringOption(options, 'port') });
     const dataset = datasetFromOptions(options, model.dataset?.spec);
     const data = encodeSamples(model.encoding, dataset.test);
     const level = options['level'] === undefined ? undefined : choiceOption(options, 'level', VIRTUAL_LEVELS, 'rtl');
     const limit = intOption(options, 'limit', null);
     const window = intOption(options, 'window', null);
-    // --pipeline P: pipeline registers every P layers, inputs and outputs registered.
-    const pipeline = intOption(options, 'pipeline', null, 0);
     const power = stringOption(options, 'power');
     const powerWindow = options['power-window'] === undefined ? null : numberOption(options, 'power-window', 5);
     if (powerWindow !== null && !power) throw new UserError('--power-window: only with --power');
@@ -44,13 +59,13 @@ export const runCommand = defineCommand<RunReport & { runId: number; db: string 
           data,
           board,
           port: stringOption(options, 'port'),
-          ...(options['baud'] !== undefined ? { baud: intOption(options, 'baud', 115200) } : {}),
+          ...baud,
           ...(limit !== null ? { limit } : {}),
           ...(level ? { level } : {}),
           ...(window !== null ? { window } : {}),
-          ...(pipeline !== null ? { core: { pipeline, registeredIo: true } } : {}),
+          ...core,
           ...(power ? { power: { spec: power, ...(powerWindow !== null ? { windowSeconds: powerWindow } : {}) } } : {}),
-          log: (line) => process.stderr.write(`${line}\n`),
+          log,
         },
       });
     } catch (e) {
@@ -66,5 +81,5 @@ export const runCommand = defineCommand<RunReport & { runId: number; db: string 
     }
     return { ...report, runId, db };
   },
-  render: renderRunReport,
+  render: (r) => ('buildOnly' in r ? renderDeviceBuild(r) : renderRunReport(r)),
 });

@@ -59,7 +59,7 @@ export interface SimResult {
 
 export const simCommand = defineCommand<SimResult>({
   name: 'sim',
-  usage: `gatebench sim model.json [--simulator verilator|iverilog] [--level rtl|netlist|bitstream] [--board NAME] [${DATASET_USAGE}] [--split test|train] [--limit N] [--random N] [--seed S] ${HDL_USAGE} [--optimize] [--json]`,
+  usage: `gatebench sim model.json [--simulator verilator|iverilog] [--level rtl|netlist|bitstream] [--board NAME] [${DATASET_USAGE}] [--split test|train] [--limit N (0: no dataset vectors)] [--random N] [--seed S] ${HDL_USAGE} [--optimize] [--json]`,
   details: [
     'Levels: rtl simulates the emitted Verilog; netlist the yosys synth_ice40 netlist with yosys\' iCE40 cell models;',
     `bitstream builds the core (registered I/O) in the ${BENCH_TOP} placeholder top for --board (default icebreaker; the`,
@@ -87,11 +87,13 @@ export const simCommand = defineCommand<SimResult>({
     if (options['board'] !== undefined && level !== 'bitstream') throw new UserError(`--board: only with --level bitstream, got --level ${level}`);
     const emit = emitOptionsFrom(options);
     const random = intOption(options, 'random', 0, 0);
-    const limit = intOption(options, 'limit', null, 1);
+    // --limit 0: no dataset vectors (only the --random ones).
+    const limit = intOption(options, 'limit', null, 0);
     const seed = intOption(options, 'seed', 1, 0);
     const split = choiceOption(options, 'split', ['test', 'train'] as const, 'test');
-    // The dataset's vectors unless only --random was asked for.
-    const useDataset = stringOption(options, 'dataset') !== undefined || random === 0;
+    // The dataset's vectors, as eval takes them (--dataset, else the model's own), beside any --random
+    // ones; a model that names no dataset runs on --random alone.
+    const useDataset = limit !== 0 && (stringOption(options, 'dataset') !== undefined || model.dataset !== null || random === 0);
     const N = model.network.inputBits;
     let datasetVectors: VectorSet = { count: 0, inputBits: N, bits: new Uint8Array(0) };
     let source: string | null = null;
@@ -107,7 +109,7 @@ export const simCommand = defineCommand<SimResult>({
     const all: VectorSet = { count: datasetVectors.count + random, inputBits: N, bits: new Uint8Array((datasetVectors.count + random) * N) };
     all.bits.set(datasetVectors.bits, 0);
     all.bits.set(randomSet.bits, datasetVectors.count * N);
-    if (all.count === 0) throw new UserError('no vectors to simulate: the dataset split is empty and --random is 0');
+    if (all.count === 0) throw new UserError(`no vectors to simulate: ${limit === 0 ? '--limit is 0' : 'the dataset split is empty'} and --random is 0`);
 
     let design: EmittedDesign;
     let chip: EmittedFile | undefined;

@@ -1,0 +1,121 @@
+/**
+ * The columns of the report's three tables, in one place: what each shows, under which group, with
+ * its unit in the header (never in the cells). A figure the table has no room for goes into a
+ * neighbour's hover text rather than a column of its own.
+ */
+import { buildStatusLabel, type ReportCell } from './cells.js';
+import { signedPercent, type FigureChange, type FinalLayerEffect } from './effect.js';
+import { integer, milliwatts, MISSING, nanojoules, percentOf, quantity } from './format.js';
+import type { Column } from './table.js';
+
+const sweepColumn = <T extends { sweep: string }>(): Column<T> => ({ header: 'Sweep', text: (row) => row.sweep });
+
+function statusText(cell: ReportCell): string {
+  if (!cell.build) return cell.state;
+  const build = buildStatusLabel(cell.build.status);
+  return cell.state === 'done' ? build : `${build}; cell ${cell.state}`;
+}
+
+/** The cell's error first: a build message beside it may be a success's. */
+function messageText(cell: ReportCell): string {
+  return [cell.error, cell.build?.message].filter((m) => m).join(' — ');
+}
+
+function share(part: number | null | undefined, whole: number | null | undefined): number | null {
+  return part == null || whole == null || whole === 0 ? null : part / whole;
+}
+
+/** Flip-flops and carry cells: few and much alike across cells, so a hover text on the LUT4 count. */
+function registersTitle(build: ReportCell['build']): string | null {
+  if (build?.dff == null && build?.carry == null) return null;
+  return `${integer(build?.lut4)} LUT4, ${integer(build?.dff)} DFF, ${integer(build?.carry)} carry`;
+}
+
+function pathSplitTitle(build: ReportCell['build']): string | null {
+  if (build?.logicNs == null && build?.routingNs == null) return null;
+  return `${quantity(build?.logicNs)} ns logic + ${quantity(build?.routingNs)} ns routing`;
+}
+
+function logicCellsTitle(build: ReportCell['build']): string | null {
+  if (build?.logicCells == null) return null;
+  const available = build.logicCellsAvailable ? ` of ${integer(build.logicCellsAvailable)}` : '';
+  return `${integer(build.logicCells)}${available} logic cells`;
+}
+
+/** The Cells table: one row per cell, every figure the store has for it. */
+export function cellColumns(options: { sweeps: boolean; paretoFront: ReadonlySet<ReportCell> }): Column<ReportCell>[] {
+  return [
+    ...(options.sweeps ? [sweepColumn<ReportCell>()] : []),
+    { header: 'Cell', text: (c) => c.cell },
+    { group: 'Model', header: 'Depth (layers)', numeric: true, text: (c) => String(c.depth) },
+    { group: 'Model', header: 'Width → final (neurons)', numeric: true, text: (c) => `${integer(c.width)} → ${integer(c.finalWidth)}` },
+    { group: 'Model', header: 'Nominal gates', numeric: true, text: (c) => integer(c.gates) },
+    { group: 'Model', header: 'Live gates', numeric: true, text: (c) => integer(c.liveGates) },
+    { group: 'Model', header: 'Live (%)', numeric: true, text: (c) => percentOf(share(c.liveGates, c.gates), 1) },
+    { group: 'Accuracy (%)', header: 'Software', numeric: true, text: (c) => percentOf(c.accuracy) },
+    { group: 'Accuracy (%)', header: 'Board', numeric: true, text: (c) => percentOf(c.boardAccuracy) },
+    { group: 'Accuracy (%)', header: 'Pareto front', text: (c) => (options.paretoFront.has(c) ? 'yes' : '') },
+    { group: 'Build', header: 'Status', text: statusText },
+    { group: 'Build', header: 'LUT4', numeric: true, text: (c) => integer(c.build?.lut4), title: (c) => registersTitle(c.build) },
+    { group: 'Build', header: 'Logic cells used (%)', numeric: true, text: (c) => percentOf(share(c.build?.logicCells, c.build?.logicCellsAvailable), 1), title: (c) => logicCellsTitle(c.build) },
+    { group: 'Timing', header: 'Fmax (MHz)', numeric: true, text: (c) => quantity(c.build?.fmaxMHz) },
+    { group: 'Timing', header: 'Critical path (ns)', numeric: true, text: (c) => quantity(c.build?.criticalPathNs), title: (c) => pathSplitTitle(c.build) },
+    { header: 'Message', long: true, text: messageText },
+  ];
+}
+
+type Power = { idleW: number | null; loadW: number | null; dynamicW: number | null; energyPerInferenceJ: number | null };
+
+function powerColumns(source: 'measured' | 'estimated'): Column<ReportCell>[] {
+  const group = source === 'measured' ? 'Measured power' : 'Estimated power';
+  const figures = (c: ReportCell): Power | null => c.power?.[source] ?? null;
+  return [
+    { group, header: 'Idle (mW)', numeric: true, text: (c) => milliwatts(figures(c)?.idleW) },
+    { group, header: 'Load (mW)', numeric: true, text: (c) => milliwatts(figures(c)?.loadW) },
+    { group, header: 'Dynamic (mW)', numeric: true, text: (c) => milliwatts(figures(c)?.dynamicW) },
+    { group, header: 'Energy (nJ/inference)', numeric: true, text: (c) => nanojoules(figures(c)?.energyPerInferenceJ) },
+  ];
+}
+
+/** The Runs and power table: the board run and the power figures of each cell that has them. */
+export function runColumns(options: { sweeps: boolean }): Column<ReportCell>[] {
+  return [
+    ...(options.sweeps ? [sweepColumn<ReportCell>()] : []),
+    { header: 'Cell', text: (c) => c.cell },
+    { group: 'Board run', header: 'Vectors', numeric: true, text: (c) => integer(c.run?.vectors) },
+    { group: 'Board run', header: 'Mismatches', numeric: true, text: (c) => integer(c.run?.mismatches), className: (c) => ((c.run?.mismatches ?? 0) > 0 ? 'bad' : null) },
+    { group: 'Board run', header: 'Latency (ns)', numeric: true, text: (c) => quantity(c.run?.latencyNs) },
+    { group: 'Board run', header: 'Throughput (vectors/s)', numeric: true, text: (c) => integer(c.run?.throughputVps) },
+    ...powerColumns('measured'),
+    ...powerColumns('estimated'),
+  ];
+}
+
+function changeText(change: FigureChange | null, format: (v: number) => string, from: number | null | undefined, to: number | null | undefined): string {
+  if (change) return `${format(change.from)} → ${format(change.to)} (${signedPercent(change.percent)})`;
+  return `${from == null ? MISSING : format(from)} → ${to == null ? MISSING : format(to)}`;
+}
+
+/** The per-pair table of the final-layer effect: each narrow cell against its full-width partner. */
+export function pairColumns(options: { sweeps: boolean; missingFigures: boolean; cellOf: (pair: FinalLayerEffect, side: 'full' | 'narrow') => ReportCell }): Column<FinalLayerEffect>[] {
+  const { cellOf } = options;
+  const group = 'Full width → narrow (change)';
+  return [
+    ...(options.sweeps ? [sweepColumn<FinalLayerEffect>()] : []),
+    { group: 'Shape', header: 'Depth (layers)', numeric: true, text: (e) => String(e.depth) },
+    { group: 'Shape', header: 'Width → final (neurons)', numeric: true, text: (e) => `${integer(e.width)} → ${integer(e.narrow.finalWidth)}` },
+    { group, header: 'Nominal gates', numeric: true, text: (e) => changeText(e.gates, integer, cellOf(e, 'full').gates, cellOf(e, 'narrow').gates) },
+    { group, header: 'Live gates', numeric: true, text: (e) => changeText(e.liveGates, integer, cellOf(e, 'full').liveGates, cellOf(e, 'narrow').liveGates) },
+    { group, header: 'LUT4', numeric: true, text: (e) => changeText(e.lut4, integer, cellOf(e, 'full').build?.lut4, cellOf(e, 'narrow').build?.lut4) },
+    {
+      group,
+      header: 'Critical path (ns)',
+      numeric: true,
+      text: (e) => changeText(e.criticalPathNs, quantity, cellOf(e, 'full').build?.criticalPathNs, cellOf(e, 'narrow').build?.criticalPathNs),
+      // Fmax moves with the critical path; its change is there on hover rather than in a column.
+      title: (e) => `Fmax (MHz): ${changeText(e.fmaxMHz, quantity, cellOf(e, 'full').build?.fmaxMHz, cellOf(e, 'narrow').build?.fmaxMHz)}`,
+    },
+    { header: 'Builds (full, narrow)', text: (e) => `${e.full.status}, ${e.narrow.status}` },
+    ...(options.missingFigures ? [{ header: 'Missing figures', long: true, text: (e: FinalLayerEffect) => e.missing.join('; ') }] : []),
+  ];
+}

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { PhasedSample } from '../device/power.js';
-import { runAndRecord, type RecordedRun } from '../device/recordedRun.js';
+import { runAndRecord, type RecordedRun, type RecordedRunRequest } from '../device/recordedRun.js';
 import type { RunReport } from '../device/run.js';
 import type { Model } from '../model/modelFile.js';
 import { collectProvenance, openStore, powerSummaryOf } from '../store/index.js';
@@ -27,7 +27,7 @@ export interface RunAndStoreRequest {
   path: string;
   db: string;
   /** The run's settings besides the network (the model's). */
-  run: Omit<Parameters<typeof runAndRecord>[0], 'net'>;
+  run: Omit<RecordedRunRequest, 'net'>;
 }
 
 export interface StoredRun {

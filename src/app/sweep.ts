@@ -1,8 +1,8 @@
-import { stringOption, type RawOptions } from './options.js';
-import { sweepSpecFromOptions } from './sweepSpec.js';
 import { openStore, type SweepRecord } from '../store/index.js';
 import { createSweep } from '../sweep/create.js';
 import { UserError } from '../util/errors.js';
+import { stringOption, type RawOptions } from './options.js';
+import { sweepSpecFromOptions } from './sweepSpec.js';
 
 /**
  * The sweep `gatebench sweep` flags name: the stored one with --resume ID, else the one made from

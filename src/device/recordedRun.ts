@@ -1,6 +1,9 @@
 import type { PhasedSample, PowerRequest } from './power.js';
 import { RunError, runOnBoard, type RunRequest, type RunReport } from './run.js';
 
+/** A run's request; the power samples go to the recorder, so the request names none of its own. */
+export type RecordedRunRequest = Omit<RunRequest, 'power'> & { power?: Omit<PowerRequest, 'onSamples'> };
+
 export interface RecordedRun<T> {
   report: RunReport;
   /** What the recorder returned (a stored run's id). */
@@ -16,7 +19,7 @@ export interface RecordedRun<T> {
  * failure before anything was measured propagates unrecorded.
  */
 export async function runAndRecord<T>(
-  request: Omit<RunRequest, 'power'> & { power?: Omit<PowerRequest, 'onSamples'> },
+  request: RecordedRunRequest,
   record: (report: RunReport, samples: PhasedSample[]) => T | Promise<T>,
 ): Promise<RecordedRun<T>> {
   let samples: PhasedSample[] = [];

@@ -1,7 +1,4 @@
-import type { ParseArgsConfig } from 'node:util';
-import type { RawOptions } from './options.js';
-
-export type Flags = NonNullable<ParseArgsConfig['options']>;
+import type { Flags, RawOptions } from '../app/options.js';
 
 /**
  * One CLI command: its flags, a run that returns a plain result object (printed as JSON with

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserError } from '../util/errors.js';
-import { hostSeconds, powerSample, type MonitorOptions, type PowerMonitor, type PowerSample } from './monitor.js';
+import { hostSeconds, powerSample, type MonitorOptions, type PowerMonitor, type PowerSample } from './driver.js';
 
 /**
  * An INA2xx on an I2C bus the Linux kernel drives (drivers/hwmon/ina2xx.c, documented in

@@ -1,6 +1,6 @@
 import { openSerialPort, type BytePort } from '../link/port.js';
 import { UserError } from '../util/errors.js';
-import { hostSeconds, LineSplitter, powerSample, showLine, waitFor, type MonitorOptions, type PowerMonitor, type PowerSample } from './monitor.js';
+import { hostSeconds, LineSplitter, powerSample, showLine, waitFor, type MonitorOptions, type PowerMonitor, type PowerSample } from './driver.js';
 
 /**
  * An INA219 or INA226 read by a microcontroller (boards/power/ina-bridge/ina_bridge.ino) that

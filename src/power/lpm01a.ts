@@ -1,6 +1,6 @@
 import { openSerialPort, type BytePort } from '../link/port.js';
 import { UserError } from '../util/errors.js';
-import { hostSeconds, LineSplitter, powerSample, showLine, waitFor, type MonitorOptions, type PowerMonitor, type PowerSample } from './monitor.js';
+import { hostSeconds, LineSplitter, powerSample, showLine, waitFor, type MonitorOptions, type PowerMonitor, type PowerSample } from './driver.js';
 
 /**
  * ST X-NUCLEO-LPM01A ("PowerShield", firmware STM32-LPM01-XN) over its USB virtual COM port.

@@ -1,6 +1,6 @@
 import { median } from '../util/stats.js';
 import type { PowerEstimate } from './estimate.js';
-import type { PowerMonitor, PowerSample } from './monitor.js';
+import type { PowerMonitor, PowerSample } from './driver.js';
 
 /** What the device was doing during a window of samples. */
 export type PowerPhase = 'idle' | 'load' | 'stream';

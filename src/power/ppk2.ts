@@ -1,6 +1,6 @@
 import { openSerialPort, type BytePort } from '../link/port.js';
 import { UserError } from '../util/errors.js';
-import { Averager, hostSeconds, powerSample, showLine, waitFor, type MonitorOptions, type PowerMonitor, type PowerSample } from './monitor.js';
+import { Averager, hostSeconds, powerSample, showLine, waitFor, type MonitorOptions, type PowerMonitor, type PowerSample } from './driver.js';
 
 /**
  * Nordic Power Profiler Kit II over its USB CDC port. Sources: Nordic's nRF Connect Power

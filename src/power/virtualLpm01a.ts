@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { openSerialPort, type BytePort } from '../link/port.js';
 import { ptyPair, type PtyPair } from '../link/pty.js';
 import { Rng } from '../util/rng.js';
-import { hostSeconds, LineSplitter } from './monitor.js';
+import { hostSeconds, LineSplitter } from './driver.js';
 import { LPM01A_ASCII_UNLIMITED_HZ, LPM01A_BAUD, LPM01A_FREQUENCIES, LPM01A_PROMPT } from './lpm01a.js';
 
 /**

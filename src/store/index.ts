@@ -1,4 +1,3 @@
-export { DB_FLAG, DB_USAGE, DEFAULT_DB, dbPathFromOptions } from './options.js';
 export { collectProvenance, PROVENANCE_TOOLS, type Provenance } from './provenance.js';
 export * from './records.js';
 export { MIGRATIONS, SCHEMA_VERSION } from './schema.js';

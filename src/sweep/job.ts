@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { encodeSamples, evenSubset, makeEncoding, type EncodedSet } from '../data/encoding.js';
 import { loadDataset, type Dataset } from '../data/index.js';
 import type { PhasedSample } from '../device/power.js';
-import { RunError, runOnBoard, type RunReport } from '../device/run.js';
+import { runAndRecord } from '../device/recordedRun.js';
+import type { RunReport } from '../device/run.js';
 import { headLut4 } from '../flow/headCost.js';
 import { buildModel, type ModelBuild } from '../flow/modelBuild.js';
 import { loadModel, saveModel, type Model } from '../model/modelFile.js';
@@ -108,24 +109,21 @@ export async function runCell(spec: SweepSpec, job: SweepJob, ctx: CellContext):
   else if (!runnable) skippedRun = `the build for ${spec.board} ${status}: ${build.build.message}`;
   else {
     stage('run', `${count} vectors on ${spec.runOn}${spec.power ? `, power ${spec.power}` : ''}`);
-    let samples: PhasedSample[] = [];
-    let report: RunReport;
-    try {
-      report = await runOnBoard({
+    const { report, recorded, error } = await runAndRecord(
+      {
         net: model.network,
         data: test,
         board: spec.runOn,
         limit: count,
-        ...(spec.power ? { power: { spec: spec.power, ...(spec.powerWindowSeconds ? { windowSeconds: spec.powerWindowSeconds } : {}), onSamples: (s) => (samples = s) } } : {}),
+        ...(spec.power ? { power: { spec: spec.power, ...(spec.powerWindowSeconds ? { windowSeconds: spec.powerWindowSeconds } : {}) } } : {}),
         ...(ctx.cacheDir ? { cacheDir: ctx.cacheDir } : {}),
         ...(ctx.log ? { log: ctx.log } : {}),
-      });
-    } catch (e) {
-      // A run that stopped part-way is still measured: keep it, then fail the cell.
-      if (e instanceof RunError) ctx.recorder.run(e.report, samples);
-      throw e;
-    }
-    runId = ctx.recorder.run(report, samples);
+      },
+      (r, samples) => ctx.recorder.run(r, samples),
+    );
+    // A run that stopped part-way is still measured: it is recorded, then the cell fails.
+    if (error) throw error;
+    runId = recorded;
     if (report.mismatches > 0) throw new Error(`bit-exactness violated on ${report.board}: ${report.mismatches} of ${report.answered} answers differ from the software model`);
   }
   return { modelHash: model.hash, accuracy: model.metrics.discreteTestAccuracy, simulationId, buildId, buildStatus: status, runId, skippedRun };

@@ -146,7 +146,7 @@ export function App({ reader, jobs, pollMs }: AppProps) {
       break;
     case 'sweeps':
       body = openSweep ? (
-        <SweepDetail sweep={openSweep} cells={snapshot.cells} job={view.sweep} selected={at} height={height} />
+        <SweepDetail sweep={openSweep} cells={snapshot.cells} builds={snapshot.builds} job={view.sweep} selected={at} height={height} />
       ) : (
         <SweepsScreen sweeps={snapshot.sweeps} job={view.sweep} selected={at} height={height} />
       );

@@ -1,15 +1,13 @@
 import { availableParallelism } from 'node:os';
+import { buildAndStore } from '../app/build.js';
+import { datasetFromOptions } from '../app/dataOptions.js';
+import type { RawOptions } from '../app/options.js';
+import { runAndStore, UnstoredRunError, type StoredRun } from '../app/run.js';
+import { sweepFromOptions } from '../app/sweep.js';
 import { encodeSamples } from '../data/encoding.js';
-import type { PhasedSample } from '../device/power.js';
-import { RunError, runOnBoard, type RunPhase, type RunProgress, type RunReport } from '../device/run.js';
-import { buildModel } from '../flow/modelBuild.js';
+import type { RunPhase, RunProgress, RunReport } from '../device/run.js';
 import { loadModel, type Model } from '../model/modelFile.js';
-import { datasetFromOptions } from '../cli/dataOptions.js';
-import type { RawOptions } from '../cli/options.js';
-import { sweepSpecFromOptions } from '../cli/sweepSpec.js';
-import { storeRun } from '../cli/commands/run.js';
-import { collectProvenance, openStore, type ModelRecord } from '../store/index.js';
-import { createSweep } from '../sweep/create.js';
+import type { ModelRecord } from '../store/index.js';
 import { startSweep, type SweepEvent, type SweepHandle } from '../sweep/executor.js';
 
 /** Lines of log kept per job for the views. */
@@ -89,8 +87,8 @@ const pushLine = (log: string[], line: string): void => {
 };
 
 /**
- * Starts runs, builds and sweeps for the TUI through the CLI's own code paths (runOnBoard +
- * storeRun, buildModel + Store.addBuild, createSweep + startSweep) and keeps their live state.
+ * Starts runs, builds and sweeps for the TUI through the application layer the CLI uses too
+ * (runAndStore, buildAndStore, sweepFromOptions + startSweep) and keeps their live state.
  * Views subscribe and read view(); one job of each kind at a time.
  */
 export class JobController {
@@ -181,43 +179,45 @@ export class JobController {
     const job: RunJob = { modelHash: model.hash, board, state: 'running', progress: null, figures: { answersPerSecond: null, ratePhase: null, roundTripMs: null, watts: null }, log: [], report: null, runId: null, error: null };
     this.state = { ...this.state, run: job, notice: null };
     this.changed();
-    let samples: PhasedSample[] = [];
     const log = (line: string): void => {
       pushLine(job.log, line);
       this.changed(false);
     };
     this.inBackground(job, async () => {
       const data = encodeSamples(model.encoding, datasetFromOptions({}, model.dataset!.spec).test);
-      let report: RunReport;
+      let stored: StoredRun;
       try {
-        report = await runOnBoard({
-          net: model.network,
-          data,
-          board,
-          limit: o.limit ?? 500,
-          ...(o.baud ? { baud: o.baud } : {}),
-          ...(power ? { power: { spec: power, ...(o.powerWindowSeconds ? { windowSeconds: o.powerWindowSeconds } : {}), onSamples: (s: PhasedSample[]) => (samples = s) } } : {}),
-          ...(this.options.cacheDir ? { cacheDir: this.options.cacheDir } : {}),
-          log,
-          onProgress: (p) => {
-            job.progress = p;
-            const f = job.figures;
-            if (p.answersPerSecond !== null && p.answersPerSecond > 0) Object.assign(f, { answersPerSecond: p.answersPerSecond, ratePhase: p.phase });
-            if (p.latestRoundTripMs !== null) f.roundTripMs = p.latestRoundTripMs;
-            if (p.watts !== null) f.watts = p.watts;
-            this.changed(false);
+        stored = await runAndStore({
+          model,
+          path: record.path!,
+          db: this.options.db,
+          run: {
+            data,
+            board,
+            limit: o.limit ?? 500,
+            ...(o.baud ? { baud: o.baud } : {}),
+            ...(power ? { power: { spec: power, ...(o.powerWindowSeconds ? { windowSeconds: o.powerWindowSeconds } : {}) } } : {}),
+            ...(this.options.cacheDir ? { cacheDir: this.options.cacheDir } : {}),
+            log,
+            onProgress: (p) => {
+              job.progress = p;
+              const f = job.figures;
+              if (p.answersPerSecond !== null && p.answersPerSecond > 0) Object.assign(f, { answersPerSecond: p.answersPerSecond, ratePhase: p.phase });
+              if (p.latestRoundTripMs !== null) f.roundTripMs = p.latestRoundTripMs;
+              if (p.watts !== null) f.watts = p.watts;
+              this.changed(false);
+            },
           },
         });
       } catch (e) {
-        // A run that stopped part-way is measured all the same: keep it, as the run command does.
-        if (e instanceof RunError) {
-          job.report = e.report;
-          job.runId = await storeRun(this.options.db, record.path!, model, e.report, samples);
-        }
+        // Measured but not stored (the database failed at the end): show it; the error names the file that keeps it.
+        if (e instanceof UnstoredRunError) job.report = e.report;
         throw e;
       }
-      job.report = report;
-      job.runId = await storeRun(this.options.db, record.path!, model, report, samples);
+      // A run that stopped part-way is stored all the same, as the run command's is.
+      job.report = stored.report;
+      job.runId = stored.runId;
+      if (stored.error) throw stored.error;
       job.state = 'done';
     });
     return true;
@@ -233,7 +233,10 @@ export class JobController {
     this.state = { ...this.state, build: job, notice: null };
     this.changed();
     this.inBackground(job, async () => {
-      const { build } = await buildModel(model.network, {
+      const { build, buildId } = await buildAndStore({
+        model,
+        path: record.path,
+        db: this.options.db,
         board,
         ...(this.options.cacheDir ? { cacheDir: this.options.cacheDir } : {}),
         onStage: (e) => {
@@ -245,16 +248,7 @@ export class JobController {
           this.changed();
         },
       });
-      const provenance = await collectProvenance({ seeds: { ...(model.training ? { training: model.training.seed } : {}), placement: build.options.seed }, board, modelHash: model.hash });
-      const store = openStore(this.options.db);
-      try {
-        job.buildId = store.atomically(() => {
-          store.addModel(model, record.path ? { path: record.path } : {});
-          return store.addBuild(build, provenance);
-        });
-      } finally {
-        store.close();
-      }
+      job.buildId = buildId;
       job.message = build.message;
       job.state = build.ok ? 'done' : 'failed';
       if (!build.ok) job.error = build.message;
@@ -267,12 +261,7 @@ export class JobController {
     if (this.busy('sweep')) return false;
     let id: string;
     try {
-      const store = openStore(this.options.db);
-      try {
-        id = createSweep(store, sweepSpecFromOptions(this.options.sweepFlags ?? SMALL_SWEEP_FLAGS)).sweep.id;
-      } finally {
-        store.close();
-      }
+      id = sweepFromOptions(this.options.db, this.options.sweepFlags ?? SMALL_SWEEP_FLAGS).sweep.id;
     } catch (e) {
       this.notify(`new sweep: ${message(e)}`);
       return false;

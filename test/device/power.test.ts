@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { execa } from 'execa';
 import { summarisePower } from '../../src/power/measure.js';
-import type { PowerSample } from '../../src/power/monitor.js';
+import type { PowerSample } from '../../src/power/driver.js';
 import { openStore } from '../../src/store/index.js';
 import { tempDir } from '../helpers.js';
 

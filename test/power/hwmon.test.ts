@@ -3,7 +3,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { findIna2xx, HwmonMonitor, parseHwmonReading } from '../../src/power/hwmon.js';
-import { waitFor } from '../../src/power/monitor.js';
+import { waitFor } from '../../src/power/driver.js';
 import { UserError } from '../../src/util/errors.js';
 import { tempDir } from '../helpers.js';
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { openSerialPort } from '../../src/link/port.js';
 import { ptyPair } from '../../src/link/pty.js';
-import { LineSplitter, waitFor } from '../../src/power/monitor.js';
+import { LineSplitter, waitFor } from '../../src/power/driver.js';
 import { InaSerialMonitor, InaSerialParser, type InaEvent } from '../../src/power/inaSerial.js';
 import { UserError } from '../../src/util/errors.js';
 import { tempDir } from '../helpers.js';

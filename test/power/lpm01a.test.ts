@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import { openSerialPort } from '../../src/link/port.js';
 import { ptyPair } from '../../src/link/pty.js';
 import { decodeAsciiDec, LPM01A_BAUD, Lpm01aMonitor, Lpm01aParser, type Lpm01aEvent } from '../../src/power/lpm01a.js';
-import { hostSeconds } from '../../src/power/monitor.js';
+import { hostSeconds } from '../../src/power/driver.js';
 import { VirtualLpm01a } from '../../src/power/virtualLpm01a.js';
 import { UserError } from '../../src/util/errors.js';
 import { tempDir } from '../helpers.js';

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import test from 'node:test';
-import { Averager, LineSplitter, openPowerMonitor, parseMonitorSpec } from '../../src/power/monitor.js';
+import { Averager, LineSplitter } from '../../src/power/driver.js';
+import { openPowerMonitor, parseMonitorSpec } from '../../src/power/monitor.js';
 import { UserError } from '../../src/util/errors.js';
 
 test('parseMonitorSpec: every accepted form', () => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { openSerialPort } from '../../src/link/port.js';
 import { ptyPair } from '../../src/link/pty.js';
-import { waitFor } from '../../src/power/monitor.js';
+import { waitFor } from '../../src/power/driver.js';
 import { defaultModifiers, parsePpk2Metadata, Ppk2Monitor, Ppk2Parser } from '../../src/power/ppk2.js';
 import { UserError } from '../../src/util/errors.js';
 import { tempDir } from '../helpers.js';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { openSerialPort, type BytePort } from '../../src/link/port.js';
 import { LPM01A_BAUD, Lpm01aParser, type Lpm01aEvent } from '../../src/power/lpm01a.js';
-import { waitFor } from '../../src/power/monitor.js';
+import { waitFor } from '../../src/power/driver.js';
 import { encodeAsciiDec, parseFirmwareNumber, VirtualLpm01a } from '../../src/power/virtualLpm01a.js';
 
 test('encodeAsciiDec / parseFirmwareNumber: the firmware notations', () => {

@@ -3,9 +3,12 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { render } from 'ink-testing-library';
+import { buildBitstream } from '../../src/flow/index.js';
 import { openStore } from '../../src/store/index.js';
 import { App, JobController, StoreReader } from '../../src/ui/index.js';
+import { COUNTER, writeVerilog } from '../flow/verilog.js';
 import { tempDir } from '../helpers.js';
+import { fixtureModel, fixtureProvenance } from '../store/fixtures.js';
 import { fillStore, runnableModel, type Filled } from './fixtures.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -229,6 +232,49 @@ describe('terminal UI on an empty database', () => {
       assert.match(frame, /no models yet/);
       assert.equal(jobs.view().run, null);
       assert.throws(() => openStore(db, { create: false }), /no such database/);
+    } finally {
+      app.unmount();
+      await jobs.close();
+      reader.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('terminal UI: a finished cell whose build failed', () => {
+  it('shows the build status (timing-failed) in the grid and the cell list, not done', async () => {
+    const dir = tempDir('gatebench-ui-builds-');
+    const db = join(dir, 'gatebench.db');
+    const counter = writeVerilog(dir, 'counter.v', COUNTER);
+    const met = await buildBitstream({ verilogFiles: [counter], top: 'top', board: 'icebreaker' });
+    const missed = await buildBitstream({ verilogFiles: [counter], top: 'top', board: 'icebreaker', options: { freqMHz: 400, icetime: false } });
+    assert.deepEqual([met.status, missed.status], ['ok', 'timing-failed']);
+    const store = openStore(db);
+    try {
+      const models = [fixtureModel(1), fixtureModel(2)];
+      for (const m of models) store.addModel(m);
+      store.createSweep({ grid: { depth: [2], width: [40], finalWidth: [20, 'same'] }, board: 'icebreaker' }, ['d2-w40-f20', 'd2-w40-f40'].map((key) => ({ key, depth: 2, width: 40, finalWidth: Number(key.slice(-2)) })));
+      for (const [i, build] of [met, missed].entries()) {
+        const cell = store.claimCell('s1')!;
+        store.finishCell(cell.id, { modelHash: models[i]!.hash, buildId: store.addBuild(build, fixtureProvenance(models[i]!.hash)) });
+      }
+    } finally {
+      store.close();
+    }
+    const reader = new StoreReader(db);
+    const jobs = new JobController({ db });
+    const app = render(<App reader={reader} jobs={jobs} pollMs={100} />);
+    try {
+      await until(app, /2 Builds/, 3000);
+      await press(app, '3');
+      await until(app, /s1\s+done/, 3000);
+      await press(app, ENTER);
+      // The header comes with the sweep list; the cells with the next read of the open sweep.
+      const grid = await until(app, /d2-w40-f40\s+\S/, 3000);
+      assert.match(grid, /depth 2\s+✓ done\s+⚠ timing-failed/);
+      assert.match(grid, /d2-w40-f20\s+✓ done/);
+      assert.match(grid, /d2-w40-f40\s+⚠ timing-failed/);
+      assert.doesNotMatch(grid, /d2-w40-f40\s+✓/);
     } finally {
       app.unmount();
       await jobs.close();

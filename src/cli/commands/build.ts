@@ -1,11 +1,11 @@
+import { choiceOption, intOption, numberOption, stringOption, type Flags, type RawOptions } from '../../app/options.js';
 import type { BuildFigures, BuildResult, BuildStatus } from '../../flow/build.js';
 import { buildModel, type BuildProvenance } from '../../flow/modelBuild.js';
 import { BENCH_TOP } from '../../hdl/benchTop.js';
 import { GROUPSUM_STYLES } from '../../hdl/groupSum.js';
 import { loadModel } from '../../model/modelFile.js';
 import { UserError } from '../../util/errors.js';
-import { defineCommand, type Flags } from '../command.js';
-import { choiceOption, intOption, numberOption, stringOption, type RawOptions } from '../options.js';
+import { defineCommand } from '../command.js';
 import { modelPath } from './info.js';
 
 export const BUILD_FLAGS = {

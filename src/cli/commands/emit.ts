@@ -1,11 +1,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { choiceOption, intOption, stringOption, type RawOptions } from '../../app/options.js';
 import { emitVerilog, type CorePorts, type EmitStats } from '../../hdl/emit.js';
 import { GROUPSUM_STYLES } from '../../hdl/groupSum.js';
 import { loadModel } from '../../model/modelFile.js';
 import { UserError } from '../../util/errors.js';
 import { defineCommand } from '../command.js';
-import { choiceOption, intOption, stringOption, type RawOptions } from '../options.js';
 import { modelPath } from './info.js';
 
 export const HDL_FLAGS = {

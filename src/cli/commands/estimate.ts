@@ -1,13 +1,13 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { choiceOption } from '../../app/options.js';
 import { estimateResources } from '../../flow/estimate.js';
 import { FAMILIES, type Family } from '../../flow/yosys.js';
 import { emitVerilog } from '../../hdl/emit.js';
 import { loadModel } from '../../model/modelFile.js';
 import { UserError } from '../../util/errors.js';
 import { defineCommand } from '../command.js';
-import { choiceOption } from '../options.js';
 import { emitOptionsFrom, HDL_FLAGS, HDL_USAGE } from './emit.js';
 import { modelPath } from './info.js';
 

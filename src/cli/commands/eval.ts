@@ -1,13 +1,13 @@
 import { writeFileSync } from 'node:fs';
+import { DATASET_FLAGS, DATASET_USAGE, datasetFromOptions } from '../../app/dataOptions.js';
+import { choiceOption, stringOption } from '../../app/options.js';
+import { pct } from '../../app/format.js';
 import { encodeSamples, type EncodedSet } from '../../data/encoding.js';
 import { loadModel } from '../../model/modelFile.js';
 import { accuracy } from '../../model/metrics.js';
 import { evaluateReference, type ReferenceResult } from '../../model/reference.js';
 import { defineCommand } from '../command.js';
-import { DATASET_FLAGS, DATASET_USAGE, datasetFromOptions } from '../dataOptions.js';
-import { choiceOption, stringOption } from '../options.js';
 import { modelPath } from './info.js';
-import { pct } from '../format.js';
 
 export interface EvalResult {
   model: string;

@@ -1,10 +1,10 @@
+import { pct } from '../../app/format.js';
 import type { Encoding } from '../../data/encoding.js';
 import { GATE_NAMES } from '../../model/gates.js';
 import { loadModel, type Metrics, type Model, type TrainingInfo } from '../../model/modelFile.js';
 import { gateCount, gateHistogram, groupSize, sumBits } from '../../model/network.js';
 import { UserError } from '../../util/errors.js';
 import { defineCommand } from '../command.js';
-import { pct } from '../format.js';
 
 export interface ModelSummary {
   hash: string;

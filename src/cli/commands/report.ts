@@ -1,12 +1,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { DB_FLAG, DB_USAGE, dbPathFromOptions } from '../../app/dbOptions.js';
+import { stringOption } from '../../app/options.js';
 import { finalLayerEffect, summariseFinalLayerEffect, effectSentence } from '../../report/effect.js';
 import { renderReport } from '../../report/html.js';
 import { sweepReportInput } from '../../report/fromStore.js';
-import { DB_FLAG, DB_USAGE, dbPathFromOptions, openStore } from '../../store/index.js';
+import { openStore } from '../../store/index.js';
 import { UserError } from '../../util/errors.js';
 import { defineCommand } from '../command.js';
-import { stringOption } from '../options.js';
 
 export interface ReportOutput {
   out: string;

@@ -1,8 +1,9 @@
-import { DB_FLAG, DB_USAGE, dbPathFromOptions, openStore, RESULT_COLUMNS, type ResultRow } from '../../store/index.js';
+import { DB_FLAG, DB_USAGE, dbPathFromOptions } from '../../app/dbOptions.js';
+import { resultsTable } from '../../app/resultsTable.js';
+import { stringOption } from '../../app/options.js';
+import { openStore, RESULT_COLUMNS, type ResultRow } from '../../store/index.js';
 import { UserError } from '../../util/errors.js';
 import { defineCommand } from '../command.js';
-import { pct } from '../format.js';
-import { stringOption } from '../options.js';
 
 export interface ResultsOutput {
   db: string;
@@ -10,54 +11,6 @@ export interface ResultsOutput {
   /** How render() prints the rows (--json prints this object instead). */
   format: 'table' | 'csv' | 'json';
   rows: ResultRow[];
-}
-
-export interface TableColumn {
-  header: string;
-  text: (r: ResultRow) => string | null;
-  /** Numbers align right. */
-  right?: boolean;
-}
-
-const fixed = (digits: number) => (v: number | null) => (v === null ? null : v.toFixed(digits));
-const int = (v: number | null) => (v === null ? null : String(Math.round(v)));
-const mw = fixed(3);
-const nj = (v: number | null) => (v === null ? null : v.toPrecision(3));
-
-/** The columns of the results table (`results`, `sweep`, the TUI's results screen). */
-export const RESULT_TABLE: readonly TableColumn[] = [
-  { header: 'sweep/cell', text: (r) => (r.kind === 'cell' ? `${r.sweep}/${r.cell}` : `run ${r.runId}`) },
-  { header: 'state', text: (r) => r.state },
-  { header: 'depth', text: (r) => int(r.depth), right: true },
-  { header: 'widths', text: (r) => r.widths?.join(',') ?? null },
-  { header: 'gates/live', text: (r) => (r.gates === null ? null : `${r.gates}/${r.liveGates ?? '-'}`), right: true },
-  { header: 'acc sw', text: (r) => (r.softwareAccuracy === null ? null : pct(r.softwareAccuracy)), right: true },
-  { header: 'acc board', text: (r) => (r.boardAccuracy === null ? null : pct(r.boardAccuracy)), right: true },
-  { header: 'build', text: (r) => r.buildStatus },
-  { header: 'LUT4', text: (r) => int(r.lut4), right: true },
-  { header: 'LC', text: (r) => int(r.logicCells), right: true },
-  { header: 'DFF', text: (r) => int(r.dff), right: true },
-  { header: 'Fmax MHz', text: (r) => fixed(1)(r.fmaxMHz), right: true },
-  { header: 'crit ns', text: (r) => fixed(2)(r.criticalPathNs), right: true },
-  { header: 'mism', text: (r) => int(r.mismatches), right: true },
-  { header: 'lat ns', text: (r) => fixed(1)(r.latencyNs), right: true },
-  { header: 'vec/s', text: (r) => int(r.throughputVps), right: true },
-  { header: 'P_idle mW', text: (r) => mw(r.idleMw), right: true },
-  { header: 'P_load mW', text: (r) => mw(r.loadMw), right: true },
-  { header: 'P_dyn mW', text: (r) => mw(r.dynamicMw), right: true },
-  { header: 'nJ/inf', text: (r) => nj(r.nJPerInference), right: true },
-  { header: 'est P_idle', text: (r) => mw(r.estIdleMw), right: true },
-  { header: 'est P_load', text: (r) => mw(r.estLoadMw), right: true },
-  { header: 'est P_dyn', text: (r) => mw(r.estDynamicMw), right: true },
-  { header: 'est nJ/inf', text: (r) => nj(r.estNJPerInference), right: true },
-  { header: 'error', text: (r) => r.error?.replace(/\s*\n\s*/g, ' ') ?? null },
-];
-
-/** Aligned columns (all of RESULT_TABLE unless given); '-' where a row has no figure. */
-export function resultsTable(rows: readonly ResultRow[], columns: readonly TableColumn[] = RESULT_TABLE): string {
-  const cells = [columns.map((c) => c.header), ...rows.map((r) => columns.map((c) => c.text(r) ?? '-'))];
-  const widths = columns.map((_, i) => Math.max(...cells.map((line) => line[i]!.length)));
-  return cells.map((line) => line.map((text, i) => (columns[i]!.right ? text.padStart(widths[i]!) : text.padEnd(widths[i]!))).join('  ').trimEnd()).join('\n');
 }
 
 /** One CSV field (RFC 4180): quoted when it holds a comma, a quote or a line break, quotes doubled. */

@@ -1,3 +1,5 @@
+import { DATASET_FLAGS, DATASET_USAGE, datasetFromOptions } from '../../app/dataOptions.js';
+import { choiceOption, intOption, stringOption } from '../../app/options.js';
 import { encodeSamples } from '../../data/encoding.js';
 import { buildFile } from '../../flow/build.js';
 import { buildModel } from '../../flow/modelBuild.js';
@@ -11,8 +13,6 @@ import { compareWithReference, simulate, type Mismatch, type VectorSet } from '.
 import { SIM_LEVELS, SIMULATORS, type SimLevel, type SimulatorName } from '../../sim/simulators.js';
 import { UserError } from '../../util/errors.js';
 import { defineCommand } from '../command.js';
-import { DATASET_FLAGS, DATASET_USAGE, datasetFromOptions } from '../dataOptions.js';
-import { choiceOption, intOption, stringOption } from '../options.js';
 import { emitOptionsFrom, HDL_FLAGS, HDL_USAGE } from './emit.js';
 import { modelPath } from './info.js';
 

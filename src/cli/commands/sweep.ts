@@ -1,17 +1,17 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
+import { DATASET_FLAGS, DATASET_USAGE, ENCODING_FLAGS, ENCODING_USAGE, TRAINING_FLAGS } from '../../app/dataOptions.js';
+import { DB_FLAG, DB_USAGE, dbPathFromOptions } from '../../app/dbOptions.js';
+import { intOption, stringOption } from '../../app/options.js';
+import { resultsTable } from '../../app/resultsTable.js';
+import { sweepFromOptions } from '../../app/sweep.js';
 import { renderReport } from '../../report/html.js';
 import { sweepReportInput } from '../../report/fromStore.js';
-import { DB_FLAG, DB_USAGE, dbPathFromOptions, openStore, type ResultRow, type SweepRecord } from '../../store/index.js';
-import { createSweep } from '../../sweep/create.js';
+import { openStore, type ResultRow, type SweepRecord } from '../../store/index.js';
 import { startSweep, type SweepEvent } from '../../sweep/executor.js';
 import { UserError } from '../../util/errors.js';
 import { defineCommand } from '../command.js';
-import { DATASET_FLAGS, DATASET_USAGE, ENCODING_FLAGS, ENCODING_USAGE, TRAINING_FLAGS } from '../dataOptions.js';
-import { intOption, stringOption } from '../options.js';
-import { sweepSpecFromOptions } from '../sweepSpec.js';
-import { resultsTable } from './results.js';
 
 export interface SweepOutput {
   db: string;
@@ -80,22 +80,7 @@ export const sweepCommand = defineCommand<SweepOutput>({
   async run(_positionals, options) {
     const db = dbPathFromOptions(options);
     const jobs = intOption(options, 'jobs', availableParallelism());
-    const resume = stringOption(options, 'resume');
-    const store = openStore(db);
-    let sweep: SweepRecord;
-    let created = false;
-    try {
-      if (resume) {
-        const found = store.getSweep(resume);
-        if (!found) throw new UserError(`--resume: no sweep '${resume}' in ${db} (gatebench results --db ${db} lists them)`);
-        sweep = found;
-      } else {
-        const id = stringOption(options, 'id');
-        ({ sweep, created } = createSweep(store, sweepSpecFromOptions(options), id ? { id } : {}));
-      }
-    } finally {
-      store.close();
-    }
+    const { sweep, created } = sweepFromOptions(db, options);
 
     const log = (line: string): void => void process.stderr.write(`${line}\n`);
     const worth = quietStages();

@@ -1,10 +1,10 @@
+import { DATASET_FLAGS, DATASET_USAGE, ENCODING_FLAGS, ENCODING_USAGE, TRAINING_FLAGS, datasetFromOptions, encodingFromOptions, trainingFromOptions } from '../../app/dataOptions.js';
+import { intListOption, intOption, numberOption, stringOption, type RawOptions } from '../../app/options.js';
+import { pct } from '../../app/format.js';
 import { saveModel } from '../../model/modelFile.js';
 import { trainModel, type TrainSpec } from '../../model/trainModel.js';
 import { UserError } from '../../util/errors.js';
 import { defineCommand } from '../command.js';
-import { DATASET_FLAGS, DATASET_USAGE, ENCODING_FLAGS, ENCODING_USAGE, TRAINING_FLAGS, datasetFromOptions, encodingFromOptions, trainingFromOptions } from '../dataOptions.js';
-import { intListOption, intOption, numberOption, stringOption, type RawOptions } from '../options.js';
-import { pct } from '../format.js';
 import { Progress } from '../progress.js';
 import { summariseModel, type ModelSummary } from './info.js';
 

@@ -1,4 +1,4 @@
-import { DB_FLAG, DB_USAGE, dbPathFromOptions } from '../../store/index.js';
+import { DB_FLAG, DB_USAGE, dbPathFromOptions } from '../../app/dbOptions.js';
 import { UserError } from '../../util/errors.js';
 import { defineCommand } from '../command.js';
 

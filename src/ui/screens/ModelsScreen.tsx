@@ -1,5 +1,5 @@
 import { Box, Text } from 'ink';
-import { pct } from '../../cli/format.js';
+import { pct } from '../../app/format.js';
 import type { ModelRecord, ResultRow } from '../../store/index.js';
 import { columns, Empty, SelectList } from '../components.js';
 import { ResultLines } from './ResultsScreen.js';

@@ -1,4 +1,4 @@
-import { RESULT_TABLE, resultsTable, type TableColumn } from '../../cli/commands/results.js';
+import { RESULT_TABLE, resultsTable, type TableColumn } from '../../app/resultsTable.js';
 import type { ResultRow } from '../../store/index.js';
 import { Empty, SelectList } from '../components.js';
 

@@ -1,5 +1,5 @@
 import { Box, Text } from 'ink';
-import { renderRunReport } from '../../cli/commands/run.js';
+import { renderRunReport } from '../../app/runReport.js';
 import type { RunPhase } from '../../device/run.js';
 import { Empty, ProgressBar } from '../components.js';
 import type { RunJob } from '../jobs.js';

@@ -1,10 +1,23 @@
 import { Box, Text } from 'ink';
-import type { CellState, SweepCell, SweepRecord } from '../../store/index.js';
+import type { BuildSummary, CellState, SweepCell, SweepRecord } from '../../store/index.js';
 import { CELL_STAGES } from '../../sweep/job.js';
 import { columns, Empty, SelectList } from '../components.js';
 import type { SweepJob } from '../jobs.js';
 
 const MARK: Record<CellState, string> = { done: '✓', failed: '✗', running: '▶', pending: '·' };
+
+/** Each build's status by id, for the cells that link one. */
+const buildStatuses = (builds: readonly BuildSummary[]): ReadonlyMap<number, string> => new Map(builds.map((b) => [b.id, b.status]));
+
+/**
+ * A cell's state for the grid and the list: a finished cell whose build did not succeed shows the
+ * build's status (timing-failed, does-not-fit, ...), not "done".
+ */
+function cellLabel(cell: SweepCell, buildStatus: ReadonlyMap<number, string>): string {
+  const build = cell.buildId === null ? undefined : buildStatus.get(cell.buildId);
+  if (cell.state === 'done' && build !== undefined && build !== 'ok') return `⚠ ${build}`;
+  return `${MARK[cell.state]} ${cell.state}`;
+}
 
 export function sweepLines(sweeps: readonly SweepRecord[]): { header: string; lines: string[] } {
   const [header, ...lines] = columns(
@@ -24,7 +37,7 @@ export function SweepsScreen({ sweeps, job, selected, height }: { sweeps: readon
 }
 
 /** Depth down, hidden width and final width across: each cell's state where the grid puts it. */
-export function SweepGrid({ cells }: { cells: readonly SweepCell[] }) {
+export function SweepGrid({ cells, buildStatus }: { cells: readonly SweepCell[]; buildStatus: ReadonlyMap<number, string> }) {
   const across = [...new Set(cells.map((c) => `w${c.width}-f${c.finalWidth}`))];
   const depths = [...new Set(cells.map((c) => c.depth))];
   const at = new Map(cells.map((c) => [`${c.depth}/w${c.width}-f${c.finalWidth}`, c]));
@@ -34,7 +47,7 @@ export function SweepGrid({ cells }: { cells: readonly SweepCell[] }) {
       `depth ${d}`,
       ...across.map((a) => {
         const c = at.get(`${d}/${a}`);
-        return c ? `${MARK[c.state]} ${c.state}${c.state === 'running' && c.stage ? ` ${c.stage}` : ''}` : '';
+        return c ? `${cellLabel(c, buildStatus)}${c.state === 'running' && c.stage ? ` ${c.stage}` : ''}` : '';
       }),
     ]),
   ]);
@@ -54,15 +67,16 @@ export function CellPipeline({ cell }: { cell: SweepCell }) {
   return <Text wrap="truncate-end">{`  ${cell.key}: ${steps.join(' -> ')}`}</Text>;
 }
 
-export function SweepDetail({ sweep, cells, job, selected, height }: { sweep: SweepRecord; cells: readonly SweepCell[]; job: SweepJob | null; selected: number; height: number }) {
+export function SweepDetail({ sweep, cells, builds, job, selected, height }: { sweep: SweepRecord; cells: readonly SweepCell[]; builds: readonly BuildSummary[]; job: SweepJob | null; selected: number; height: number }) {
   const c = sweep.cells;
+  const buildStatus = buildStatuses(builds);
   const running = cells.filter((x) => x.state === 'running');
   const mine = job?.sweep === sweep.id ? job : null;
   const logTail = mine ? mine.log.slice(-5) : [];
   const [header, ...lines] = columns(
     [
       ['cell', 'state', 'tries', 'stage', 'error'],
-      ...cells.map((x) => [x.key, `${MARK[x.state]} ${x.state}`, String(x.attempts), x.stage ? `${x.stage}${x.stageDetail ? `: ${x.stageDetail}` : ''}` : '-', x.error?.replace(/\s*\n\s*/g, ' ') ?? '']),
+      ...cells.map((x) => [x.key, cellLabel(x, buildStatus), String(x.attempts), x.stage ? `${x.stage}${x.stageDetail ? `: ${x.stageDetail}` : ''}` : '-', x.error?.replace(/\s*\n\s*/g, ' ') ?? '']),
     ],
     [false, false, true],
   );
@@ -71,7 +85,7 @@ export function SweepDetail({ sweep, cells, job, selected, height }: { sweep: Sw
   return (
     <Box flexDirection="column">
       <Text bold>{`sweep ${sweep.id}: ${sweep.status}; ${c.done} done, ${c.failed} failed, ${c.running} running, ${c.pending} pending of ${c.total}${mine ? ` (run from here: ${mine.state})` : ''}`}</Text>
-      <SweepGrid cells={cells} />
+      <SweepGrid cells={cells} buildStatus={buildStatus} />
       {running.length > 0 && (
         <Box flexDirection="column">
           <Text bold>pipeline</Text>

@@ -1,5 +1,4 @@
-import type { Flags } from '../cli/command.js';
-import { stringOption, type RawOptions } from '../cli/options.js';
+import { stringOption, type Flags, type RawOptions } from './options.js';
 
 /** Where results go unless --db says otherwise: the current directory. */
 export const DEFAULT_DB = './gatebench.db';

@@ -5,8 +5,7 @@ import { INIT_MODES } from '../model/network.js';
 import { parseAugment, type TrainSpec } from '../model/trainModel.js';
 import { WIRING_MODES } from '../model/wiring.js';
 import { UserError } from '../util/errors.js';
-import type { Flags } from './command.js';
-import { choiceOption, intOption, numberOption, stringOption, type RawOptions } from './options.js';
+import { choiceOption, intOption, numberOption, stringOption, type Flags, type RawOptions } from './options.js';
 
 export const DATASET_FLAGS: Flags = {
   dataset: { type: 'string' },

@@ -1,4 +1,8 @@
+import type { ParseArgsConfig } from 'node:util';
 import { UserError } from '../util/errors.js';
+
+/** A command's flags, as parseArgs takes them. */
+export type Flags = NonNullable<ParseArgsConfig['options']>;
 
 /** Flag values as parseArgs gives them. */
 export type RawOptions = Record<string, string | boolean | undefined>;

@@ -194,14 +194,7 @@ export class Link {
     return new Promise<Frame>((resolve, reject) => {
       const now = performance.now();
       let settled = false;
-      const watchdog = setTimeout(() => {
-        this.fail(
-          new LinkError(
-            `no answer from the device on ${this.port.path} to ${nameOf(p)} within its ${this.o.deadlineMs} ms deadline (sent ${p.tries} times; ${this.stats.bytesReceived} bytes received from the device in all): a very noisy link or a wrong baud rate`,
-            { timedOut: true },
-          ),
-        );
-      }, this.o.deadlineMs);
+      let watchdog: NodeJS.Timeout | undefined;
       const p: Pending = {
         cmd,
         seq,
@@ -224,6 +217,11 @@ export class Link {
           else resolve(outcome);
         },
       };
+      watchdog = setTimeout(() => {
+        const heard = this.stats.bytesReceived;
+        const why = heard > 0 ? `${heard} bytes received from the device in all: a very noisy link or a wrong baud rate` : 'nothing received from the device at all';
+        this.fail(new LinkError(`no answer from the device on ${this.port.path} to ${nameOf(p)} within its ${this.o.deadlineMs} ms deadline (sent ${p.tries} times; ${why})`, { timedOut: true }));
+      }, this.o.deadlineMs);
       this.pending.set(seq, p);
       this.send(p);
       this.arm();

@@ -33,12 +33,22 @@ export class LinkError extends Error {
 export interface LinkOptions {
   /** Wait for an answer before the first round trip has been measured. Default 1000 ms. */
   initialTimeoutMs?: number;
-  /** Lower bound of the timeout. Default 100 ms. */
+  /** Lower bound of the timeout; also the first step of the backoff. Default 100 ms. */
   minTimeoutMs?: number;
   /** Upper bound of the timeout. Default 30 s. */
   maxTimeoutMs?: number;
-  /** Sends of one request before giving up (the first included). Default 8. */
+  /** Longest wait between two sends of one request that the backoff grows to (it doubles per send). Default 1 s. */
+  maxBackoffMs?: number;
+  /**
+   * The link is declared dead when one request has been sent this many times since the device was
+   * last heard (not one byte back: a noisy link still sends bytes), and that silence has lasted
+   * stallMs. Default 8.
+   */
   maxTries?: number;
+  /** See maxTries. Default 10 s. */
+  stallMs?: number;
+  /** Watchdog: a request still unanswered this long after its first send fails the link, whatever else happens. Default 60 s. */
+  deadlineMs?: number;
   /** Largest answer payload to accept (longer candidate frames are garbage). Default 1024. */
   maxPayload?: number;
 }
@@ -56,6 +66,8 @@ export interface LinkStats {
   duplicates: number;
   /** Error frames from the device. */
   errorFrames: number;
+  /** Bytes received from the device (frames, damaged frames and garbage alike). */
+  bytesReceived: number;
   decoder: DecoderStats;
 }
 
@@ -63,6 +75,9 @@ export interface RequestOptions {
   /** Accept an answer only if this holds (e.g. it carries the request's CRC); else it is stale. */
   accept?: (answer: Frame, request: Uint8Array) => boolean;
 }
+
+/** Why a request is known to be lost before its timeout. */
+type LossEvidence = 'later-answer' | 'crc-error';
 
 interface Pending {
   cmd: number;
@@ -73,20 +88,45 @@ interface Pending {
   lastSend: number;
   firstSend: number;
   tries: number;
+  /** Sends since the device was last heard (heardCount at the latest send in `heardAt`). */
+  silentSends: number;
+  heardAt: number;
+  /** Set when the device showed this send was lost; cleared by the next send. */
+  evidence: LossEvidence | null;
   accept: ((answer: Frame, request: Uint8Array) => boolean) | undefined;
-  resolve: (f: Frame) => void;
-  reject: (e: Error) => void;
+  /** Ends the request: takes it off the pending list, stops its watchdog, resolves or rejects. Only the first call counts. */
+  settle: (outcome: Frame | LinkError) => void;
 }
+
+/**
+ * Wait before sending a request for the (tries + 1)th time, given the evidence that it was lost:
+ * exponential backoff from `stepMs`, capped at `capMs`. The first resend on evidence goes at once
+ * (the evidence came at least a round trip after the send); a timeout is never shorter than the
+ * current timeout and doubles per send up to the cap (or the timeout, if that is longer).
+ */
+export function retryWaitMs(tries: number, why: 'evidence' | 'timeout', o: { stepMs: number; capMs: number; timeoutMs: number }): number {
+  if (why === 'evidence') return tries <= 1 ? 0 : Math.min(o.capMs, o.stepMs * 2 ** (tries - 2));
+  return Math.min(Math.max(o.capMs, o.timeoutMs), o.timeoutMs * 2 ** (tries - 1));
+}
+
+const COMMAND_NAMES = new Map<number, string>(Object.entries(CMD).map(([name, code]) => [code, name]));
 
 /**
  * Request/answer transport over a BytePort: sequence numbers, CRC-checked frames, many requests
  * in flight, and recovery of lost or corrupted frames. The device answers strictly in the order it
  * receives requests, so an answer to a request proves every request sent before it and still
- * unanswered was lost: those are resent at once. A request with no answer at all is resent after a
- * timeout derived from the measured round trip. An answer is matched to its request by sequence
- * number (8 bits, allocated round-robin, so a number comes back only after 256 newer requests)
- * and, where the caller gives one, an accept check; anything else counts as a duplicate and is
- * dropped. So no request is lost and none is answered twice.
+ * unanswered was lost: those are resent. A request with no answer at all is resent after a
+ * timeout derived from the measured round trip. Resends of one request back off exponentially
+ * (retryWaitMs), so a burst of noise does not spend its tries in a moment. An answer is matched
+ * to its request by sequence number (8 bits, allocated round-robin, so a number comes back only
+ * after 256 newer requests) and, where the caller gives one, an accept check; anything else
+ * counts as a duplicate and is dropped. So no request is lost and none is answered twice.
+ *
+ * Every request settles exactly once: by its answer, a device error, or a link failure. Giving up
+ * is bounded by count and by time: the link is declared dead when a request has been sent
+ * maxTries times into a silence of stallMs (a noisy link keeps sending bytes, so it keeps being
+ * retried, and a burst of noise shorter than stallMs never kills it); and each request has a
+ * watchdog deadline that fails the link whatever the retry logic does.
  */
 export class Link {
   readonly stats: LinkStats;
@@ -95,6 +135,9 @@ export class Link {
   private nextSeq = 0;
   private order = 0;
   private lastAnswerAt = 0;
+  private lastByteAt = 0;
+  /** Chunks received from the device: a send made after a change has heard the device since. */
+  private heardCount = 0;
   private srtt: number | null = null;
   private rttvar = 0;
   private failed: LinkError | null = null;
@@ -109,12 +152,18 @@ export class Link {
       initialTimeoutMs: options.initialTimeoutMs ?? 1000,
       minTimeoutMs: options.minTimeoutMs ?? 100,
       maxTimeoutMs: options.maxTimeoutMs ?? 30_000,
+      maxBackoffMs: options.maxBackoffMs ?? 1000,
       maxTries: options.maxTries ?? 8,
+      stallMs: options.stallMs ?? 10_000,
+      deadlineMs: options.deadlineMs ?? 60_000,
       maxPayload: options.maxPayload ?? 1024,
     };
     this.decoder = new FrameDecoder(this.o.maxPayload);
-    this.stats = { requests: 0, answers: 0, fastRetransmits: 0, timeoutRetransmits: 0, crcRetransmits: 0, duplicates: 0, errorFrames: 0, decoder: this.decoder.stats };
+    this.stats = { requests: 0, answers: 0, fastRetransmits: 0, timeoutRetransmits: 0, crcRetransmits: 0, duplicates: 0, errorFrames: 0, bytesReceived: 0, decoder: this.decoder.stats };
     port.onData((chunk) => {
+      this.lastByteAt = performance.now();
+      this.heardCount++;
+      this.stats.bytesReceived += chunk.length;
       for (const f of this.decoder.push(chunk)) this.onFrame(f);
     });
     port.onClose(({ disconnected, error }) => {
@@ -133,7 +182,7 @@ export class Link {
     return this.pending.size;
   }
 
-  /** Send one request; resolves with its answer frame, rejects with a LinkError. */
+  /** Send one request; resolves with its answer frame, rejects with a LinkError. Always settles. */
   request(cmd: number, payload: Uint8Array, options: RequestOptions = {}): Promise<Frame> {
     if (this.failed) return Promise.reject(this.failed);
     if (this.pending.size >= 128) return Promise.reject(new Error('internal: more than 128 requests in flight'));
@@ -144,7 +193,35 @@ export class Link {
     this.stats.requests++;
     return new Promise<Frame>((resolve, reject) => {
       const now = performance.now();
-      const p: Pending = { cmd, seq, bytes, order: 0, lastSend: now, firstSend: now, tries: 0, accept: options.accept, resolve, reject };
+      let settled = false;
+      let watchdog: NodeJS.Timeout | undefined;
+      const p: Pending = {
+        cmd,
+        seq,
+        bytes,
+        order: 0,
+        lastSend: now,
+        firstSend: now,
+        tries: 0,
+        silentSends: 0,
+        heardAt: this.heardCount,
+        evidence: null,
+        accept: options.accept,
+        settle: (outcome) => {
+          if (settled) return;
+          settled = true;
+          clearTimeout(watchdog);
+          this.pending.delete(seq);
+          if (this.pending.size === 0) this.disarm();
+          if (outcome instanceof LinkError) reject(outcome);
+          else resolve(outcome);
+        },
+      };
+      watchdog = setTimeout(() => {
+        const heard = this.stats.bytesReceived;
+        const why = heard > 0 ? `${heard} bytes received from the device in all: a very noisy link or a wrong baud rate` : 'nothing received from the device at all';
+        this.fail(new LinkError(`no answer from the device on ${this.port.path} to ${nameOf(p)} within its ${this.o.deadlineMs} ms deadline (sent ${p.tries} times; ${why})`, { timedOut: true }));
+      }, this.o.deadlineMs);
       this.pending.set(seq, p);
       this.send(p);
       this.arm();
@@ -159,43 +236,58 @@ export class Link {
 
   private send(p: Pending): void {
     p.tries++;
+    if (p.heardAt !== this.heardCount) p.silentSends = 0;
+    p.heardAt = this.heardCount;
+    p.silentSends++;
     p.order = ++this.order;
     p.lastSend = performance.now();
+    p.evidence = null;
     this.port.write(p.bytes).catch((e: unknown) =>
       this.fail(new LinkError(`the serial port ${this.port.path} went away (device disconnected or the board stopped): writing failed: ${(e as Error).message}`, { disconnected: true }, { cause: e })),
     );
   }
 
-  private resend(p: Pending): void {
-    if (p.tries >= this.o.maxTries) {
+  /**
+   * Resend `p` if it is due (lost by the evidence, or timed out, and its backoff has passed);
+   * declare the link dead instead if it has used its tries and the device has been silent.
+   */
+  private resendIfDue(p: Pending, now: number): void {
+    const wait = (why: 'evidence' | 'timeout'): number => retryWaitMs(p.tries, why, { stepMs: this.o.minTimeoutMs, capMs: this.o.maxBackoffMs, timeoutMs: this.timeoutMs });
+    const evidence = p.evidence !== null && now - p.lastSend >= wait('evidence') ? p.evidence : null;
+    const timedOut = now - Math.max(p.lastSend, this.lastAnswerAt) >= wait('timeout');
+    if (!evidence && !timedOut) return;
+    const silentMs = now - Math.max(this.lastByteAt, p.firstSend);
+    const silentSends = p.heardAt === this.heardCount ? p.silentSends : 0;
+    if (silentSends >= this.o.maxTries && silentMs >= this.o.stallMs) {
       this.fail(
-        new LinkError(`no answer from the device on ${this.port.path} to a request (command 0x${p.cmd.toString(16)}) after ${p.tries} tries over ${Math.round(performance.now() - p.firstSend)} ms`, { timedOut: true }),
+        new LinkError(
+          `no answer from the device on ${this.port.path} to ${nameOf(p)}: sent ${p.tries} times over ${Math.round(now - p.firstSend)} ms, the last ${silentSends} with nothing at all received for ${Math.round(silentMs)} ms`,
+          { timedOut: true },
+        ),
       );
       return;
     }
+    if (evidence === 'later-answer') this.stats.fastRetransmits++;
+    else if (evidence === 'crc-error') this.stats.crcRetransmits++;
+    else this.stats.timeoutRetransmits++;
     this.send(p);
   }
 
   private onFrame(f: Frame): void {
     if (this.failed) return;
+    const now = performance.now();
     if (f.cmd === CMD.ERROR) {
       this.stats.errorFrames++;
       const code = f.payload[0] ?? 0;
       const forCmd = f.payload[1] ?? -1;
       const p = this.pending.get(f.seq);
+      if (!p || p.cmd !== forCmd) return;
       // The device read a frame with this sequence number and command but a bad CRC: resend it.
       // (The seq of a corrupted frame is itself untrusted; a wrong resend only costs a duplicate.)
       if (code === 1) {
-        if (p && p.cmd === forCmd) {
-          this.stats.crcRetransmits++;
-          this.resend(p);
-        }
-        return;
-      }
-      if (p && p.cmd === forCmd) {
-        this.pending.delete(f.seq);
-        p.reject(new LinkError(`the device refused command 0x${p.cmd.toString(16)}: ${ERROR_CODES[code] ?? `error ${code}`}`, { device: true }));
-      }
+        p.evidence = 'crc-error';
+        this.resendIfDue(p, now);
+      } else p.settle(new LinkError(`the device refused ${nameOf(p)}: ${ERROR_CODES[code] ?? `error ${code}`}`, { device: true }));
       return;
     }
     const p = this.pending.get(f.seq);
@@ -203,20 +295,17 @@ export class Link {
       this.stats.duplicates++;
       return;
     }
-    const now = performance.now();
-    this.pending.delete(f.seq);
     this.lastAnswerAt = now;
     this.stats.answers++;
     if (p.tries === 1) this.sample(now - p.firstSend);
+    // Settle first: whatever the resends below lead to (even a link failure), this request has its answer.
+    p.settle(f);
     // Requests sent before this one and not answered were lost on the way (or their answers were).
-    for (const q of [...this.pending.values()].sort((a, b) => a.order - b.order)) {
-      if (q.order >= p.order) break;
-      this.stats.fastRetransmits++;
-      this.resend(q);
-      if (this.failed) return;
+    for (const q of this.byOrder()) {
+      if (this.failed || q.order >= p.order) break;
+      q.evidence = 'later-answer';
+      this.resendIfDue(q, now);
     }
-    p.resolve(f);
-    if (this.pending.size === 0) this.disarm();
   }
 
   private sample(rtt: number): void {
@@ -229,6 +318,11 @@ export class Link {
     }
   }
 
+  /** Pending requests in the order the device will answer them. */
+  private byOrder(): Pending[] {
+    return [...this.pending.values()].sort((a, b) => a.order - b.order);
+  }
+
   private arm(): void {
     if (this.timer) return;
     this.timer = setInterval(() => this.tick(), Math.max(10, Math.min(100, this.o.minTimeoutMs / 2)));
@@ -239,30 +333,31 @@ export class Link {
     this.timer = null;
   }
 
-  /** Resend requests that waited a timeout since their last send and since the last answer. */
+  /** Resend whatever is due: timed out, or known lost and held back by its backoff until now. */
   private tick(): void {
     const now = performance.now();
-    const limit = this.timeoutMs;
-    for (const p of [...this.pending.values()].sort((a, b) => a.order - b.order)) {
-      if (now - Math.max(p.lastSend, this.lastAnswerAt) < limit) continue;
-      this.stats.timeoutRetransmits++;
-      this.resend(p);
+    for (const p of this.byOrder()) {
       if (this.failed) return;
+      this.resendIfDue(p, now);
     }
   }
 
+  /** Fail the link: every pending request settles with `e`; later requests are refused with it. */
   private fail(e: LinkError): void {
     if (this.failed) return;
     this.failed = e;
     this.disarm();
-    const all = [...this.pending.values()];
-    this.pending.clear();
-    for (const p of all) p.reject(e);
+    for (const p of [...this.pending.values()]) p.settle(e);
   }
 
   get error(): LinkError | null {
     return this.failed;
   }
+}
+
+/** "INFER request (seq 12)": how errors name a request. */
+function nameOf(p: Pick<Pending, 'cmd' | 'seq'>): string {
+  return `${COMMAND_NAMES.get(p.cmd) ?? `command 0x${p.cmd.toString(16)}`} request (seq ${p.seq})`;
 }
 
 /** Accept an INFER answer only if it carries the CRC of this request frame (bytes 3..4 from the end of its payload). */

@@ -58,7 +58,8 @@ export interface StreamOptions {
 /**
  * INFER every vector, keeping `window` requests in flight so the link, not the host, sets the
  * pace. Each answer lands at its vector's index, once. Fills `into` (so a caller streaming in
- * several phases keeps one result); on a link failure throws StreamError with the answers so far.
+ * several phases keeps one result); on a link failure throws StreamError with the answers so far,
+ * once every request in flight has settled.
  */
 export async function streamInfer(link: Link, vectors: Vectors, g: Geometry, options: StreamOptions, into: StreamAnswers = emptyAnswers(vectors.count, g.classes)): Promise<StreamAnswers> {
   if (vectors.inputBits !== g.inputBits) throw new Error(`the vectors have ${vectors.inputBits} bits, the device takes ${g.inputBits}`);
@@ -67,7 +68,8 @@ export async function streamInfer(link: Link, vectors: Vectors, g: Geometry, opt
   const window = Math.max(1, Math.floor(options.window));
   const accept = acceptInferFor();
   let next = first;
-  let failure: LinkError | null = null;
+  // The first failure stops every worker at its next request (none is left sending after we return).
+  let failure: { error: unknown } | null = null;
 
   const worker = async (): Promise<void> => {
     while (next < end && !failure) {
@@ -82,13 +84,14 @@ export async function streamInfer(link: Link, vectors: Vectors, g: Geometry, opt
         into.cycles[index] = a.cycles;
         into.received++;
         options.onAnswer?.(index, into.received);
-      } catch (e) {
-        if (!(e instanceof LinkError)) throw e;
-        failure ??= e;
+      } catch (error) {
+        failure ??= { error };
       }
     }
   };
   await Promise.all(Array.from({ length: Math.min(window, end - first) }, worker));
-  if (failure) throw new StreamError(failure, into);
-  return into;
+  // (Set by the workers: TypeScript cannot see that and narrows `failure` to null.)
+  const stopped = failure as { error: unknown } | null;
+  if (stopped === null) return into;
+  throw stopped.error instanceof LinkError ? new StreamError(stopped.error, into) : stopped.error;
 }

@@ -7,12 +7,13 @@ import { deviceDesign } from '../../src/device/top.js';
 import { buildVirtualBoard, VirtualBoard, type VirtualBuild } from '../../src/device/virtual.js';
 import { Link, LinkError } from '../../src/link/link.js';
 import { openSerialPort, type BytePort } from '../../src/link/port.js';
-import { CMD, decodeInfo, theoreticalVectorsPerSecond, u48 } from '../../src/link/protocol.js';
+import { frameBytes } from '../../src/link/frame.js';
+import { CMD, decodeInfo, inferAnswerBytes, inferRequestBytes, theoreticalVectorsPerSecond, u48 } from '../../src/link/protocol.js';
 import { streamInfer, StreamError, type StreamAnswers } from '../../src/link/stream.js';
 import { evaluateReference } from '../../src/model/reference.js';
-import { Rng } from '../../src/util/rng.js';
 import { randomNetwork, randomVectors, tempDir } from '../helpers.js';
-import { ptyPair, type PtyPair } from '../link/softDevice.js';
+import { CAMPAIGN_LINK, CAMPAIGN_MIXES, runCampaign, summarize, type FaultTarget } from '../link/faultCampaign.js';
+import { faultyLink, FaultSchedule, type FaultMix, type FaultyLink } from '../link/faultProxy.js';
 
 const BAUD = 3_000_000;
 const net = randomNetwork(11, 48, [96, 48], 4);
@@ -37,7 +38,7 @@ function checkAnswers(a: StreamAnswers): number {
 describe('virtual board (Verilator build of gatebench_top behind a pty)', () => {
   let build: VirtualBuild;
   let dir: string;
-  const pairs: PtyPair[] = [];
+  const proxies: FaultyLink[] = [];
   // Everything a test opens, closed in after() even when the test failed (else the board process
   // and the open ports keep the test process alive).
   const boards: VirtualBoard[] = [];
@@ -65,7 +66,7 @@ describe('virtual board (Verilator build of gatebench_top behind a pty)', () => 
     for (const l of links) await l.close().catch(() => undefined);
     for (const p of ports) await p.close().catch(() => undefined);
     for (const b of boards) await b.stop('SIGKILL').catch(() => undefined);
-    for (const p of pairs) p.stop();
+    for (const p of proxies) await p.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -128,31 +129,18 @@ describe('virtual board (Verilator build of gatebench_top behind a pty)', () => 
 
   it('recovers from garbage and corrupted bytes in both directions, checking every vector', { timeout: TEST_TIMEOUT_MS }, async () => {
     const board = await startBoard();
-    const pair = await ptyPair(mkdtempSync(join(dir, 'proxy-')));
-    pairs.push(pair);
-    // host <-> pair.a ~ socat ~ pair.b <-> proxy <-> virtual board
-    const toBoard = await open(board.path);
-    const toHost = await open(pair.b);
-    const rng = new Rng(5);
-    let damaged = 0;
-    const mangle = (chunk: Buffer, out: BytePort): void => {
-      const b = Buffer.from(chunk);
-      if (rng.next() < 0.04) {
-        b[rng.int(b.length)]! ^= 1 << rng.int(8);
-        damaged++;
-      }
-      if (rng.next() < 0.04) {
-        void out.write(Uint8Array.from({ length: 1 + rng.int(6) }, () => (rng.next() < 0.3 ? 0xa5 : rng.int(256))));
-        damaged++;
-      }
-      void out.write(b);
-    };
-    toHost.onData((c) => mangle(c, toBoard));
-    toBoard.onData((c) => mangle(c, toHost));
-    const link = track(new Link(await open(pair.a), { initialTimeoutMs: 3000, minTimeoutMs: 200, maxTimeoutMs: 2000 }));
+    // host <-> proxy.hostPath ~ socat ~ fault proxy <-> virtual board; faults fall by byte offset.
+    const mix: FaultMix = { garbage: 0.05, flip: 0.05 };
+    const units = { toDevice: frameBytes(inferRequestBytes(g)), toHost: frameBytes(inferAnswerBytes(g)) };
+    const proxy = await faultyLink(board.path, dir, new FaultSchedule(51, mix, units.toDevice), new FaultSchedule(52, mix, units.toHost), BAUD);
+    proxies.push(proxy);
+    const link = track(new Link(await open(proxy.hostPath), { initialTimeoutMs: 3000, minTimeoutMs: 200, maxTimeoutMs: 2000 }));
     const a = await streamInfer(link, data, g, { window: 8 });
     assert.equal(checkAnswers(a), data.count, 'every vector answered and right');
-    assert.ok(damaged > 10, `${damaged} faults injected`);
+    // Every vector went through each direction at least once: the faults the seeds place in those bytes were injected.
+    const guaranteed = FaultSchedule.faultsBefore(51, mix, units.toDevice, data.count * units.toDevice) + FaultSchedule.faultsBefore(52, mix, units.toHost, data.count * units.toHost);
+    assert.ok(guaranteed > 50, `the seeds place ${guaranteed} faults in the first 600 requests and answers`);
+    assert.ok(proxy.toDevice.faults + proxy.toHost.faults >= guaranteed, `${proxy.toDevice.faults} + ${proxy.toHost.faults} faults injected`);
     const s = link.stats;
     assert.ok(s.fastRetransmits + s.timeoutRetransmits + s.crcRetransmits > 0, JSON.stringify(s));
     assert.equal(s.answers, data.count);
@@ -161,9 +149,31 @@ describe('virtual board (Verilator build of gatebench_top behind a pty)', () => 
     assert.ok(info.crcErrors + info.framingErrors > 0 || s.crcRetransmits > 0, JSON.stringify(info));
     assert.equal(info.rxOverflows, 0);
     await link.close();
-    await toHost.close();
-    await toBoard.close();
+    await proxy.close();
     await board.stop();
+  });
+
+  it('ends every run of a few fault-campaign seeds: answers checked, or a clear error keeping the answers', { timeout: 4 * TEST_TIMEOUT_MS }, async (t) => {
+    const target: FaultTarget = {
+      net,
+      data,
+      g,
+      start: async () => {
+        const board = await startBoard();
+        return { path: board.path, baud: BAUD, stop: async () => void (await board.stop()) };
+      },
+    };
+    const mixes = CAMPAIGN_MIXES.filter((m) => /^garbage 50%|^dies \(to host/.test(m.name));
+    const runs = await runCampaign(target, dir, { mixes, seedsPerMix: 2, vectors: 150, link: CAMPAIGN_LINK, boundMs: TEST_TIMEOUT_MS, concurrency: 1 });
+    for (const line of summarize(runs)) t.diagnostic(line);
+    assert.equal(runs.length, 6);
+    for (const r of runs) {
+      const what = JSON.stringify(r);
+      assert.equal(r.outcome, r.mix.startsWith('dies') ? 'error' : 'complete', what);
+      assert.ok(r.outcome === 'complete' || r.clear, what);
+      assert.deepEqual([r.mismatches, r.countedTwice, r.unsettled], [0, 0, 0], what);
+      assert.ok(r.faults >= r.guaranteedFaults, what);
+    }
   });
 
   it('fails clearly when the board vanishes mid-run, keeping the answers received', { timeout: TEST_TIMEOUT_MS }, async () => {

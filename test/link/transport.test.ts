@@ -53,8 +53,10 @@ describe('transport over a socat pty pair', () => {
     const a = await streamInfer(link, data, g, { window: 16 });
     assert.equal(a.received, data.count);
     assert.equal(checkAnswers(a), data.count);
-    assert.equal(link.stats.fastRetransmits + link.stats.timeoutRetransmits, 0);
-    assert.equal(device.answered, data.count + 1);
+    // (A loaded machine may still time a request out and resend it: assert on what the test controls.)
+    assert.equal(link.stats.answers, data.count + 1, 'each request answered once');
+    assert.equal(link.stats.decoder.garbageBytes + link.stats.decoder.crcErrors, 0, 'nothing damaged on a clean link');
+    assert.ok(device.answered >= data.count + 1);
     await link.close();
     await device.close();
   });

@@ -162,7 +162,8 @@ describe('LPM01A driver against the virtual instrument over a pty', () => {
       const monitor = await Lpm01aMonitor.open(pair.a, { rateHz: 1000, replyTimeoutMs: 300 });
       const t0 = performance.now();
       await assert.rejects(monitor.start(), (e: Error) => e instanceof UserError && e.message === `LPM01A on ${pair.a} did not answer 'htc' within 300 ms: check the port (it must be the PowerShield's ST-Link virtual COM port) and that no other program uses it`);
-      assert.ok(performance.now() - t0 < 2000);
+      // A hang guard, not a speed claim: the reply timeout is 300 ms.
+      assert.ok(performance.now() - t0 < 10_000);
       await monitor.stop();
     } finally {
       await silent.close();

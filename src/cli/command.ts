@@ -16,6 +16,11 @@ export interface Command<R> {
   flags: Flags;
   run(positionals: string[], options: RawOptions): Promise<R>;
   render(result: R): string;
+  /**
+   * Why a result that was printed is still a failure (e.g. every cell of a sweep failed): the CLI
+   * prints it as one line after the result and exits 1. Null or absent: success.
+   */
+  failure?(result: R): string | null;
 }
 
 export function defineCommand<R>(command: Command<R>): Command<R> {

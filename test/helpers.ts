@@ -1,12 +1,32 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { EncodedSet } from '../src/data/encoding.js';
 import { applyGate, GATE_COUNT } from '../src/model/gates.js';
 import type { DiscreteNetwork } from '../src/model/network.js';
 import { makeModel, saveModel } from '../src/model/modelFile.js';
 import { drawWiring } from '../src/model/wiring.js';
 import { Rng } from '../src/util/rng.js';
+
+/** The built CLI (dist/src/cli/main.js), as users run it. */
+export const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+
+/** Run the CLI to its end: exit status and both outputs. `cwd` and `env` (added to ours) are optional. */
+export function runCli(args: readonly string[], options: { cwd?: string; env?: Record<string, string> } = {}): { status: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', ...(options.cwd ? { cwd: options.cwd } : {}), env: { ...process.env, ...options.env } });
+  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** An IDX file (MNIST's format): element type, dimensions, then the values as bytes. */
+export function idx(type: number, dims: number[], values: number[]): Buffer {
+  const header = Buffer.alloc(4 + 4 * dims.length);
+  header.writeUInt8(type, 2);
+  header.writeUInt8(dims.length, 3);
+  dims.forEach((d, i) => header.writeUInt32BE(d, 4 + 4 * i));
+  return Buffer.concat([header, Buffer.from(values)]);
+}
 
 export function tempDir(prefix = 'gatebench-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));

@@ -13,8 +13,11 @@ export interface Command<R> {
   flags: Flags;
   run(positionals: string[], options: RawOptions): Promise<R>;
   render(result: R): string;
-  /** The exit code after the result is printed; 0 when not given (bad input throws UserError: 2). */
-  exitCode?(result: R): number;
+  /**
+   * Why a result that was printed is still a failure (e.g. every cell of a sweep failed): the CLI
+   * prints it as one line after the result and exits 1. Null or absent: success.
+   */
+  failure?(result: R): string | null;
 }
 
 export function defineCommand<R>(command: Command<R>): Command<R> {

@@ -44,7 +44,10 @@ async function main(argv: string[]): Promise<number> {
   }
   const result = await command.run(parsed.positionals, parsed.values as Record<string, string | boolean | undefined>);
   process.stdout.write((parsed.values.json ? JSON.stringify(result, null, 2) : command.render(result)) + '\n');
-  return command.exitCode?.(result) ?? 0;
+  const failure = command.failure?.(result) ?? null;
+  if (failure === null) return 0;
+  process.stderr.write(`gatebench: ${failure}\n`);
+  return 1;
 }
 
 main(process.argv.slice(2)).then(

@@ -1,6 +1,6 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { UserError } from '../util/errors.js';
-import { hashSamples, stratifiedSplit, type Dataset } from './dataset.js';
+import { checkDataset, hashSamples, stratifiedSplit, type Dataset } from './dataset.js';
 import { rangeOf } from './idx.js';
 
 export interface CsvOptions {
@@ -80,13 +80,10 @@ export function loadCsv(path: string, options: CsvOptions = {}): Dataset {
   const distinct = [...new Set(rawLabels)];
   const numeric = distinct.every((l) => Number.isFinite(Number(l)));
   distinct.sort(numeric ? (x, y) => Number(x) - Number(y) : undefined);
-  if (distinct.length < 2 || distinct.length > 255) {
-    throw new UserError(`${path}: label column '${names[labelIndex]}' has ${distinct.length} classes, expected 2 to 255`);
-  }
   const classOf = new Map(distinct.map((l, i) => [l, i]));
   const labels = Uint8Array.from(rawLabels, (l) => classOf.get(l)!);
   const split = stratifiedSplit(features, labels, width, distinct.length, 0.2);
-  return {
+  const dataset: Dataset = {
     spec: `csv:${path}`,
     shape: [width],
     classes: distinct.length,
@@ -97,4 +94,5 @@ export function loadCsv(path: string, options: CsvOptions = {}): Dataset {
     splitRule: 'last 20% of each class (file order) are test',
     hash: hashSamples(split.train, split.test),
   };
+  return checkDataset(dataset, path, `label column '${names[labelIndex]}' has`);
 }

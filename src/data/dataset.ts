@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { UserError } from '../util/errors.js';
 
 /** Real-valued samples with integer labels, as read from a source, before any encoding. */
 export interface Samples {
@@ -78,4 +79,22 @@ export function stratifiedSplit(
     train: selectSamples(features, labels, width, trainIdx),
     test: selectSamples(features, labels, width, testIdx),
   };
+}
+
+/** Classes a model can have: GroupSum needs two to tell apart, the device protocol carries a byte. */
+export const MIN_CLASSES = 2;
+export const MAX_CLASSES = 255;
+
+/**
+ * The checks every source passes before a dataset is used: samples to train on, 2 to 255 classes
+ * (`classesFrom` says where the count comes from, e.g. "label column 'y' has"), and samples to test
+ * on. A dataset that fails would otherwise crash inside training or make a model no command reads.
+ */
+export function checkDataset(dataset: Dataset, source: string, classesFrom: string): Dataset {
+  if (dataset.train.count === 0) throw new UserError(`${source}: no training samples (${dataset.splitRule}), expected at least one`);
+  if (dataset.classes < MIN_CLASSES || dataset.classes > MAX_CLASSES) {
+    throw new UserError(`${source}: ${classesFrom} ${dataset.classes} class${dataset.classes === 1 ? '' : 'es'}, expected ${MIN_CLASSES} to ${MAX_CLASSES}`);
+  }
+  if (dataset.test.count === 0) throw new UserError(`${source}: no test samples (${dataset.splitRule}), expected at least one`);
+  return dataset;
 }

@@ -2,7 +2,7 @@ import { readFileSync, readdirSync, existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { UserError } from '../util/errors.js';
-import { featureCount, hashSamples, stratifiedSplit, type Dataset, type Samples } from './dataset.js';
+import { checkDataset, featureCount, hashSamples, stratifiedSplit, type Dataset, type Samples } from './dataset.js';
 
 interface IdxArray {
   dims: number[];
@@ -106,7 +106,7 @@ export function loadIdxFolder(dir: string): Dataset {
     split = stratifiedSplit(train.samples.features, train.samples.labels, width, classes, 0.2);
     splitRule = 'no t10k files: last 20% of each class are test';
   }
-  return {
+  const dataset: Dataset = {
     spec: `idx:${dir}`,
     shape: train.shape,
     classes,
@@ -117,6 +117,7 @@ export function loadIdxFolder(dir: string): Dataset {
     splitRule,
     hash: hashSamples(split.train, split.test),
   };
+  return checkDataset(dataset, `idx:${dir}`, `labels 0 to ${classes - 1} make`);
 }
 
 export function rangeOf(values: Float32Array): { min: number; max: number } {

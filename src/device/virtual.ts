@@ -6,7 +6,8 @@ import type { EmittedFile } from '../hdl/emit.js';
 import { cached, cacheRoot, contentKey } from '../util/cache.js';
 import { runTool, type ToolCommand } from '../flow/run.js';
 import { iceCellsSim, toolVersion, yosysShareDir } from '../flow/tools.js';
-import { reuseVerilatorRuntime } from '../sim/simulate.js';
+import { buildWithoutSpaces, reuseVerilatorRuntime } from '../sim/simulate.js';
+import { endWithThisProcess } from '../util/reaper.js';
 import { hdlDir } from '../util/paths.js';
 import { UserError } from '../util/errors.js';
 import { VIRTUAL_ACTIVITY_MACRO, type DeviceDesign } from './top.js';
@@ -86,7 +87,7 @@ export async function buildVirtualBoard(design: DeviceDesign, options: { level?:
   const names = sources.map((s) => s.name);
   const plan = planVirtualBuild('.', names, level, design.clockHz, design.baud);
   const key = contentKey(['virtual-board/1', verilator, JSON.stringify(plan), harness, ...sources.flatMap((s) => [s.name, s.text])]);
-  const entry = await cached<BuildMeta>(root, 'virtual-board', key, async (dir) => {
+  const entry = await cached<BuildMeta>(root, 'virtual-board', key, buildWithoutSpaces(async (dir) => {
     writeFileSync(join(dir, HARNESS), harness);
     for (const s of sources) writeFileSync(join(dir, s.name), s.text);
     const t0 = performance.now();
@@ -96,7 +97,7 @@ export async function buildVirtualBoard(design: DeviceDesign, options: { level?:
     await runTool(make);
     reuseVerilatorRuntime(root, verilator, join(dir, 'obj'), 'put', 'virtual-board');
     return { level, verilator, seconds: (performance.now() - t0) / 1000 };
-  });
+  }));
   return { binary: join(entry.dir, 'obj', BINARY), dir: entry.dir, level, clockHz: design.clockHz, baud: design.baud, cacheHit: entry.hit, buildSeconds: entry.meta.seconds };
 }
 
@@ -169,6 +170,8 @@ export class VirtualBoard {
   /** Start the simulator and wait for its pty line. */
   static async start(build: VirtualBuild, timeoutMs = 10_000): Promise<VirtualBoard> {
     const child = execa(build.binary, [], { buffer: false, reject: false, stdin: 'ignore', stdout: 'pipe', stderr: 'pipe' });
+    const unwatch = endWithThisProcess(child.pid);
+    void child.finally(unwatch);
     const path = await new Promise<string>((resolve, reject) => {
       let out = '';
       let err = '';

@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { resolveTool, ToolNotFoundError, type ResolvedTool, type ToolName } from './tools.js';
+import { endWithThisProcess } from '../util/reaper.js';
 
 /**
  * One command of the flow, planned but not run: the tool, its arguments (paths relative to the
@@ -53,7 +54,7 @@ const TAIL_LINES = 40;
 /**
  * Process groups of running tools. Tools run detached (their own group) so a timeout can end a
  * tool and everything it started; these handlers make sure Ctrl-C or an exit of gatebench still
- * ends them, as a non-detached child would be.
+ * ends them, as a non-detached child would be, and the reaper ends them after a kill -9.
  */
 const liveGroups = new Set<number>();
 const EXIT_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
@@ -86,7 +87,9 @@ function track(pid: number | undefined): () => void {
     process.on('exit', onExit);
   }
   liveGroups.add(pid);
+  const unwatch = endWithThisProcess(pid, { group: true });
   return () => {
+    unwatch();
     liveGroups.delete(pid);
     if (liveGroups.size === 0) {
       for (const s of EXIT_SIGNALS) process.removeListener(s, onExitSignal);

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { endWithThisProcess } from '../util/reaper.js';
 
 /** A pty pair joined by socat: the host opens `a`, the peer (a virtual device) opens `b`. */
 export interface PtyPair {
@@ -15,6 +16,7 @@ export async function ptyPair(dir: string): Promise<PtyPair> {
   const a = join(dir, 'host');
   const b = join(dir, 'peer');
   const socat = spawn('socat', ['-d', '-d', `pty,raw,echo=0,link=${a}`, `pty,raw,echo=0,link=${b}`], { stdio: 'ignore' });
+  socat.once('exit', endWithThisProcess(socat.pid));
   let spawnError: Error | null = null;
   socat.on('error', (e) => {
     spawnError = e;

@@ -1,4 +1,5 @@
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { MAX_CLASSES, MIN_CLASSES } from '../data/dataset.js';
 import { ENCODING_METHODS, inputBitCount, type Encoding } from '../data/encoding.js';
 import { UserError } from '../util/errors.js';
 import { Fields } from '../util/validate.js';
@@ -121,8 +122,8 @@ export function parseModel(source: string, raw: unknown): Model {
   doc.field('version').literal(MODEL_VERSION);
   const net = doc.field('network');
   const inputBits = net.field('inputBits').int(1);
-  const classes = net.field('classes').int(1, 255);
-  const tau = net.field('tau').number();
+  const classes = net.field('classes').int(MIN_CLASSES, MAX_CLASSES);
+  const tau = net.field('tau').numberWhere((v) => v > 0, 'a positive number (GroupSum divides by it)');
   const wiring = net.field('wiring').oneOf(WIRING_MODES);
   let inDim = inputBits;
   const layers = net.field('layers').items().map((layer) => {
@@ -137,6 +138,12 @@ export function parseModel(source: string, raw: unknown): Model {
   });
   if (layers.length === 0) net.field('layers').reject('at least one layer');
   if (inDim % classes !== 0) net.field('layers').reject(`a last layer whose width is a multiple of ${classes} classes`, `a last layer of ${inDim}`);
+  const widths = layers.map((l) => l.gates.length);
+  // Written for people and tools that read the file; the layers are what counts, so they must agree.
+  if (net.has('widths')) {
+    const written = net.field('widths').intArray(1, Number.MAX_SAFE_INTEGER);
+    if (written.join(',') !== widths.join(',')) net.field('widths').reject(`[${widths.join(',')}], the widths of the layers`, Array.from(written));
+  }
   const network: DiscreteNetwork = { inputBits, classes, layers };
   const hash = doc.field('hash').string();
   if (hash !== networkHash(network)) doc.field('hash').reject(`the network's hash ${networkHash(network)} (the file was edited or is corrupt)`);
@@ -145,20 +152,25 @@ export function parseModel(source: string, raw: unknown): Model {
     net.field('inputBits').reject(`${inputBitCount(encoding)}, the number of bits the encoding produces`);
   }
   const metrics = doc.field('metrics');
-  const nullableNumber = (f: Fields, name: string) => (f.has(name) ? f.field(name).number() : null);
-  return {
-    hash,
-    network,
-    architecture: { inputBits, classes, tau, wiring, widths: layers.map((l) => l.gates.length) },
-    encoding,
-    dataset: doc.optional('dataset', (d) => ({
+  const accuracyOf = (name: string) => (metrics.has(name) ? metrics.field(name).numberWhere((v) => v >= 0 && v <= 1, 'an accuracy from 0 to 1, or null') : null);
+  const dataset = doc.optional('dataset', (d) => {
+    const classNames = d.field('classNames').items().map((c) => c.string());
+    if (classNames.length !== classes) d.field('classNames').reject(`${classes} names, one per class of network.classes`, `${classNames.length} names`);
+    return {
       spec: d.field('spec').string(),
       hash: d.field('hash').string(),
       splitRule: d.field('splitRule').string(),
-      classNames: d.field('classNames').items().map((c) => c.string()),
+      classNames,
       trainCount: d.field('trainCount').int(0),
       testCount: d.field('testCount').int(0),
-    })),
+    };
+  });
+  return {
+    hash,
+    network,
+    architecture: { inputBits, classes, tau, wiring, widths },
+    encoding,
+    dataset,
     training: doc.optional('training', (t) => ({
       seed: t.field('seed').int(),
       init: t.field('init').oneOf(INIT_MODES),
@@ -166,7 +178,7 @@ export function parseModel(source: string, raw: unknown): Model {
       iterations: t.field('iterations').int(0),
       epochs: t.has('epochs') ? t.field('epochs').number() : null,
       batch: t.field('batch').int(1),
-      lr: t.field('lr').number(),
+      lr: t.field('lr').numberWhere((v) => v > 0, 'a positive number'),
       backend: t.field('backend').string(),
       seconds: t.field('seconds').number(),
       samplesPerSecond: t.field('samplesPerSecond').number(),
@@ -177,9 +189,9 @@ export function parseModel(source: string, raw: unknown): Model {
       createdAt: t.field('createdAt').string(),
     })),
     metrics: {
-      relaxedTestAccuracy: nullableNumber(metrics, 'relaxedTestAccuracy'),
-      discreteTestAccuracy: nullableNumber(metrics, 'discreteTestAccuracy'),
-      discreteTrainAccuracy: nullableNumber(metrics, 'discreteTrainAccuracy'),
+      relaxedTestAccuracy: accuracyOf('relaxedTestAccuracy'),
+      discreteTestAccuracy: accuracyOf('discreteTestAccuracy'),
+      discreteTrainAccuracy: accuracyOf('discreteTrainAccuracy'),
     },
   };
 }

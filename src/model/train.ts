@@ -6,6 +6,7 @@ import { Rng } from '../util/rng.js';
 import { GATE_COEFFICIENTS, GATE_COUNT } from './gates.js';
 import { gateMixture, gateMixtureBackward, groupSum, groupSumBackward, logicBackward, logicForward, type LayerShape } from './logicKernel.js';
 import type { Architecture, DiscreteNetwork, InitMode } from './network.js';
+import { EVALUATION_CHUNK } from './memory.js';
 import { loadTf, type Tf } from './tf.js';
 import { drawWiring, type LayerWiring } from './wiring.js';
 
@@ -31,7 +32,7 @@ export interface TrainProgress {
 
 export interface TrainResult {
   network: DiscreteNetwork;
-  relaxedTestAccuracy: number;
+  relaxedTestAccuracy: number | null;
   finalLoss: number;
   seconds: number;
   samplesPerSecond: number;
@@ -217,7 +218,9 @@ class RelaxedModel {
     return tf.losses.softmaxCrossEntropy(labels, this.scores(data, indices, logits));
   }
 
-  accuracy(data: EncodedSet, logits: Float32Array[], chunk = 1000): number {
+  /** The relaxed network's accuracy on `data`; null for an empty set (nothing was measured). */
+  accuracy(data: EncodedSet, logits: Float32Array[], chunk = EVALUATION_CHUNK): number | null {
+    if (data.count === 0) return null;
     let correct = 0;
     for (let start = 0; start < data.count; start += chunk) {
       const indices = Int32Array.from({ length: Math.min(chunk, data.count - start) }, (_, i) => start + i);

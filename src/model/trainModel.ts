@@ -1,8 +1,9 @@
 import { shiftAugmenter } from '../data/augment.js';
-import { encodeSamples, type Encoding } from '../data/encoding.js';
+import { encodeSamples, inputBitCount, type Encoding } from '../data/encoding.js';
 import type { Dataset } from '../data/index.js';
 import { UserError } from '../util/errors.js';
 import { gatebenchVersion, gitRevision } from '../util/provenance.js';
+import { checkTrainingFits } from './memory.js';
 import { accuracy } from './metrics.js';
 import { makeModel, type Model } from './modelFile.js';
 import type { InitMode } from './network.js';
@@ -41,6 +42,7 @@ export async function trainModel(dataset: Dataset, encoding: Encoding, spec: Tra
     throw new UserError(`--widths: the last layer has ${last} neurons, which is not divisible by the ${dataset.classes} classes of ${dataset.spec}`);
   }
   const maxShift = parseAugment(spec.augment);
+  checkTrainingFits('--widths', { inputBits: inputBitCount(encoding), widths: spec.widths, batch: spec.batch, testCount: dataset.test.count });
   const train = encodeSamples(encoding, dataset.train);
   const test = encodeSamples(encoding, dataset.test);
   const result = await trainNetwork(train, test, {
@@ -82,7 +84,7 @@ export async function trainModel(dataset: Dataset, encoding: Encoding, spec: Tra
     },
     metrics: {
       relaxedTestAccuracy: result.relaxedTestAccuracy,
-      discreteTestAccuracy: accuracy(evaluateReference(result.network, test), test.labels),
+      discreteTestAccuracy: test.count === 0 ? null : accuracy(evaluateReference(result.network, test), test.labels),
       discreteTrainAccuracy: accuracy(evaluateReference(result.network, train), train.labels),
     },
   });

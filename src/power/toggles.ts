@@ -5,7 +5,7 @@ import type { CorePorts, EmittedFile } from '../hdl/emit.js';
 import { runTool } from '../flow/run.js';
 import { iceCellsSim, toolVersion, yosysShareDir } from '../flow/tools.js';
 import { synthIce40 } from '../flow/yosys.js';
-import { reuseVerilatorRuntime, type VectorSet } from '../sim/simulate.js';
+import { buildWithoutSpaces, reuseVerilatorRuntime, type VectorSet } from '../sim/simulate.js';
 import { planVerilatorBuild } from '../sim/simulators.js';
 import { cached, cacheRoot, contentKey } from '../util/cache.js';
 import { hdlDir } from '../util/paths.js';
@@ -89,7 +89,7 @@ export async function countToggles(design: ToggleDesign, vectors: VectorSet, opt
   const names = sources.map((s) => s.name);
   const planFor = (dir: string) => planVerilatorBuild(dir, ports, names, tbName, level, false, TOGGLE_FLAGS);
   const key = contentKey(['toggles', level, verilator, yosys ?? '', JSON.stringify(planFor('.')), tbText, ...sources.flatMap((s) => [s.name, s.text])]);
-  const entry = await cached<ToggleBuildMeta>(root, 'toggles', key, async (dir) => {
+  const entry = await cached<ToggleBuildMeta>(root, 'toggles', key, buildWithoutSpaces(async (dir) => {
     writeFileSync(join(dir, tbName), tbText);
     for (const s of sources) writeFileSync(join(dir, s.name), s.text);
     const started = performance.now();
@@ -100,7 +100,7 @@ export async function countToggles(design: ToggleDesign, vectors: VectorSet, opt
     reuseVerilatorRuntime(root, verilator, join(dir, 'obj'), 'put', 'coverage');
     const nets = level === 'netlist' ? await netlistNets(dir, sources[0]!.name, design.top) : null;
     return { level, verilator, yosys, seconds: (performance.now() - started) / 1000, nets };
-  });
+  }));
 
   const work = mkdtempSync(join(tmpdir(), 'gatebench-toggles-'));
   try {

@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { benchTopCycles } from '../hdl/benchTop.js';
@@ -8,6 +8,7 @@ import { runTool } from '../flow/run.js';
 import { iceCellsSim, toolVersion, yosysShareDir } from '../flow/tools.js';
 import { synthIce40, type SynthResult } from '../flow/yosys.js';
 import { cached, cacheRoot, contentKey, publishEntry, readEntry, scratchDir } from '../util/cache.js';
+import { UserError } from '../util/errors.js';
 import { hdlDir } from '../util/paths.js';
 import { planIverilogBuild, planRun, planVerilatorBuild, VERILATOR_RUNTIME_OBJECTS, type SimLevel, type SimulatorName } from './simulators.js';
 
@@ -130,7 +131,7 @@ export async function simulate(design: EmittedDesign, vectors: VectorSet, option
     simulator === 'verilator' ? planVerilatorBuild(dir, ports, names, tbName, level, optimize) : planIverilogBuild(dir, ports, names, tbName, level);
   const plan = planFor('.');
   const key = contentKey([simulator, level, version, JSON.stringify(plan), tbName, tbText, ...sources.flatMap((s) => [s.name, s.text])]);
-  const entry = await cached<BuildMeta>(root, `sim-${simulator}`, key, async (dir) => {
+  const entry = await cached<BuildMeta>(root, `sim-${simulator}`, key, buildWithoutSpaces(async (dir) => {
     writeFileSync(join(dir, tbName), tbText);
     for (const s of sources) writeFileSync(join(dir, s.name), s.text);
     const started = performance.now();
@@ -140,7 +141,7 @@ export async function simulate(design: EmittedDesign, vectors: VectorSet, option
     for (const command of rest) await runTool(command);
     if (simulator === 'verilator') reuseVerilatorRuntime(root, version, join(dir, 'obj'), 'put');
     return { simulator, level, version, seconds: (performance.now() - started) / 1000 };
-  });
+  }));
 
   const work = mkdtempSync(join(tmpdir(), 'gatebench-sim-'));
   try {
@@ -174,6 +175,28 @@ export async function simulate(design: EmittedDesign, vectors: VectorSet, option
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/**
+ * A cache build step for Verilator that works wherever the cache is: Verilator's make refuses a
+ * folder whose path holds a space (verilated.mk: "GNU Make cannot build in directories containing
+ * spaces"), so such a build runs in a temporary folder and its files are copied into `dir`.
+ */
+export function buildWithoutSpaces<M>(build: (dir: string) => Promise<M>): (dir: string) => Promise<M> {
+  return async (dir) => {
+    if (!/\s/.test(dir)) return build(dir);
+    const work = mkdtempSync(join(tmpdir(), 'gatebench-build-'));
+    try {
+      if (/\s/.test(work)) {
+        throw new UserError(`${dir}: Verilator's make cannot build in a path with a space, nor in the temporary folder ${work}; set TMPDIR (or GATEBENCH_CACHE) to a path without one`);
+      }
+      const meta = await build(work);
+      cpSync(work, dir, { recursive: true });
+      return meta;
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  };
 }
 
 /**

@@ -189,6 +189,29 @@ export const MIGRATIONS: readonly string[] = [
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
 /**
+ * Whether a SQLite file is gatebench's, read without writing anything: gatebench marks its files
+ * with APPLICATION_ID in the same transaction as their first migration, so a file is either a
+ * gatebench store (the id; its user_version is then our schema version) or a new, empty file (no
+ * id, no version, no tables). Anything else is refused as it is, whatever its user_version says.
+ * Returns the schema version found.
+ */
+export function checkIdentity(db: Database.Database, source: string, known: number = MIGRATIONS.length): number {
+  const appId = db.pragma('application_id', { simple: true }) as number;
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (appId === APPLICATION_ID) {
+    if (version > known) {
+      throw new UserError(`${source}: written by a newer gatebench (database schema version ${version}, this gatebench knows up to ${known}); upgrade gatebench or use another --db`);
+    }
+    return version;
+  }
+  if (appId !== 0) throw new UserError(`${source}: not a gatebench database (SQLite application_id ${appId}, gatebench's is ${APPLICATION_ID})`);
+  const tables = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' LIMIT 3`).pluck().all() as string[];
+  if (tables.length > 0) throw new UserError(`${source}: not a gatebench database (it already has tables ${tables.join(', ')})`);
+  if (version !== 0) throw new UserError(`${source}: not a gatebench database (user_version ${version} and no gatebench application_id)`);
+  return 0;
+}
+
+/**
  * Bring a database up to the last migration. Each migration runs once, in its own IMMEDIATE
  * transaction together with the user_version bump, so two processes opening a new file at the same
  * time cannot both apply it, and a failed migration leaves the previous version intact.
@@ -196,16 +219,7 @@ export const SCHEMA_VERSION = MIGRATIONS.length;
  */
 export function migrate(db: Database.Database, source: string, migrations: readonly string[] = MIGRATIONS): number[] {
   const userVersion = (): number => db.pragma('user_version', { simple: true }) as number;
-  const found = userVersion();
-  if (found > migrations.length) {
-    throw new UserError(`${source}: written by a newer gatebench (database schema version ${found}, this gatebench knows up to ${migrations.length}); upgrade gatebench or use another --db`);
-  }
-  const appId = db.pragma('application_id', { simple: true }) as number;
-  if (appId !== 0 && appId !== APPLICATION_ID) throw new UserError(`${source}: not a gatebench database (SQLite application_id ${appId})`);
-  if (found === 0) {
-    const tables = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' LIMIT 3`).pluck().all() as string[];
-    if (tables.length > 0) throw new UserError(`${source}: not a gatebench database (it already has tables ${tables.join(', ')})`);
-  }
+  const found = checkIdentity(db, source, migrations.length);
   const applied: number[] = [];
   for (let version = found + 1; version <= migrations.length; version++) {
     db.transaction(() => {

@@ -28,7 +28,7 @@ import type {
   SweepRecord,
   SweepStatus,
 } from './records.js';
-import { migrate } from './schema.js';
+import { checkIdentity, migrate } from './schema.js';
 
 export interface OpenOptions {
   /** Create the file when it does not exist (default true; `results` only reads an existing one). */
@@ -121,6 +121,8 @@ export function openStore(path: string, options: OpenOptions = {}): Store {
   }
   try {
     db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 15_000}`);
+    // Before anything that writes (WAL mode is a write to the file's header): a foreign file stays as it was.
+    checkIdentity(db, path);
     db.pragma('journal_mode = WAL');
     db.pragma('foreign_keys = ON');
     migrate(db, path);

@@ -1,13 +1,52 @@
-import { loadDataset } from '../data/index.js';
+import { loadBoard } from '../board/index.js';
+import { inputBitCount, makeEncoding } from '../data/encoding.js';
+import { loadDataset, type Dataset } from '../data/index.js';
+import { checkTrainingFits } from '../model/memory.js';
+import { parseAugment } from '../model/trainModel.js';
+import { parseMonitorSpec } from '../power/monitor.js';
 import type { Store, SweepRecord } from '../store/index.js';
-import { planCells, type SweepSpec } from './spec.js';
+import { UserError } from '../util/errors.js';
+import { planCells, type SweepJob, type SweepSpec } from './spec.js';
+
+/** A board the sweep names, loaded now so a typo is one line before any cell trains. */
+function checkBoard(flag: string, name: string): void {
+  try {
+    loadBoard(name);
+  } catch (e) {
+    if (e instanceof UserError) throw new UserError(`${flag}: ${e.message}`, { cause: e });
+    throw e;
+  }
+}
+
+/**
+ * Everything in a spec that a cell would otherwise find wrong only after training: the boards, the
+ * power monitor, the encoding, the augmentation and whether the largest cell fits in memory.
+ */
+export function checkSweepSpec(spec: SweepSpec, dataset: Dataset, cells: readonly SweepJob[]): void {
+  checkBoard('--board', spec.board);
+  if (spec.runOn !== 'virtual' && spec.runOn !== 'none') checkBoard('--run-on', spec.runOn);
+  if (spec.power !== null) {
+    if (spec.runOn === 'none') throw new UserError(`--power ${spec.power}: nothing runs with --run-on none, expected --power none`);
+    if (spec.power === 'virtual') {
+      if (spec.runOn !== 'virtual') throw new UserError(`--power virtual: only with --run-on virtual, got --run-on ${spec.runOn}`);
+    } else parseMonitorSpec(spec.power);
+  }
+  const encoding = makeEncoding(dataset, spec.encoding);
+  parseAugment(spec.training.augment);
+  const gates = (c: SweepJob): number => c.widths.reduce((s, w) => s + w, 0);
+  const largest = cells.reduce((a, b) => (gates(b) > gates(a) ? b : a));
+  checkTrainingFits(`cell ${largest.key}: widths`, { inputBits: inputBitCount(encoding), widths: largest.widths, batch: spec.training.batch, testCount: dataset.test.count });
+}
 
 /**
  * Store a sweep and its cells from a spec (the grid planned against the dataset's classes), or
  * return the sweep already made from the same spec: the `sweep` command and the TUI both start here.
+ * The whole spec is checked first, so a bad one is refused before any cell is stored or run.
  */
 export function createSweep(store: Store, spec: SweepSpec, o: { id?: string } = {}): { sweep: SweepRecord; created: boolean } {
   const dataset = loadDataset(spec.dataset, spec.csv);
-  const cells = planCells(spec, dataset.classes).map((c) => ({ key: c.key, depth: c.depth, width: c.width, finalWidth: c.finalWidth, params: { widths: c.widths } }));
+  const jobs = planCells(spec, dataset.classes);
+  checkSweepSpec(spec, dataset, jobs);
+  const cells = jobs.map((c) => ({ key: c.key, depth: c.depth, width: c.width, finalWidth: c.finalWidth, params: { widths: c.widths } }));
   return store.createSweep(spec, cells, o);
 }

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { projectRoot } from './paths.js';
 
 /**
@@ -43,8 +43,47 @@ export function readEntry<T>(dir: string): T | null {
   }
 }
 
-/** A private scratch directory next to where the entry will live. */
+/** `<entry>.tmp-<pid>-<random>`: a scratch folder and the process that made it. */
+const SCRATCH_NAME = /\.tmp-(\d+)-[0-9a-f]+$/;
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
+}
+
+const swept = new Set<string>();
+
+/**
+ * Remove the scratch folders in `kindDir` whose process is gone (killed mid-build: a live build
+ * removes its own), once per folder and process. The PID is checked on this host: a cache shared
+ * between hosts would need the host in the name.
+ */
+export function removeDeadScratch(kindDir: string): string[] {
+  if (swept.has(kindDir)) return [];
+  swept.add(kindDir);
+  let names: string[];
+  try {
+    names = readdirSync(kindDir);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    const pid = Number(SCRATCH_NAME.exec(name)?.[1] ?? NaN);
+    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || processAlive(pid)) continue;
+    rmSync(join(kindDir, name), { recursive: true, force: true });
+    removed.push(name);
+  }
+  return removed;
+}
+
+/** A private scratch directory next to where the entry will live (first clearing dead processes' ones there). */
 export function scratchDir(finalDir: string): string {
+  removeDeadScratch(dirname(finalDir));
   const dir = `${finalDir}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
   mkdirSync(dir, { recursive: true });
   return dir;
@@ -77,6 +116,7 @@ export interface CacheEntry<M> {
  */
 export async function cached<M>(root: string, kind: string, key: string, build: (dir: string) => Promise<M>): Promise<CacheEntry<M>> {
   const dir = join(root, kind, key.slice(0, 24));
+  removeDeadScratch(join(root, kind));
   const hit = readEntry<M>(dir);
   if (hit !== null) return { dir, meta: hit, hit: true };
   mkdirSync(join(root, kind), { recursive: true });

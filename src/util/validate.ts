@@ -13,7 +13,8 @@ export class Fields {
 
   /** Reject this field: '<source>: field <path> is <value>, expected <expected>'. */
   reject(expected: string, value: unknown = this.value): never {
-    const json = JSON.stringify(value) ?? String(value);
+    // JSON has no Infinity: a literal like 1e400 parses to it, and JSON.stringify would say null.
+    const json = typeof value === 'number' && !Number.isFinite(value) ? `${value} (out of range)` : (JSON.stringify(value) ?? String(value));
     const shown = value === undefined ? 'missing' : json.length > 40 ? `${json.slice(0, 37)}...` : json;
     throw new UserError(`${this.source}: field ${this.path || '(top level)'} is ${shown}, expected ${expected}`);
   }
@@ -51,6 +52,13 @@ export class Fields {
   number(): number {
     if (typeof this.value !== 'number' || !Number.isFinite(this.value)) this.reject('a number');
     return this.value;
+  }
+
+  /** A finite number that `ok` accepts, described by `expected` ("a positive number"). */
+  numberWhere(ok: (v: number) => boolean, expected: string): number {
+    const v = this.value;
+    if (typeof v !== 'number' || !Number.isFinite(v) || !ok(v)) this.reject(expected);
+    return v;
   }
 
   int(min = -Infinity, max = Infinity): number {

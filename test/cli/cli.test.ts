@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -9,14 +9,9 @@ import { encodeSamples } from '../../src/data/encoding.js';
 import { accuracy } from '../../src/model/metrics.js';
 import { loadModel } from '../../src/model/modelFile.js';
 import { evaluateReference } from '../../src/model/reference.js';
-import { tempDir } from '../helpers.js';
+import { CLI, runCli, tempDir } from '../helpers.js';
 
-const CLI = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
-
-function gatebench(...args: string[]): { status: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
-  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
+const gatebench = (...args: string[]) => runCli(args);
 
 const dir = tempDir();
 const modelPath = join(dir, 'small.json');

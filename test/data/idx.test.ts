@@ -4,15 +4,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { loadIdxFolder, readIdx } from '../../src/data/idx.js';
-import { tempDir } from '../helpers.js';
+import { idx, tempDir } from '../helpers.js';
 
-function idx(type: number, dims: number[], values: number[]): Buffer {
-  const header = Buffer.alloc(4 + 4 * dims.length);
-  header.writeUInt8(type, 2);
-  header.writeUInt8(dims.length, 3);
-  dims.forEach((d, i) => header.writeUInt32BE(d, 4 + 4 * i));
-  return Buffer.concat([header, Buffer.from(values)]);
-}
 
 /** 2x2 images: label = 1 when the top-left pixel is bright. */
 function writeMnistLike(dir: string, gz: boolean, withTest: boolean): void {

@@ -48,3 +48,30 @@ test('every corruption is reported with the file and the field', () => {
   writeFileSync(path + '.trunc', '{"format": "gatebench-lgn", ');
   assert.throws(() => loadModel(path + '.trunc'), /not a JSON model file/);
 });
+
+test('fields that make no sense or contradict each other are refused, naming the field', () => {
+  const path = sampleModelFile();
+  const text = readFileSync(path, 'utf8');
+  const doc = JSON.parse(text);
+  const cases: [(d: any) => void, RegExp][] = [
+    [(d) => (d.network.tau = -5), /field network\.tau is -5, expected a positive number/],
+    [(d) => (d.network.tau = 0), /field network\.tau is 0, expected a positive number/],
+    [(d) => (d.network.widths = [20, 20]), /field network\.widths is \[20,20\], expected \[20,10\], the widths of the layers/],
+    [(d) => (d.network.classes = 1), /field network\.classes is 1, expected an integer from 2 to 255/],
+    [(d) => (d.metrics.discreteTestAccuracy = 1.5), /field metrics\.discreteTestAccuracy is 1\.5, expected an accuracy from 0 to 1/],
+    [
+      (d) => (d.dataset = { spec: 'mnist', hash: 'h', splitRule: 'r', classNames: ['a', 'b'], trainCount: 1, testCount: 1 }),
+      /field dataset\.classNames is "2 names", expected 5 names, one per class/,
+    ],
+  ];
+  for (const [corrupt, message] of cases) {
+    const copy = structuredClone(doc);
+    corrupt(copy);
+    const bad = path + '.bad';
+    writeFileSync(bad, JSON.stringify(copy));
+    assert.throws(() => loadModel(bad), (e: Error) => e.name === 'UserError' && e.message.startsWith(bad) && message.test(e.message), `expected ${message}`);
+  }
+  // JSON's 1e400 parses to Infinity, which JSON.stringify would show as null.
+  writeFileSync(path + '.huge', text.replace(/"tau":2/, '"tau":1e400'));
+  assert.throws(() => loadModel(path + '.huge'), /field network\.tau is Infinity \(out of range\), expected a positive number/);
+});

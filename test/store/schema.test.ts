@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
@@ -78,5 +78,28 @@ describe('store schema', () => {
     assert.throws(() => openStore(folder), /folder\.db: is a directory, expected a SQLite database file/);
     assert.throws(() => openStore(join(dir, 'missing', 'x.db')), /cannot create the database, .*missing is not a directory/);
     assert.throws(() => openStore(join(dir, 'absent.db'), { create: false }), /absent\.db: no such database/);
+  });
+
+  it('refuses a foreign SQLite file without changing a byte of it, whatever its user_version', () => {
+    const dir = tempDir();
+    const cases: [string, string, RegExp][] = [
+      ['tables.db', 'CREATE TABLE customers (id INTEGER)', /tables\.db: not a gatebench database \(it already has tables customers\)/],
+      ['versioned.db', 'CREATE TABLE customers (id INTEGER); PRAGMA user_version = 7', /versioned\.db: not a gatebench database/],
+      ['bare-version.db', 'PRAGMA user_version = 7', /bare-version\.db: not a gatebench database \(user_version 7 and no gatebench application_id\)/],
+      ['other-app.db', 'PRAGMA application_id = 1234', /other-app\.db: not a gatebench database \(SQLite application_id 1234/],
+    ];
+    for (const [name, sql, message] of cases) {
+      const path = join(dir, name);
+      const raw = new Database(path);
+      raw.exec(sql);
+      raw.close();
+      const before = readFileSync(path);
+      assert.throws(
+        () => openStore(path),
+        (e: Error) => e instanceof UserError && message.test(e.message) && !/newer gatebench/.test(e.message) && !e.message.includes('\n'),
+        name,
+      );
+      assert.deepEqual(readFileSync(path), before, `${name} is unchanged (no WAL switch, no migration)`);
+    }
   });
 });

@@ -39,5 +39,5 @@ export const doctorCommand = defineCommand<DoctorReport>({
     ];
     return lines.join('\n');
   },
-  exitCode: (r) => (r.ok ? 0 : 1),
+  failure: (r) => (r.ok ? null : `${r.broken.length} required tool(s) do not work: ${r.broken.map((b) => b.split(':')[0]).join(", ")}`),
 });

@@ -5,6 +5,7 @@ import { emitVerilog, type CorePorts, type EmitStats } from '../../hdl/emit.js';
 import { GROUPSUM_STYLES } from '../../hdl/groupSum.js';
 import { loadModel } from '../../model/modelFile.js';
 import { UserError } from '../../util/errors.js';
+import { OUTPUT_RULE, checkOutputFolder } from '../../util/outputPath.js';
 import { defineCommand } from '../command.js';
 import { modelPath } from './info.js';
 
@@ -37,13 +38,15 @@ export const emitCommand = defineCommand<EmitResult>({
   name: 'emit',
   usage: `gatebench emit model.json --out DIR ${HDL_USAGE} [--json]`,
   summary: 'Verilog for a model: module lgn_core, dead logic removed, optional pipeline',
+  details: `${OUTPUT_RULE} --out DIR is created if missing; its files of the same names are replaced.`,
   flags: { ...HDL_FLAGS, out: { type: 'string' } },
   async run(positionals, options) {
-    const model = loadModel(modelPath(positionals, this.usage));
     const outDir = stringOption(options, 'out');
     if (!outDir) throw new UserError(`--out: required, the folder for the Verilog (usage: ${this.usage})`);
+    checkOutputFolder('--out', outDir);
+    const model = loadModel(modelPath(positionals, this.usage));
     const design = emitVerilog(model.network, emitOptionsFrom(options));
-    mkdirSync(outDir, { recursive: true });
+    mkdirSync(outDir, { recursive: true }); // one level at most: checkOutputFolder saw the parent
     const files = design.files.map((f) => {
       writeFileSync(join(outDir, f.name), f.text);
       return join(outDir, f.name);

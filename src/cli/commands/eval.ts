@@ -7,6 +7,7 @@ import { loadModel } from '../../model/modelFile.js';
 import { accuracy } from '../../model/metrics.js';
 import { evaluateReference, type ReferenceResult } from '../../model/reference.js';
 import { defineCommand } from '../command.js';
+import { OUTPUT_RULE, checkOutputFile } from '../../util/outputPath.js';
 import { modelPath } from './info.js';
 
 export interface EvalResult {
@@ -38,9 +39,12 @@ export const evalCommand = defineCommand<EvalResult>({
   name: 'eval',
   usage: `gatebench eval model.json [${DATASET_USAGE}] [--split test|train] [--sums FILE] [--json]`,
   summary: 'accuracy of the discrete model (the bit-parallel reference), optionally every class sum',
+  details: OUTPUT_RULE,
   flags: { ...DATASET_FLAGS, split: { type: 'string' }, sums: { type: 'string' } },
   async run(positionals, options) {
     const path = modelPath(positionals, this.usage);
+    const sumsFile = stringOption(options, 'sums') ?? null;
+    if (sumsFile) checkOutputFile('--sums', sumsFile);
     const model = loadModel(path);
     const dataset = datasetFromOptions(options, model.dataset?.spec);
     const split = choiceOption(options, 'split', ['test', 'train'] as const, 'test');
@@ -48,7 +52,6 @@ export const evalCommand = defineCommand<EvalResult>({
     const started = performance.now();
     const result = evaluateReference(model.network, data);
     const seconds = (performance.now() - started) / 1000;
-    const sumsFile = stringOption(options, 'sums') ?? null;
     if (sumsFile) writeFileSync(sumsFile, sumsCsv(result, data));
     return {
       model: model.hash,

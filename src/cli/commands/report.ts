@@ -1,5 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { DB_FLAG, DB_USAGE, dbPathFromOptions } from '../../app/dbOptions.js';
 import { stringOption } from '../../app/options.js';
 import { finalLayerEffect, summariseFinalLayerEffect, effectSentence } from '../../report/effect.js';
@@ -7,6 +6,7 @@ import { renderReport } from '../../report/html.js';
 import { sweepReportInput } from '../../report/fromStore.js';
 import { openStore } from '../../store/index.js';
 import { UserError } from '../../util/errors.js';
+import { OUTPUT_RULE, checkOutputFile } from '../../util/outputPath.js';
 import { defineCommand } from '../command.js';
 
 export interface ReportOutput {
@@ -22,10 +22,12 @@ export const reportCommand = defineCommand<ReportOutput>({
   name: 'report',
   usage: `gatebench report [--sweep ID (default: the newest)] --out report.html ${DB_USAGE} [--json]`,
   summary: "a self-contained HTML page of a sweep: tables, plots, and the final-layer effect as a number",
+  details: OUTPUT_RULE,
   flags: { ...DB_FLAG, sweep: { type: 'string' }, out: { type: 'string' } },
   async run(_positionals, options) {
     const outRaw = stringOption(options, 'out');
     if (!outRaw) throw new UserError('--out: required, the HTML file to write');
+    const out = checkOutputFile('--out', outRaw);
     const db = dbPathFromOptions(options);
     const store = openStore(db, { create: false });
     try {
@@ -35,8 +37,6 @@ export const reportCommand = defineCommand<ReportOutput>({
       if (!sweeps.some((s) => s.id === sweep)) throw new UserError(`--sweep: no sweep '${sweep}' in ${db}; it has ${sweeps.map((s) => s.id).join(', ') || 'none'}`);
       const { cells, meta } = sweepReportInput(store, sweep);
       const html = await renderReport(cells, meta);
-      const out = resolve(outRaw);
-      mkdirSync(dirname(out), { recursive: true });
       writeFileSync(out, html);
       return { out, sweep, cells: cells.length, bytes: Buffer.byteLength(html), effect: summariseFinalLayerEffect(finalLayerEffect(cells)).map(effectSentence) };
     } finally {

@@ -11,6 +11,7 @@ import { sweepReportInput } from '../../report/fromStore.js';
 import { openStore, type ResultRow, type SweepRecord } from '../../store/index.js';
 import { startSweep, type SweepEvent } from '../../sweep/executor.js';
 import { UserError } from '../../util/errors.js';
+import { OUTPUT_RULE, checkOutputFile, checkOutputFolder } from '../../util/outputPath.js';
 import { defineCommand } from '../command.js';
 
 export interface SweepOutput {
@@ -57,7 +58,9 @@ export const sweepCommand = defineCommand<SweepOutput>({
   details: [
     'Every cell: train (cached), check bit-exactness in Verilator, build for --board (a failed build is a result),',
     'run on --run-on with --power, store each result as it is made. Killed or Ctrl-C: run the same command',
-    "again (or --resume ID) and finished cells are skipped. Ends with the results table and writes the report.",
+    "again (or --resume ID) and finished cells are skipped. Ends with the results table and writes the report",
+    '(default out/report-ID.html, out/ created in the current folder). Exits 1 when every cell failed.',
+    OUTPUT_RULE,
   ].join('\n'),
   flags: {
     ...DATASET_FLAGS,
@@ -80,6 +83,10 @@ export const sweepCommand = defineCommand<SweepOutput>({
   async run(_positionals, options) {
     const db = dbPathFromOptions(options);
     const jobs = intOption(options, 'jobs', availableParallelism());
+    const reportFlag = stringOption(options, 'report');
+    // The default report goes to out/ (created here); a --report FILE goes into an existing folder.
+    if (reportFlag) checkOutputFile('--report', reportFlag);
+    else checkOutputFolder('--report', 'out');
     const { sweep, created } = sweepFromOptions(db, options);
 
     const log = (line: string): void => void process.stderr.write(`${line}\n`);
@@ -103,13 +110,13 @@ export const sweepCommand = defineCommand<SweepOutput>({
       process.off('SIGTERM', interrupt);
     }
 
-    const reportPath = resolve(stringOption(options, 'report') ?? `out/report-${sweep.id}.html`);
+    const reportPath = resolve(reportFlag ?? `out/report-${sweep.id}.html`);
     const reader = openStore(db);
     let rows: ResultRow[];
     try {
       rows = reader.resultRows({ sweep: sweep.id });
       const { cells, meta } = sweepReportInput(reader, sweep.id);
-      mkdirSync(dirname(reportPath), { recursive: true });
+      if (!reportFlag) mkdirSync(dirname(reportPath), { recursive: true });
       writeFileSync(reportPath, await renderReport(cells, meta));
     } finally {
       reader.close();
@@ -127,5 +134,9 @@ export const sweepCommand = defineCommand<SweepOutput>({
       `sweep ${r.sweep.id}${r.created ? '' : ' (resumed)'}: ${c.done} done, ${c.failed} failed of ${c.total} cells; database ${r.db}`,
       `report: ${r.report}`,
     ].join('\n');
+  },
+  failure(r) {
+    const c = r.sweep.cells;
+    return c.total > 0 && c.failed === c.total ? `sweep ${r.sweep.id}: all ${c.total} cells failed (the errors are in the table above and in gatebench results --db ${r.db})` : null;
   },
 });

@@ -4,6 +4,7 @@ import { pct } from '../../app/format.js';
 import { saveModel } from '../../model/modelFile.js';
 import { trainModel, type TrainSpec } from '../../model/trainModel.js';
 import { UserError } from '../../util/errors.js';
+import { OUTPUT_RULE, checkOutputFile } from '../../util/outputPath.js';
 import { defineCommand } from '../command.js';
 import { Progress } from '../progress.js';
 import { summariseModel, type ModelSummary } from './info.js';
@@ -37,6 +38,7 @@ export const trainCommand = defineCommand<TrainResultJson>({
   name: 'train',
   usage: `gatebench train ${DATASET_USAGE} ${ENCODING_USAGE} (--widths W1,W2,...|--depth D --width W [--final-width F]) [--wiring random|unique] [--init normal|residual] [--augment none|shift:N] [--epochs E|--iterations I] [--batch B] [--lr LR] [--tau T] [--seed S] --out model.json [--json]`,
   summary: 'train an LGN, discretise it and save the model file',
+  details: OUTPUT_RULE,
   flags: {
     ...DATASET_FLAGS,
     ...ENCODING_FLAGS,
@@ -51,6 +53,7 @@ export const trainCommand = defineCommand<TrainResultJson>({
   async run(_positionals, options) {
     const out = stringOption(options, 'out');
     if (!out) throw new UserError('--out: required, the model file to write');
+    checkOutputFile('--out', out);
     const widths = widthsFromOptions(options);
     const dataset = datasetFromOptions(options, 'mnist');
     const encoding = encodingFromOptions(options, dataset);

@@ -197,6 +197,9 @@ function buildDelay(build: BuildResult, what: string): Pick<RunLatency, 'kind' |
  * A combinational core's latency is its post-route delay: the critical path of the bitstream the
  * run used, else (simulated RTL) of that bitstream's build when the cache holds it, else of this
  * core's build with registered inputs and outputs (gatebench build, a sweep's build), else none.
+ * The device build's path runs from the vector's register through the core into the logic that
+ * sends the answer, so it bounds the core's own delay from above (measured on a 48-96-48 random
+ * network: 51.9 ns for the device build, 39.1 ns for the core between registers).
  */
 async function combinationalLatency(req: RunRequest, design: DeviceDesign, board: Board, build: BuildResult | null, root: string): Promise<Pick<RunLatency, 'kind' | 'ns' | 'source'>> {
   if (build) return buildDelay(build, `the bitstream this run used (${board.name})`) ?? { kind: 'not-measured', ns: null, source: `build ${build.hash.slice(0, 12)} reports no critical path` };

@@ -190,7 +190,7 @@ async function bitstreamVerilog(build: BuildResult, root: string): Promise<Emitt
 function buildDelay(build: BuildResult, what: string): Pick<RunLatency, 'kind' | 'ns' | 'source'> | null {
   const path = build.figures.criticalPath;
   if (!path) return null;
-  return { kind: 'combinational', ns: path.totalNs, source: `nextpnr critical path (${path.registerToRegister ? 'register to register' : 'longest path'}, ${path.logicLevels} logic levels) of build ${build.hash.slice(0, 12)}: ${what}` };
+  return { kind: 'combinational', ns: path.totalNs, source: `nextpnr critical path (${path.registerToRegister ? 'register to register' : 'longest path'}, ${path.logicLevels} logic level${path.logicLevels === 1 ? '' : 's'}) of build ${build.hash.slice(0, 12)}: ${what}` };
 }
 
 /**
@@ -207,7 +207,7 @@ async function combinationalLatency(req: RunRequest, design: DeviceDesign, board
   const fromDevice = device && buildDelay(device, `the cached build of this design for ${board.name}, the bitstream this simulation stands for`);
   if (fromDevice) return fromDevice;
   const core = await findCachedModelBuild(req.net, { board, ...(req.cacheDir ? { cacheDir: req.cacheDir } : {}) });
-  const fromCore = core && buildDelay(core, `the cached build of this core between input and output registers for ${board.name} (gatebench build)`);
+  const fromCore = core && buildDelay(core, `the cached build of this core between input and output registers for ${board.name} (as gatebench build and a sweep make it)`);
   if (fromCore) return fromCore;
   return { kind: 'not-measured', ns: null, source: `no build of this design for ${board.name} in the cache: run with --level bitstream, or gatebench build --board ${board.name} first` };
 }

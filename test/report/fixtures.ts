@@ -167,7 +167,7 @@ export function demoSweep(): ReportCell[] {
             mismatches: id === 'd3-w500-f100' ? 3 : 0,
             latencyNs: path,
             latencyKind: 'combinational',
-            latencySource: `nextpnr critical path (register to register, ${8 + 2 * depth} logic levels) of build 6884fba576d2: the cached build of this core between input and output registers for icebreaker (gatebench build)`,
+            latencySource: `nextpnr critical path (register to register, ${8 + 2 * depth} logic levels) of build 6884fba576d2: the cached build of this core between input and output registers for icebreaker (as gatebench build and a sweep make it)`,
             softwareAccuracy: accuracy - 0.0045 + (id === 'd3-w500-f100' ? 0.002 : 0),
             throughputVps: 11_870 - 1_150 * depth,
           },

@@ -13,6 +13,13 @@ const int = (v: number | null) => (v === null ? null : String(Math.round(v)));
 const mw = fixed(3);
 const nj = (v: number | null) => (v === null ? null : v.toPrecision(3));
 
+/** The latency with its kind: 'clk' (cycles x clock period) or 'comb' (a build's critical path). */
+function latencyCell(r: ResultRow): string | null {
+  if (r.latencyKind === 'not-measured') return 'not measured';
+  const ns = fixed(1)(r.latencyNs);
+  return ns === null ? null : r.latencyKind === 'clocked' ? `${ns} clk` : `${ns} comb`;
+}
+
 /** The columns of the results table (`results`, `sweep`, the TUI's results screen). */
 export const RESULT_TABLE: readonly TableColumn[] = [
   { header: 'sweep/cell', text: (r) => (r.kind === 'cell' ? `${r.sweep}/${r.cell}` : `run ${r.runId}`) },
@@ -20,8 +27,9 @@ export const RESULT_TABLE: readonly TableColumn[] = [
   { header: 'depth', text: (r) => int(r.depth), right: true },
   { header: 'widths', text: (r) => r.widths?.join(',') ?? null },
   { header: 'gates/live', text: (r) => (r.gates === null ? null : `${r.gates}/${r.liveGates ?? '-'}`), right: true },
-  { header: 'acc sw', text: (r) => (r.softwareAccuracy === null ? null : pct(r.softwareAccuracy)), right: true },
+  { header: 'acc sw (split)', text: (r) => (r.softwareAccuracy === null ? null : pct(r.softwareAccuracy)), right: true },
   { header: 'acc board', text: (r) => (r.boardAccuracy === null ? null : pct(r.boardAccuracy)), right: true },
+  { header: 'acc sw (same)', text: (r) => (r.runSoftwareAccuracy === null ? null : pct(r.runSoftwareAccuracy)), right: true },
   { header: 'build', text: (r) => r.buildStatus },
   { header: 'LUT4', text: (r) => int(r.lut4), right: true },
   { header: 'LC', text: (r) => int(r.logicCells), right: true },
@@ -29,7 +37,7 @@ export const RESULT_TABLE: readonly TableColumn[] = [
   { header: 'Fmax MHz', text: (r) => fixed(1)(r.fmaxMHz), right: true },
   { header: 'crit ns', text: (r) => fixed(2)(r.criticalPathNs), right: true },
   { header: 'mism', text: (r) => int(r.mismatches), right: true },
-  { header: 'lat ns', text: (r) => fixed(1)(r.latencyNs), right: true },
+  { header: 'lat ns', text: latencyCell, right: true },
   { header: 'vec/s', text: (r) => int(r.throughputVps), right: true },
   { header: 'P_idle mW', text: (r) => mw(r.idleMw), right: true },
   { header: 'P_load mW', text: (r) => mw(r.loadMw), right: true },

@@ -1,7 +1,15 @@
-import type { RunReport } from '../device/run.js';
+import type { RunLatency, RunReport } from '../device/run.js';
 import type { PowerFigures, PowerMeasurement } from '../power/measure.js';
 
 const f = (x: number | null | undefined, digits = 1): string => (x === null || x === undefined || !Number.isFinite(x) ? 'n/a' : x.toFixed(digits));
+const pctOrNa = (x: number | null): string => (x === null ? 'n/a' : `${(x * 100).toFixed(2)}%`);
+
+/** A run's on-chip latency with what it is and where it comes from. */
+function latencyText(l: RunLatency, clockHz: number): string {
+  if (l.kind === 'clocked') return `${l.cycles} cycle${l.cycles === 1 ? '' : 's'} = ${f(l.ns, 1)} ns at ${clockHz / 1e6} MHz (clocked core, cycles counted by the device)`;
+  if (l.kind === 'combinational') return `${f(l.ns, 2)} ns (combinational core: post-route delay, ${l.source})`;
+  return `not measured (${l.source})`;
+}
 
 /** The power table: each figure measured beside estimated, on the core rail. */
 export function renderPower(p: PowerMeasurement): string[] {
@@ -36,8 +44,8 @@ export function renderRunReport(r: RunReport & { runId?: number; db?: string }):
     ...(r.build ? [`build: ${r.build.message}${r.build.cached ? ' (cached)' : ''}`] : []),
     ...(r.flash ? [`flashed in ${f(r.flash.durationMs / 1000, 1)} s`] : []),
     `vectors ${r.answered}/${r.vectors} answered, mismatches vs reference ${r.mismatches}${r.complete ? '' : ' (INCOMPLETE)'}`,
-    `accuracy on board ${r.accuracy === null ? 'n/a' : `${(r.accuracy * 100).toFixed(2)}%`}`,
-    `on-chip latency ${r.latency.cycles ?? 'n/a'} cycles${r.latency.cycles === 0 ? ' (combinational core: the result is taken in the cycle the vector is presented)' : ''} = ${f(r.latency.ns, 1)} ns at ${r.clockHz / 1e6} MHz${r.latency.criticalPathNs !== null ? `; critical path ${f(r.latency.criticalPathNs, 2)} ns (nextpnr)` : ''}`,
+    `accuracy over the ${r.answered} vectors answered: board ${pctOrNa(r.accuracy)}, software model ${pctOrNa(r.softwareAccuracy)}`,
+    `on-chip latency ${latencyText(r.latency, r.clockHz)}${r.latency.criticalPathNs !== null && r.latency.kind !== 'combinational' ? `; critical path ${f(r.latency.criticalPathNs, 2)} ns (nextpnr)` : ''}`,
     ...(r.latency.hostRoundTripMs
       ? [
           `host round trip (one in flight, ${r.latency.hostRoundTripMs.samples} samples${r.virtual ? ', wall time of the simulation' : ''}): p50 ${f(r.latency.hostRoundTripMs.p50, 2)} ms, p99 ${f(r.latency.hostRoundTripMs.p99, 2)} ms; by the device clock${r.virtual ? ' (simulated)' : ''} ${f(r.latency.deviceRoundTripMs, 3)} ms mean`,

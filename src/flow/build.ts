@@ -193,15 +193,22 @@ function readVerilog(files: readonly string[]): { path: string; text: string }[]
   });
 }
 
-/**
- * Build a bitstream for a board: yosys synth_ice40 -> nextpnr-ice40 -> icepack (+ icetime), in a
- * content-addressed directory `<cacheDir>/<hash>`. The hash covers the Verilog text, the board's
- * JSON and pcf, the options and the tool versions, so an identical request is served from the
- * cache without running anything. Tool failures come back as a result with a status and the log
- * tail, never as an exception; only bad requests (unreadable files, bad options) throw UserError.
- */
-export async function buildBitstream(request: BuildRequest): Promise<BuildResult> {
-  const started = performance.now();
+/** What a build request resolves to before anything runs: its cache key and where its entry lives. */
+interface PlannedBuild {
+  readonly board: Board;
+  readonly options: BuildResult['options'];
+  readonly verilog: readonly { path: string; text: string }[];
+  readonly sources: readonly string[];
+  readonly tools: Partial<Record<ToolName, ToolUse>>;
+  readonly missing: ToolNotFoundError | null;
+  /** Warnings known before the build runs (a cross-check that cannot run). */
+  readonly warnings: readonly string[];
+  readonly hash: string;
+  readonly cacheDir: string;
+  readonly finalDir: string;
+}
+
+async function planEntry(request: BuildRequest): Promise<PlannedBuild> {
   const board = typeof request.board === 'string' ? loadBoard(request.board) : request.board;
   let options = resolvedOptions(board, request.options);
   if (!/^[A-Za-z_][A-Za-z0-9_$]*$/.test(request.top)) throw new UserError(`Expected the top module to be a Verilog identifier, got '${request.top}'`);
@@ -223,13 +230,43 @@ export async function buildBitstream(request: BuildRequest): Promise<BuildResult
     tools: Object.fromEntries(Object.entries(tools).map(([k, t]) => [k, `${t.origin} ${t.version}`])),
   });
   const cacheDir = resolve(request.cacheDir ?? join(cacheRoot(), 'builds'));
-  const finalDir = join(cacheDir, hash);
+  return { board, options, verilog, sources, tools, missing, warnings, hash, cacheDir, finalDir: join(cacheDir, hash) };
+}
+
+/** The finished cache entry of a planned build, or null when there is none. */
+function cacheHit(plan: PlannedBuild, started: number): BuildResult | null {
+  const hit = readEntry<BuildResult>(plan.finalDir);
+  if (!hit || hit.format !== FLOW_VERSION || (hit.files.bin !== null && !existsSync(join(plan.finalDir, hit.files.bin)))) return null;
+  return { ...hit, cached: true, dir: plan.finalDir, durationMs: performance.now() - started };
+}
+
+/**
+ * The build `buildBitstream(request)` would serve from its cache, without running anything: null
+ * when that build has not been made (or a flow tool is missing). For figures of a design that
+ * was built before (the timing of the bitstream a simulated run stands for).
+ */
+export async function findCachedBuild(request: BuildRequest): Promise<BuildResult | null> {
+  const started = performance.now();
+  const plan = await planEntry(request);
+  return plan.missing ? null : cacheHit(plan, started);
+}
+
+/**
+ * Build a bitstream for a board: yosys synth_ice40 -> nextpnr-ice40 -> icepack (+ icetime), in a
+ * content-addressed directory `<cacheDir>/<hash>`. The hash covers the Verilog text, the board's
+ * JSON and pcf, the options and the tool versions, so an identical request is served from the
+ * cache without running anything. Tool failures come back as a result with a status and the log
+ * tail, never as an exception; only bad requests (unreadable files, bad options) throw UserError.
+ */
+export async function buildBitstream(request: BuildRequest): Promise<BuildResult> {
+  const started = performance.now();
+  const plan = await planEntry(request);
+  const { board, options, verilog, sources, tools, missing, hash, cacheDir, finalDir } = plan;
+  const warnings = [...plan.warnings];
 
   if (!request.force && !missing) {
-    const hit = readEntry<BuildResult>(finalDir);
-    if (hit && hit.format === FLOW_VERSION && (hit.files.bin === null || existsSync(join(finalDir, hit.files.bin)))) {
-      return { ...hit, cached: true, dir: finalDir, durationMs: performance.now() - started };
-    }
+    const hit = cacheHit(plan, started);
+    if (hit) return hit;
   }
 
   mkdirSync(cacheDir, { recursive: true });

@@ -2,7 +2,7 @@
  * The iCE40 build flow: one module per external tool (plans + report parsers), one runner, the
  * cached end-to-end build and synthesis-only estimates.
  */
-export { buildBitstream, buildFile, FLOW_VERSION, planBuild } from './build.js';
+export { buildBitstream, buildFile, findCachedBuild, FLOW_VERSION, planBuild } from './build.js';
 export type { BuildFigures, BuildFiles, BuildOptions, BuildRequest, BuildResult, BuildStatus, ToolUse } from './build.js';
 export { estimateResources, ESTIMATE_VERSION, type EstimateOptions, type EstimateResult } from './estimate.js';
 export { cacheRoot } from '../util/cache.js';
@@ -15,5 +15,5 @@ export { planIcepack } from './icepack.js';
 export { icetimeOutcome, parseIcetime, planIcetime, type IcetimeReport } from './icetime.js';
 export { planIceboxVlog, type IceboxVlogOptions } from './icebox.js';
 export { dropPortWires } from './icebox.js';
-export { buildModel, type BuildProvenance, type ModelBuild, type ModelBuildOptions } from './modelBuild.js';
+export { buildModel, findCachedModelBuild, type BuildProvenance, type ModelBuild, type ModelBuildOptions } from './modelBuild.js';
 export { runDoctor, type CheckStatus, type DoctorOptions, type DoctorReport, type ToolCheck } from './doctor.js';

@@ -8,7 +8,7 @@ import type { GroupSumStyle } from '../hdl/groupSum.js';
 import type { DiscreteNetwork } from '../model/network.js';
 import { UserError } from '../util/errors.js';
 import { gatebenchVersion, gitRevision } from '../util/provenance.js';
-import { buildBitstream, type BuildOptions, type BuildRequest, type BuildResult } from './build.js';
+import { buildBitstream, findCachedBuild, type BuildOptions, type BuildRequest, type BuildResult } from './build.js';
 
 export interface ModelBuildOptions extends BuildOptions {
   /** A loaded board, or a board name / board .json path. */
@@ -46,12 +46,10 @@ export interface ModelBuild {
 }
 
 /**
- * Build a model for a board: the core with registered inputs and outputs (optionally pipelined),
- * inside the bench top (src/hdl/benchTop.ts), through yosys -> nextpnr-ice40 -> icepack (+icetime),
- * cached by content like every build. The result is a result even when the design does not fit or
- * misses timing (build.status); only bad requests throw.
+ * Hand `use` the build request of a model's core (registered I/O, optionally pipelined) inside the
+ * bench top for a board, its sources written to a scratch folder that is removed afterwards.
  */
-export async function buildModel(net: DiscreteNetwork, options: ModelBuildOptions): Promise<ModelBuild> {
+async function withModelSources<T>(net: DiscreteNetwork, options: ModelBuildOptions, use: (request: BuildRequest, board: Board, core: EmittedDesign, top: EmittedFile) => Promise<T>): Promise<T> {
   const board = typeof options.board === 'string' ? loadBoard(options.board) : options.board;
   for (const [role, port] of [['clock', board.clock.port], ['uart.rx', board.uart.rx.port], ['uart.tx', board.uart.tx.port]] as const) {
     const want = role === 'clock' ? BENCH_PORTS.clock : role === 'uart.rx' ? BENCH_PORTS.serialIn : BENCH_PORTS.serialOut;
@@ -66,16 +64,35 @@ export async function buildModel(net: DiscreteNetwork, options: ModelBuildOption
       writeFileSync(path, f.text);
       return path;
     });
-    const build = await buildBitstream({
-      verilogFiles: files,
-      top: BENCH_TOP,
+    return await use(
+      {
+        verilogFiles: files,
+        top: BENCH_TOP,
+        board,
+        options: { ...(options.abc9 !== undefined ? { abc9: options.abc9 } : {}), ...(options.seed !== undefined ? { seed: options.seed } : {}), ...(options.freqMHz !== undefined ? { freqMHz: options.freqMHz } : {}), ...(options.router !== undefined ? { router: options.router } : {}), ...(options.icetime !== undefined ? { icetime: options.icetime } : {}) },
+        ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}),
+        ...(options.force ? { force: true } : {}),
+        ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+        ...(options.onStage ? { onStage: options.onStage } : {}),
+      },
       board,
-      options: { ...(options.abc9 !== undefined ? { abc9: options.abc9 } : {}), ...(options.seed !== undefined ? { seed: options.seed } : {}), ...(options.freqMHz !== undefined ? { freqMHz: options.freqMHz } : {}), ...(options.router !== undefined ? { router: options.router } : {}), ...(options.icetime !== undefined ? { icetime: options.icetime } : {}) },
-      ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}),
-      ...(options.force ? { force: true } : {}),
-      ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
-      ...(options.onStage ? { onStage: options.onStage } : {}),
-    });
+      core,
+      top,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Build a model for a board: the core with registered inputs and outputs (optionally pipelined),
+ * inside the bench top (src/hdl/benchTop.ts), through yosys -> nextpnr-ice40 -> icepack (+icetime),
+ * cached by content like every build. The result is a result even when the design does not fit or
+ * misses timing (build.status); only bad requests throw.
+ */
+export async function buildModel(net: DiscreteNetwork, options: ModelBuildOptions): Promise<ModelBuild> {
+  return withModelSources(net, options, async (request, board, core, top) => {
+    const build = await buildBitstream(request);
     const provenance: BuildProvenance = {
       gatebench: gatebenchVersion(),
       git: gitRevision(),
@@ -87,7 +104,10 @@ export async function buildModel(net: DiscreteNetwork, options: ModelBuildOption
       tools: Object.fromEntries(Object.entries(build.toolchain).map(([k, t]) => [k, `${t.origin} ${t.version}`])),
     };
     return { build, core, top, provenance };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
+}
+
+/** The build buildModel() would serve from the cache for the same network and options, or null when it was never made. */
+export async function findCachedModelBuild(net: DiscreteNetwork, options: ModelBuildOptions): Promise<BuildResult | null> {
+  return withModelSources(net, options, (request) => findCachedBuild(request));
 }

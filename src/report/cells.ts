@@ -21,8 +21,9 @@ export interface ReportCell {
   gates: number;
   /** Gates left after dead-logic removal. */
   liveGates: number | null;
-  /** Software (discrete) test accuracy, 0..1. */
+  /** Software (discrete) accuracy over the whole test split, 0..1. */
   accuracy: number | null;
+  /** The board's accuracy over the vectors it answered (the software's over the same ones: run.softwareAccuracy). */
   boardAccuracy: number | null;
   build: {
     status: BuildStatus;
@@ -41,7 +42,19 @@ export interface ReportCell {
     /** What the build could not do without failing (a failed icetime cross-check), one line each. */
     warnings?: readonly string[];
   } | null;
-  run: { vectors: number; mismatches: number; latencyNs: number | null; throughputVps: number | null } | null;
+  run: {
+    vectors: number;
+    mismatches: number;
+    /** Never 0; null when not measured (see latencyKind). */
+    latencyNs: number | null;
+    /** clocked: cycles x clock period; combinational: a build's post-route critical path. Null for runs without one. */
+    latencyKind?: 'clocked' | 'combinational' | 'not-measured' | null;
+    /** Where latencyNs comes from (the device counter, which build's critical path), or why there is none. */
+    latencySource?: string | null;
+    /** The software model's accuracy over the vectors the board answered, 0..1. */
+    softwareAccuracy?: number | null;
+    throughputVps: number | null;
+  } | null;
   power: {
     measured: { idleW: number | null; loadW: number | null; dynamicW: number | null; energyPerInferenceJ: number | null };
     estimated: { idleW: number; loadW: number; dynamicW: number; energyPerInferenceJ: number } | null;

@@ -40,7 +40,10 @@ export function reportCellOf(r: ResultRow): ReportCell {
             headLut4: r.headLut4,
             warnings: r.buildWarnings ?? [],
           },
-    run: r.runId === null ? null : { vectors: r.vectors ?? 0, mismatches: r.mismatches ?? 0, latencyNs: r.latencyNs, throughputVps: r.throughputVps },
+    run:
+      r.runId === null
+        ? null
+        : { vectors: r.vectors ?? 0, mismatches: r.mismatches ?? 0, latencyNs: r.latencyNs, latencyKind: r.latencyKind, latencySource: r.latencySource, softwareAccuracy: r.runSoftwareAccuracy, throughputVps: r.throughputVps },
     power:
       r.idleMw === null && r.estIdleMw === null
         ? null

@@ -192,7 +192,7 @@ export function accuracyPlot(cells: readonly ReportCell[]): Plot {
   const [shown, left] = partition(sortCells(cells), (c) => c.build?.lut4 != null && c.accuracy != null);
   const front = new Set(paretoCells(shown));
   const title = 'Accuracy against LUT4, with the Pareto front';
-  const caption = `Software (discrete) test accuracy against LUT4 cells. The black step line joins the Pareto front (${front.size} cell${front.size === 1 ? '' : 's'}: ${[...front].map((c) => c.cell).join(', ') || 'none'}), the cells no other runnable build beats on both LUT4 and accuracy; builds that do not fit or failed are shown but cannot be on it. ${shownText(shown.length, cells.length)}${markedText(shown)}${notShown('LUT4 count or accuracy', left, 'built, accuracy unknown')}`;
+  const caption = `Software (discrete) accuracy on the whole test split against LUT4 cells. The black step line joins the Pareto front (${front.size} cell${front.size === 1 ? '' : 's'}: ${[...front].map((c) => c.cell).join(', ') || 'none'}), the cells no other runnable build beats on both LUT4 and accuracy; builds that do not fit or failed are shown but cannot be on it. ${shownText(shown.length, cells.length)}${markedText(shown)}${notShown('LUT4 count or accuracy', left, 'built, accuracy unknown')}`;
   if (shown.length === 0) return { id: 'accuracy', title, spec: null, caption };
   const values = shown.map((c) => ({
     cell: c.cell,
@@ -204,7 +204,7 @@ export function accuracyPlot(cells: readonly ReportCell[]): Plot {
     front: front.has(c),
   }));
   const x = { field: 'lut4', type: 'quantitative', title: 'LUT4 (cells)' } as const;
-  const y = { field: 'accuracy', type: 'quantitative', title: 'Test accuracy (%)', scale: { zero: false, padding: 8 } } as const;
+  const y = { field: 'accuracy', type: 'quantitative', title: 'Software accuracy, whole test split (%)', scale: { zero: false, padding: 8 } } as const;
   const spec: TopLevelSpec = {
     ...PANEL,
     width: 360,

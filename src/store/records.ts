@@ -1,5 +1,5 @@
 import type { Encoding } from '../data/encoding.js';
-import type { RunReport } from '../device/run.js';
+import type { LatencyKind, RunReport } from '../device/run.js';
 import type { BuildResult } from '../flow/build.js';
 import type { Metrics, TrainingInfo } from '../model/modelFile.js';
 import type { CheckResult } from '../sim/check.js';
@@ -231,8 +231,12 @@ export interface ResultRow {
   readonly widths: readonly number[] | null;
   readonly gates: number | null;
   readonly liveGates: number | null;
+  /** The model's software (discrete) accuracy over the whole test split (the model file's figure). */
   readonly softwareAccuracy: number | null;
+  /** The board's accuracy over the vectors it answered. */
   readonly boardAccuracy: number | null;
+  /** The software model's accuracy over the same vectors as boardAccuracy (equal to it with 0 mismatches). */
+  readonly runSoftwareAccuracy: number | null;
   readonly buildStatus: string | null;
   readonly buildMessage: string | null;
   /** The build's warnings (a failed icetime cross-check); null without a build or for one stored before warnings were kept. */
@@ -251,7 +255,12 @@ export interface ResultRow {
   readonly vectors: number | null;
   /** The run's mismatches against the reference, else the cell's simulation's. */
   readonly mismatches: number | null;
+  /** See latencyKind: never 0; null when not measured. */
   readonly latencyNs: number | null;
+  /** clocked: cycles x clock period; combinational: a build's post-route critical path; not-measured. */
+  readonly latencyKind: LatencyKind | null;
+  /** Where latencyNs comes from, or why there is none. */
+  readonly latencySource: string | null;
   readonly throughputVps: number | null;
   readonly idleMw: number | null;
   readonly loadMw: number | null;
@@ -266,9 +275,9 @@ export interface ResultRow {
 /** ResultRow's fields in column order (the CSV header). */
 export const RESULT_COLUMNS = [
   'kind', 'sweep', 'cell', 'state', 'error', 'attempts', 'at', 'board', 'modelHash', 'buildId', 'runId',
-  'depth', 'width', 'finalWidth', 'widths', 'gates', 'liveGates', 'softwareAccuracy', 'boardAccuracy',
+  'depth', 'width', 'finalWidth', 'widths', 'gates', 'liveGates', 'softwareAccuracy', 'boardAccuracy', 'runSoftwareAccuracy',
   'buildStatus', 'buildMessage', 'buildWarnings', 'lut4', 'headLut4', 'carry', 'dff', 'logicCells', 'logicCellsAvailable', 'fmaxMHz', 'criticalPathNs', 'logicNs', 'routingNs',
-  'vectors', 'mismatches', 'latencyNs', 'throughputVps',
+  'vectors', 'mismatches', 'latencyNs', 'latencyKind', 'latencySource', 'throughputVps',
   'idleMw', 'loadMw', 'dynamicMw', 'nJPerInference', 'estIdleMw', 'estLoadMw', 'estDynamicMw', 'estNJPerInference',
 ] as const satisfies readonly (keyof ResultRow)[];
 

@@ -184,6 +184,23 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE builds ADD COLUMN warnings TEXT;
   `,
+  // 5: what a run's latency is (clocked: cycles x clock period; combinational: a build's critical
+  // path; not-measured) and where it comes from, and the software model's accuracy on the vectors
+  // the board answered. Runs stored before kept the device's count of 0 cycles as 0 ns for a
+  // combinational core: their latency becomes the build's critical path when the run made a build,
+  // else not measured (each report JSON stays as it was stored).
+  `
+  ALTER TABLE runs ADD COLUMN latency_kind TEXT CHECK (latency_kind IN ('clocked', 'combinational', 'not-measured'));
+  ALTER TABLE runs ADD COLUMN latency_source TEXT;
+  ALTER TABLE runs ADD COLUMN software_accuracy REAL;
+  UPDATE runs SET
+    latency_kind = CASE WHEN latency_cycles > 0 THEN 'clocked' WHEN critical_path_ns IS NOT NULL THEN 'combinational' ELSE 'not-measured' END,
+    latency_source = CASE
+      WHEN latency_cycles > 0 THEN 'device counter: ' || latency_cycles || CASE WHEN latency_cycles = 1 THEN ' cycle' ELSE ' cycles' END || ' at ' || printf('%g', clock_hz / 1e6) || ' MHz'
+      WHEN critical_path_ns IS NOT NULL THEN 'nextpnr critical path of the bitstream this run used (stored before latency kinds)'
+      ELSE 'stored before latency kinds: no build of the run to take a combinational delay from' END,
+    latency_ns = CASE WHEN latency_cycles > 0 THEN latency_ns ELSE critical_path_ns END;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -178,11 +178,12 @@ const RESULT_SELECT = `
          COALESCE(i.depth, m.depth) AS depth, COALESCE(i.width, json_extract(m.widths, '$[0]')) AS width,
          COALESCE(i.final_width, m.final_width) AS finalWidth, m.widths AS widths,
          m.gates AS gates, m.live_gates AS liveGates, m.discrete_test_accuracy AS softwareAccuracy, r.accuracy AS boardAccuracy,
+         r.software_accuracy AS runSoftwareAccuracy,
          b.status AS buildStatus, b.message AS buildMessage, b.warnings AS buildWarnings, b.lut4, b.head_lut4 AS headLut4, b.carry, b.dff, b.logic_cells AS logicCells,
          b.logic_cells_available AS logicCellsAvailable, b.fmax_mhz AS fmaxMHz, b.critical_path_ns AS criticalPathNs,
          b.critical_logic_ns AS logicNs, b.critical_routing_ns AS routingNs,
          COALESCE(r.vectors, sim.vectors) AS vectors, COALESCE(r.mismatches, sim.mismatches) AS mismatches,
-         r.latency_ns AS latencyNs, r.throughput_vps AS throughputVps,
+         r.latency_ns AS latencyNs, r.latency_kind AS latencyKind, r.latency_source AS latencySource, r.throughput_vps AS throughputVps,
          p.idle_w, p.load_w, p.dynamic_w, p.energy_per_inference_j, p.est_idle_w, p.est_load_w, p.est_dynamic_w, p.est_energy_per_inference_j
     FROM items i
     LEFT JOIN runs r ON r.id = i.run_id
@@ -457,6 +458,9 @@ export class Store {
         answered: report.answered,
         mismatches: report.mismatches,
         accuracy: report.accuracy,
+        software_accuracy: report.softwareAccuracy,
+        latency_kind: report.latency.kind,
+        latency_source: report.latency.source,
         latency_cycles: report.latency.cycles,
         latency_ns: report.latency.ns,
         critical_path_ns: report.latency.criticalPathNs,

@@ -5,6 +5,8 @@ import { after, before, describe, it } from 'node:test';
 import { execa } from 'execa';
 import { RunError, runOnBoard } from '../../src/device/run.js';
 import { deviceDesign } from '../../src/device/top.js';
+import { buildModel } from '../../src/flow/modelBuild.js';
+import { evaluateReference } from '../../src/model/reference.js';
 import { buildVirtualBoard, VirtualBoard } from '../../src/device/virtual.js';
 import { randomNetwork, randomVectors, tempDir, writeModelFile } from '../helpers.js';
 
@@ -27,7 +29,12 @@ describe('gatebench run', () => {
     assert.equal(report.answered, 1000);
     assert.equal(report.mismatches, 0);
     assert.equal(report.complete, true);
-    assert.equal(report.latency.cycles, 0);
+    // A combinational core: the device counts 0 cycles, which is never shown as the latency.
+    assert.equal(report.latency.cycles, null);
+    assert.notEqual(report.latency.kind, 'clocked');
+    if (report.latency.kind === 'combinational') assert.ok(report.latency.ns > 0 && /nextpnr critical path/.test(report.latency.source), JSON.stringify(report.latency));
+    else assert.deepEqual([report.latency.kind, report.latency.ns], ['not-measured', null]);
+    assert.equal(report.softwareAccuracy, report.accuracy, 'the software model on the same 1,000 vectors, 0 mismatches');
     assert.ok(report.latency.hostRoundTripMs.p99 > 0 && report.latency.deviceRoundTripMs > 0);
     assert.ok(report.throughput.percentOfTheoretical >= 90, `${report.throughput.percentOfTheoretical}%`);
     assert.equal(report.device.after.rxOverflows, 0);
@@ -75,8 +82,37 @@ describe('gatebench run', () => {
     const r = await runOnBoard({ net, data: randomVectors(6, 300, 40, 4), board: 'virtual', core: { pipeline: 1, registeredIo: true } });
     assert.equal(r.answered, 300);
     assert.equal(r.mismatches, 0);
+    assert.equal(r.latency.kind, 'clocked');
     assert.equal(r.latency.cycles, 5, '3 pipeline stages (one per layer) + 2 I/O registers');
     assert.equal(r.latency.ns, (5 / 12e6) * 1e9);
+    assert.equal(r.latency.source, 'device counter: 5 cycles at 12 MHz');
+    assert.equal(r.softwareAccuracy, r.accuracy);
+  });
+
+  it('gives a combinational core the post-route delay of its build (RTL level), not measured before one exists, never 0', async () => {
+    const cacheDir = join(dir, 'combinational-cache');
+    const net = randomNetwork(21, 40, [80, 40], 4);
+    const data = randomVectors(22, 200, 40, 4);
+    const before = await runOnBoard({ net, data, board: 'virtual', cacheDir });
+    assert.deepEqual([before.latency.kind, before.latency.cycles, before.latency.ns], ['not-measured', null, null]);
+    assert.match(before.latency.source, /^no build of this design for icebreaker in the cache/);
+
+    // The build `gatebench build` (and a sweep) makes of this network: its core between registers.
+    const { build } = await buildModel(net, { board: 'icebreaker', cacheDir });
+    const path = build.figures.criticalPath!;
+    assert.ok(path.totalNs > 0, JSON.stringify(build.figures));
+    const after = await runOnBoard({ net, data, board: 'virtual', cacheDir });
+    assert.equal(after.latency.kind, 'combinational');
+    assert.equal(after.latency.ns, path.totalNs);
+    assert.equal(after.latency.cycles, null);
+    assert.match(after.latency.source, new RegExp(`^nextpnr critical path \\(register to register, ${path.logicLevels} logic levels?\\) of build ${build.hash.slice(0, 12)}: the cached build of this core`));
+
+    // The software model on exactly the vectors the board ran: with 0 mismatches, the same figure.
+    assert.equal(after.mismatches, 0);
+    const ref = evaluateReference(net, data);
+    const softwareCorrect = Array.from(ref.predictions).filter((p, i) => p === data.labels[i]).length;
+    assert.equal(after.softwareAccuracy, softwareCorrect / 200);
+    assert.equal(after.accuracy, after.softwareAccuracy);
   });
 
   it('refuses a board whose INFO names another model', async () => {

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { loadBoard } from '../../src/board/index.js';
-import { buildBitstream, buildFile, clearToolCache, icetimeOutcome, planBuild, planIceboxVlog, runPlan, type BuildResult, type StageRun } from '../../src/flow/index.js';
+import { buildBitstream, buildFile, clearToolCache, findCachedBuild, icetimeOutcome, planBuild, planIceboxVlog, runPlan, type BuildResult, type StageRun } from '../../src/flow/index.js';
 import { NO_CHIPDB, pathWithIcetimeWithoutChipdb } from './faults.js';
 import { COUNTER, tempDir, TOO_BIG_FOR_HX1K, writeVerilog } from './verilog.js';
 
@@ -89,6 +89,16 @@ describe('buildBitstream (real tools)', () => {
       console.log(JSON.stringify({ cached: r.cached }));`;
     const out = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' })) as { cached: boolean };
     assert.equal(out.cached, true);
+  });
+
+  it('findCachedBuild hands back the build the cache holds, and null for one never made, building nothing', async () => {
+    const found = await findCachedBuild({ verilogFiles: [counter], top: 'top', board: 'icebreaker', cacheDir });
+    assert.equal(found?.hash, first.hash);
+    assert.equal(found?.cached, true);
+    assert.deepEqual(found?.figures, first.figures);
+    const before = readdirSync(cacheDir).sort();
+    assert.equal(await findCachedBuild({ verilogFiles: [counter], top: 'top', board: 'icebreaker', cacheDir, options: { seed: 7 } }), null);
+    assert.deepEqual(readdirSync(cacheDir).sort(), before, 'no entry and no scratch folder made');
   });
 
   it('misses the cache when an option changes', async () => {

@@ -4,7 +4,10 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import type { ReportCell, ReportMeta } from '../../src/report/cells.js';
 import { renderReport } from '../../src/report/html.js';
+import { reportCellOf } from '../../src/report/fromStore.js';
+import { openStore } from '../../src/store/index.js';
 import { tempDir } from '../helpers.js';
+import { fixtureModel, fixtureProvenance, fixtureRun } from '../store/fixtures.js';
 import { build, reportCell, syntheticGrid } from './fixtures.js';
 
 const META: ReportMeta = {
@@ -159,6 +162,14 @@ describe('renderReport on a 3x3x2 grid', () => {
     assert.match(html, /<td class="num" title="Fmax \(MHz\): 55\.6 → 61\.7 \(\+11\.1%\)">18\.0 → 16\.2 \(-10\.0%\)<\/td>/);
   });
 
+  it('sets the board accuracy beside the software model on the same vectors, and labels the latency with its kind', () => {
+    // d2-w1000-f1000: software 89.00% on the whole split; 88.60% on the board and in software on its vectors; critical path 10+4+4 ns.
+    for (const header of ['Software, whole test split', 'Board / software, same vectors']) assert.ok(html.includes(`>${header}</th>`), header);
+    assert.match(html, /<td>d2-w1000-f1000<\/td>.*<td class="num start">89\.00<\/td><td class="num" title="board \/ software model on the 2,000 vectors the board ran">88\.60 \/ 88\.60<\/td>/);
+    assert.match(html, /<td>d2-w1000-f1000<\/td><td class="num start">2,000<\/td><td class="num">0<\/td><td class="num">18\.0 \(combinational\)<\/td>/);
+    assert.doesNotMatch(html, /<td class="num">0(\.0+)?( \(\w+\))?<\/td><td class="num">1,150<\/td>/, 'no latency of 0');
+  });
+
   it('escapes every text it puts in the page', () => {
     assert.match(html, /<title>Sweep s1 &#60;final layers&#62; &#38; more<\/title>/);
     assert.match(html, /<dd>abc123 &#34;dirty&#34;<\/dd>/);
@@ -212,6 +223,28 @@ describe('renderReport on degenerate input', () => {
     assert.ok(full.includes('>built ⚠</td>'), full);
     assert.ok(full.includes(`>warning: no icetime cross-check: icetime exited with code 1: Can&#39;t find chipdb file for device 5k — built for icebreaker</td>`), full);
     assert.ok(narrow.includes('>built</td>') && !narrow.includes('warning'), narrow);
+  });
+
+  it('shows a stored run\'s latency kind and same-vector software accuracy (clocked; not measured and without the same-vector figure)', async () => {
+    const store = openStore(join(tempDir('gatebench-report-store-'), 'gatebench.db'));
+    const model = fixtureModel(1);
+    store.addModel(model);
+    const clocked = fixtureRun();
+    const notMeasured = { ...clocked, softwareAccuracy: null, latency: { ...clocked.latency, kind: 'not-measured', source: 'no build of this design for icebreaker in the cache', cycles: null, ns: null } } as const;
+    for (const run of [clocked, notMeasured]) store.addRun(run, fixtureProvenance(model.hash));
+    const cells = store.resultRows().map(reportCellOf);
+    store.close();
+    assert.deepEqual(cells.map((c) => [c.run?.latencyKind, c.run?.latencyNs, c.boardAccuracy, c.run?.softwareAccuracy]), [
+      ['not-measured', null, 0.68, null],
+      ['clocked', 250, 0.68, 0.68],
+    ]);
+    const page = await renderReport(cells, meta);
+    assertWellFormed(page);
+    // The latency's source is its hover text.
+    assert.match(page, /<td>run \d+<\/td><td class="num start">200<\/td><td class="num">0<\/td><td class="num" title="device counter: 3 cycles at 12 MHz">250 \(clocked\)<\/td>/);
+    assert.match(page, /<td>run \d+<\/td><td class="num start">200<\/td><td class="num">0<\/td><td class="num" title="no build of this design for icebreaker in the cache">not measured<\/td>/);
+    assert.match(page, /<td class="num" title="board \/ software model on the 200 vectors the board ran">68\.00 \/ 68\.00<\/td>/);
+    assert.match(page, />68\.00 \/ –<\/td>/, 'a run without the figure says so');
   });
 
   it('escapes a hostile cell name and title wherever they appear', async () => {

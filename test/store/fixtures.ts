@@ -69,7 +69,9 @@ export function fixtureRun(o: { vectors?: number; mismatches?: number; complete?
     mismatches: o.mismatches ?? 0,
     firstMismatches: o.mismatches ? [{ index: 3, expected: { sums: [1, 2], classIdx: 1 }, actual: { sums: [2, 1], classIdx: 0 } }] : [],
     accuracy: 0.68,
-    latency: { cycles: 3, ns: 250, criticalPathNs: 31.4, hostRoundTripMs: { p50: 1.9, p99: 3.2, samples: 50 }, deviceRoundTripMs: 1.7, pipelinedRoundTripMs: { p50: 20.1, p99: 22 } },
+    // Two mismatches may move the board's answers off the software model's.
+    softwareAccuracy: o.mismatches ? 0.69 : 0.68,
+    latency: { kind: 'clocked', source: 'device counter: 3 cycles at 12 MHz', cycles: 3, ns: 250, criticalPathNs: 31.4, hostRoundTripMs: { p50: 1.9, p99: 3.2, samples: 50 }, deviceRoundTripMs: 1.7, pipelinedRoundTripMs: { p50: 20.1, p99: 22 } },
     throughput: {
       window: 16,
       vectors,

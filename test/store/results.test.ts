@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { execa } from 'execa';
 import { buildBitstream, type BuildResult } from '../../src/flow/index.js';
+import { RESULT_TABLE } from '../../src/app/resultsTable.js';
 import { openStore, RESULT_COLUMNS, type ResultRow } from '../../src/store/index.js';
 import { COUNTER, writeVerilog } from '../flow/verilog.js';
 import { tempDir } from '../helpers.js';
@@ -78,7 +79,9 @@ describe('gatebench results', () => {
     await sleep(5);
     store.createSweep({ ...spec, board: 'icestick' }, cells.slice(2));
     await sleep(5);
-    store.addRun(fixtureRun({ complete: false, error: 'device stopped answering' }), fixtureProvenance(other.hash));
+    const stopped = fixtureRun({ complete: false, error: 'device stopped answering' });
+    const combinational = { kind: 'combinational', source: 'nextpnr critical path (register to register, 14 logic levels) of build 0123456789ab: the bitstream this run used (icebreaker)', cycles: null, ns: 39.114 } as const;
+    store.addRun({ ...stopped, latency: { ...stopped.latency, ...combinational } }, fixtureProvenance(other.hash));
     store.close();
   });
 
@@ -96,6 +99,7 @@ describe('gatebench results', () => {
     assert.ok(cell.liveGates !== null && cell.liveGates <= 60);
     assert.equal(cell.softwareAccuracy, 0.685);
     assert.equal(cell.boardAccuracy, 0.68);
+    assert.equal(cell.runSoftwareAccuracy, 0.69, 'the software model on the vectors the board ran');
     assert.equal(cell.buildStatus, 'ok');
     assert.deepEqual(cell.buildWarnings, []);
     assert.equal(cell.lut4, build.figures.lut4);
@@ -105,6 +109,8 @@ describe('gatebench results', () => {
     assert.equal(cell.criticalPathNs, build.figures.criticalPath!.totalNs);
     assert.equal(cell.mismatches, 2);
     assert.equal(cell.latencyNs, 250);
+    assert.equal(cell.latencyKind, 'clocked');
+    assert.equal(cell.latencySource, 'device counter: 3 cycles at 12 MHz');
     assert.equal(cell.throughputVps, 500, 'by the device clock');
     assert.equal(cell.dynamicMw, 0.5);
     assert.ok(Math.abs(cell.nJPerInference! - 0.042) < 1e-12);
@@ -117,6 +123,11 @@ describe('gatebench results', () => {
     assert.equal(pending.buildWarnings, null);
     const run = rows[0]!;
     assert.equal(run.error, 'device stopped answering');
+    assert.deepEqual([run.latencyKind, run.latencyNs], ['combinational', 39.114]);
+    assert.match(run.latencySource!, /^nextpnr critical path .* of build 0123456789ab/);
+    const latencyColumn = RESULT_TABLE.find((c) => c.header === 'lat ns')!;
+    assert.deepEqual([cell, run].map((r) => latencyColumn.text(r)), ['250.0 clk', '39.1 comb']);
+    assert.equal(latencyColumn.text({ ...run, latencyKind: 'not-measured', latencyNs: null }), 'not measured');
     assert.deepEqual(run.widths, [30, 30, 20]);
     assert.equal(run.depth, 3);
   });
@@ -138,12 +149,18 @@ describe('gatebench results', () => {
     const lines = r.stdout.split('\n');
     assert.equal(lines.length, 4);
     const [header, done, failed, pending] = lines as [string, string, string, string];
-    assert.match(header, /^sweep\/cell\s+state\s+depth\s+widths\s+gates\/live\s+acc sw\s+acc board\s+build\s+LUT4\s+LC\s+DFF\s+Fmax MHz\s+crit ns/);
+    assert.match(header, /^sweep\/cell\s+state\s+depth\s+widths\s+gates\/live\s+acc sw \(split\)\s+acc board\s+acc sw \(same\)\s+build\s+LUT4\s+LC\s+DFF\s+Fmax MHz\s+crit ns/);
     // Numbers are right-aligned under their header.
     const lutEnd = header.indexOf('LUT4') + 4;
     assert.equal(done.slice(0, lutEnd).trimEnd().split(' ').at(-1), String(build.figures.lut4));
     assert.equal(done[lutEnd], ' ');
-    assert.equal(done.slice(header.indexOf('acc sw'), header.indexOf('acc sw') + 6).trim(), '68.50%');
+    // Right-aligned: a column's text ends where its header does.
+    const under = (line: string, title: string): string => line.slice(0, header.indexOf(title) + title.length).split('  ').at(-1)!.trim();
+    assert.equal(under(done, 'acc sw (split)'), '68.50%');
+    assert.equal(under(done, 'acc board'), '68.00%');
+    assert.equal(under(done, 'acc sw (same)'), '69.00%');
+    assert.equal(under(done, 'lat ns'), '250.0 clk');
+    assert.equal(under(pending, 'lat ns'), '-');
     assert.match(done, /^s1\/d2-w40-f20\s+done\s+2\s+40,20\s+60\/\d+\s/);
     assert.match(pending, /^s1\/d2-w40-f40\s+pending\s+2\s+40,40\s+-\s/);
     assert.ok(failed.endsWith('synthesis failed: src/0-top.v:2: ERROR: syntax error, unexpected ";" second line'), 'the error on one line');

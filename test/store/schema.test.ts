@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { openStore, SCHEMA_VERSION } from '../../src/store/index.js';
-import { APPLICATION_ID, migrate } from '../../src/store/schema.js';
+import { APPLICATION_ID, migrate, MIGRATIONS } from '../../src/store/schema.js';
 import { UserError } from '../../src/util/errors.js';
 import { tempDir } from '../helpers.js';
 
@@ -47,6 +47,33 @@ describe('store schema', () => {
     assert.equal(db.pragma('user_version', { simple: true }), 3);
     assert.deepEqual(db.prepare('SELECT x FROM a ORDER BY x').pluck().all(), [1, 2], 'the failed migration left nothing behind');
     db.close();
+  });
+
+  it('migration 5 gives runs stored before it a latency kind: 0 cycles is no longer 0 ns, and the old rows stay readable', () => {
+    const path = join(tempDir(), 'old.db');
+    const old = new Database(path);
+    migrate(old, path, MIGRATIONS.slice(0, 4));
+    const insert = old.prepare(`INSERT INTO runs (board, virtual, port, baud, clock_hz, device_model_id, complete, vectors, answered, mismatches,
+        accuracy, latency_cycles, latency_ns, critical_path_ns, report, gatebench_version, seeds, tools, provenance, created_at)
+      VALUES (?, 1, '/dev/pts/3', 3000000, 12000000, 'd853638242154503', 1, 500, 500, 0, 0.564, ?, ?, ?, '{}', '0.1.0', '{}', '{}', '{}', ?)`);
+    insert.run('virtual (icebreaker)', 0, 0, null, '2025-01-01T00:00:01.000Z'); // a combinational core on the RTL: no build
+    insert.run('icebreaker', 0, 0, 51.9, '2025-01-01T00:00:02.000Z'); // a combinational core on a board: its build's critical path
+    insert.run('virtual (icebreaker)', 5, 416.66, null, '2025-01-01T00:00:03.000Z'); // a pipelined core
+    old.close();
+
+    const store = openStore(path);
+    const rows = store.resultRows();
+    store.close();
+    assert.deepEqual(rows.map((r) => [r.latencyKind, r.latencyNs, r.runSoftwareAccuracy, r.boardAccuracy]), [
+      ['clocked', 416.66, null, 0.564],
+      ['combinational', 51.9, null, 0.564],
+      ['not-measured', null, null, 0.564],
+    ]);
+    assert.deepEqual(rows.map((r) => r.latencySource), [
+      'device counter: 5 cycles at 12 MHz',
+      'nextpnr critical path of the bitstream this run used (stored before latency kinds)',
+      'stored before latency kinds: no build of the run to take a combinational delay from',
+    ]);
   });
 
   it('refuses a database from a newer gatebench in one line', () => {

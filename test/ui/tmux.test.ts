@@ -73,7 +73,7 @@ describe('terminal UI in a real terminal (tmux)', () => {
     await tmux('send-keys', '-t', 'ui', '4');
     const results = await screenUntil('ui', /sweep\/cell/);
     // 200 columns: the table's right-hand columns fit too.
-    assert.match(results, /sweep\/cell\s+state\s+widths\s+gates\/live\s+acc sw\s+acc board\s+build\s+LC\s+Fmax MHz\s+lat ns\s+vec\/s\s+P_dyn mW/);
+    assert.match(results, /sweep\/cell\s+state\s+widths\s+gates\/live\s+acc sw \(split\)\s+acc board\s+acc sw \(same\)\s+build\s+LC\s+Fmax MHz\s+lat ns\s+vec\/s\s+P_dyn mW/);
     assert.match(results, /run \d+\s+done\s+30,30,20.*\s900\s/);
 
     await tmux('send-keys', '-t', 'ui', 'q');

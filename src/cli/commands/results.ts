@@ -32,6 +32,9 @@ export const resultsCommand = defineCommand<ResultsOutput>({
     'Without --sweep: every run and every sweep cell in the database (default ./gatebench.db), newest first;',
     "with --sweep ID: that sweep's cells in grid order, with their state and error. Power in mW (measured, then",
     'the estimate: est), energy in nJ per inference. --csv writes RFC 4180 CSV with one column per --json field.',
+    'Accuracy: acc sw (split) is the software model on the whole test split; acc board and acc sw (same) are the',
+    'board and the software model on the vectors the board answered. lat ns: clk = a clocked core, cycles x clock',
+    "period; comb = a combinational core, the post-route critical path of its build (latencySource says which).",
   ].join('\n'),
   flags: { ...DB_FLAG, sweep: { type: 'string' }, csv: { type: 'boolean' } },
   async run(positionals, options) {

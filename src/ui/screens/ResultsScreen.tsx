@@ -3,7 +3,7 @@ import type { ResultRow } from '../../store/index.js';
 import { Empty, SelectList } from '../components.js';
 
 /** The results table's columns that fit a terminal; the CLI's `results` prints all of them. */
-const SHOWN = ['sweep/cell', 'state', 'widths', 'gates/live', 'acc sw', 'acc board', 'build', 'LC', 'Fmax MHz', 'lat ns', 'vec/s', 'P_dyn mW', 'nJ/inf', 'est P_dyn', 'error'];
+const SHOWN = ['sweep/cell', 'state', 'widths', 'gates/live', 'acc sw (split)', 'acc board', 'acc sw (same)', 'build', 'LC', 'Fmax MHz', 'lat ns', 'vec/s', 'P_dyn mW', 'nJ/inf', 'est P_dyn', 'error'];
 export const UI_COLUMNS: readonly TableColumn[] = SHOWN.map((h) => RESULT_TABLE.find((c) => c.header === h)!);
 
 export interface Sort {

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { accessSync, constants, existsSync, readFileSync, realpathSync } from 'node:fs';
+import { constants, existsSync, readFileSync, realpathSync } from 'node:fs';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { UserError } from '../util/errors.js';
+import { mayAccess } from '../util/paths.js';
 
 /**
  * The external programs gatebench runs, by binary name. Anything else a plan names (a simulator
@@ -73,14 +74,7 @@ export class ToolNotFoundError extends UserError {
 
 export const YOWASP_SHIM = join(dirname(fileURLToPath(import.meta.url)), 'yowaspShim.js');
 
-function executable(file: string): boolean {
-  try {
-    accessSync(file, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
+const executable = (path: string): boolean => mayAccess(path, constants.X_OK);
 
 export function findOnPath(binary: string, path = process.env.PATH ?? ''): string | null {
   for (const dir of path.split(delimiter)) {

@@ -1,6 +1,7 @@
-import { accessSync, constants, statSync, type Stats } from 'node:fs';
+import { constants, statSync, type Stats } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { UserError } from './errors.js';
+import { mayAccess } from './paths.js';
 
 /**
  * The rule every command follows for what it writes, checked before any work so that a bad path
@@ -21,14 +22,7 @@ function statOf(path: string): Stats | null {
   }
 }
 
-function writable(path: string): boolean {
-  try {
-    accessSync(path, constants.W_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
+const writable = (path: string): boolean => mayAccess(path, constants.W_OK);
 
 /** The existing, writable folder `path` will be created in, or a UserError naming `flag`. */
 function checkParent(flag: string, path: string): void {

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { accessSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -26,4 +26,14 @@ export function hdlDir(): string {
 /** Board files (boards/ at the project root). */
 export function boardsDir(): string {
   return join(projectRoot(), 'boards');
+}
+
+/** Whether this process may use `path` as `mode` asks (fs.constants.W_OK, X_OK, ...). */
+export function mayAccess(path: string, mode: number): boolean {
+  try {
+    accessSync(path, mode);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -18,6 +18,17 @@ function sampleModelFile(): string {
   return path;
 }
 
+/** Each case corrupts a copy of the model document; loading it must fail naming the file, as the pattern says. */
+function assertEachRefused(path: string, doc: unknown, cases: [(d: any) => void, RegExp][]): void {
+  for (const [corrupt, message] of cases) {
+    const copy = structuredClone(doc);
+    corrupt(copy);
+    const bad = path + '.bad';
+    writeFileSync(bad, JSON.stringify(copy));
+    assert.throws(() => loadModel(bad), (e: Error) => e.name === 'UserError' && e.message.startsWith(bad) && message.test(e.message), `expected ${message}`);
+  }
+}
+
 test('a saved model loads back identical, hash included', () => {
   const path = sampleModelFile();
   const model = loadModel(path);
@@ -38,13 +49,7 @@ test('every corruption is reported with the file and the field', () => {
     [(d) => delete d.encoding, /field encoding is missing, expected an object/],
     [(d) => (d.network.classes = 3), /a last layer whose width is a multiple of 3 classes/],
   ];
-  for (const [corrupt, message] of cases) {
-    const copy = structuredClone(doc);
-    corrupt(copy);
-    const bad = path + '.bad';
-    writeFileSync(bad, JSON.stringify(copy));
-    assert.throws(() => loadModel(bad), (e: Error) => e.name === 'UserError' && e.message.startsWith(bad) && message.test(e.message), `expected ${message}`);
-  }
+  assertEachRefused(path, doc, cases);
   writeFileSync(path + '.trunc', '{"format": "gatebench-lgn", ');
   assert.throws(() => loadModel(path + '.trunc'), /not a JSON model file/);
 });
@@ -64,13 +69,7 @@ test('fields that make no sense or contradict each other are refused, naming the
       /field dataset\.classNames is "2 names", expected 5 names, one per class/,
     ],
   ];
-  for (const [corrupt, message] of cases) {
-    const copy = structuredClone(doc);
-    corrupt(copy);
-    const bad = path + '.bad';
-    writeFileSync(bad, JSON.stringify(copy));
-    assert.throws(() => loadModel(bad), (e: Error) => e.name === 'UserError' && e.message.startsWith(bad) && message.test(e.message), `expected ${message}`);
-  }
+  assertEachRefused(path, doc, cases);
   // JSON's 1e400 parses to Infinity, which JSON.stringify would show as null.
   writeFileSync(path + '.huge', text.replace(/"tau":2/, '"tau":1e400'));
   assert.throws(() => loadModel(path + '.huge'), /field network\.tau is Infinity \(out of range\), expected a positive number/);

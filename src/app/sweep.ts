@@ -1,5 +1,7 @@
+import { loadBoard, requireBoardAttached } from '../board/index.js';
 import { openStore, type SweepRecord } from '../store/index.js';
 import { createSweep } from '../sweep/create.js';
+import type { SweepSpec } from '../sweep/spec.js';
 import { UserError } from '../util/errors.js';
 import { stringOption, type RawOptions } from './options.js';
 import { sweepSpecFromOptions } from './sweepSpec.js';
@@ -22,4 +24,14 @@ export function sweepFromOptions(db: string, options: RawOptions): { sweep: Swee
   } finally {
     store.close();
   }
+}
+
+/**
+ * A sweep that runs on a physical board needs it attached: say so before the first cell trains and
+ * builds (minutes each), not when its first run fails.
+ */
+export async function requireSweepBoard(sweep: SweepRecord): Promise<void> {
+  const { runOn } = sweep.spec as SweepSpec;
+  if (runOn === 'virtual' || runOn === 'none') return;
+  await requireBoardAttached(loadBoard(runOn), { nextStep: 'to build every cell without the board, use --run-on none' });
 }

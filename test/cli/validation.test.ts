@@ -107,6 +107,17 @@ describe('a sweep spec is checked whole before any cell is stored or trained', (
     });
   }
 
+  it('a sweep to run on a board that is not attached stops before any cell trains', () => {
+    const work = tempDir();
+    const cache = join(work, 'cache');
+    const db = join(work, 'sweep.db');
+    // No FTDI cable on this machine (an empty sysfs tree says so on any machine).
+    const sysfs = join(work, 'sys');
+    mkdirSync(join(sysfs, 'bus', 'usb', 'devices'), { recursive: true });
+    refused(['sweep', '--depth', '1', '--width', '20', '--run-on', 'icebreaker', ...LONG_TRAINING, '--db', db], /no programming cable or board found for icebreaker: .*use --run-on none/, { cwd: work, env: { GATEBENCH_CACHE: cache, GATEBENCH_SYSFS: sysfs } });
+    assert.equal(existsSync(cache), false, 'nothing trained or built');
+  });
+
   it('a sweep whose cells all failed exits 1, after its table', { timeout: 300_000 }, () => {
     const work = tempDir();
     // A cache path that is a file: every cell fails at its first stage, quickly.

@@ -5,7 +5,7 @@ import { DATASET_FLAGS, DATASET_USAGE, ENCODING_FLAGS, ENCODING_USAGE, TRAINING_
 import { DB_FLAG, DB_USAGE, dbPathFromOptions } from '../../app/dbOptions.js';
 import { intOption, stringOption } from '../../app/options.js';
 import { resultsTable } from '../../app/resultsTable.js';
-import { sweepFromOptions } from '../../app/sweep.js';
+import { requireSweepBoard, sweepFromOptions } from '../../app/sweep.js';
 import { renderReport } from '../../report/html.js';
 import { sweepReportInput } from '../../report/fromStore.js';
 import { openStore, type ResultRow, type SweepRecord } from '../../store/index.js';
@@ -88,6 +88,7 @@ export const sweepCommand = defineCommand<SweepOutput>({
     if (reportFlag) checkOutputFile('--report', reportFlag);
     else checkOutputFolder('--report', 'out');
     const { sweep, created } = sweepFromOptions(db, options);
+    await requireSweepBoard(sweep);
 
     const log = (line: string): void => void process.stderr.write(`${line}\n`);
     const worth = quietStages();

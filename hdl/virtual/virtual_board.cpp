@@ -2,8 +2,9 @@
 //
 //   vboard
 //
-// Opens a pty, prints one line "gatebench-virtual pty PATH clock_hz C baud B" on stdout, then
-// simulates the board clock cycle by cycle: bytes the host writes to the pty are driven onto the
+// Opens a pty, simulates the board's power-on until the device is out of reset and its lines are
+// idle, prints one line "gatebench-virtual pty PATH clock_hz C baud B" on stdout, then goes on
+// simulating the board clock cycle by cycle: bytes the host writes to the pty are driven onto the
 // design's uart_rx pin as 8N1 frames, bit by bit, at the baud the host set on its end of the pty
 // (the bits land on simulated clock cycles, as on a board); the uart_tx pin is sampled like a
 // UART receiver at the same baud and the bytes go back to the host. The host cannot tell it
@@ -106,9 +107,6 @@ int main(int argc, char** argv) {
     std::signal(SIGINT, onSignal);
     std::signal(SIGHUP, onSignal);
     std::signal(SIGPIPE, SIG_IGN);
-    std::printf("gatebench-virtual pty %s clock_hz %.0f baud %.0f\n", path.c_str(), clockHz, baud);
-    std::fflush(stdout);
-
     // A board whose owner died (killed mid-sweep) ends instead of idling forever.
     const pid_t owner = getppid();
 
@@ -133,6 +131,7 @@ int main(int argc, char** argv) {
     int txBit = 0;
     uint16_t txShift = 0;
     std::vector<uint8_t> out;
+    bool announced = false;  // the pty line has been printed
     uint64_t quiet = 0;  // cycles with nothing on either wire (and, with GB_ACTIVITY, an idle core)
     uint64_t active = 0;  // cycles in which the core evaluated a vector
     uint64_t reportedCycle = ~0ull;
@@ -183,6 +182,15 @@ int main(int argc, char** argv) {
         // Idle: wait for the host without simulating.
         const double guard = 2 * cpb + 128;  // the device answers within tens of cycles
         if (!rxBusy && rxQueue.empty() && !txBusy && static_cast<double>(quiet) > guard) {
+            // The first idle moment: the device is out of its power-on reset (16 cycles, well within
+            // the guard) with both lines high, as a board is before its port is opened. Only now may the host learn the path: a
+            // byte driven onto uart_rx during the reset is missed, and its receiver would then
+            // lock onto a data bit and lose the framing of the bytes chained after it.
+            if (!announced) {
+                std::printf("gatebench-virtual pty %s clock_hz %.0f baud %.0f\n", path.c_str(), clockHz, baud);
+                std::fflush(stdout);
+                announced = true;
+            }
             if (!out.empty()) flushHost();
 #ifdef GB_ACTIVITY
             reportActivity(true);

@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, mkdtempSync, openSync, readdirSync, readFileSync, readlinkSync, readSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { spawn } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { execa } from 'execa';
 import { deviceDesign } from '../../src/device/top.js';
 import { buildVirtualBoard, VirtualBoard, type VirtualBuild } from '../../src/device/virtual.js';
 import { Link, LinkError } from '../../src/link/link.js';
 import { openSerialPort, type BytePort } from '../../src/link/port.js';
-import { frameBytes } from '../../src/link/frame.js';
+import { encodeFrame, FrameDecoder, frameBytes } from '../../src/link/frame.js';
 import { CMD, decodeInfo, inferAnswerBytes, inferRequestBytes, theoreticalVectorsPerSecond, u48 } from '../../src/link/protocol.js';
 import { streamInfer, StreamError, type StreamAnswers } from '../../src/link/stream.js';
 import { evaluateReference } from '../../src/model/reference.js';
@@ -125,6 +126,87 @@ describe('virtual board (Verilator build of gatebench_top behind a pty)', () => 
     await link.close();
     const summary = await board.stop();
     assert.equal(summary?.activeCycles, data.count + resent, 'one evaluation per INFER the device executed');
+  });
+
+  it('announces its pty only once the device is out of reset: requests queued at once are received whole', { timeout: TEST_TIMEOUT_MS }, async () => {
+    // The board used to announce before simulating, so a host that wrote at once had its bytes
+    // driven onto uart_rx during the device's power-on reset: the receiver started mid-byte and
+    // lost the framing of the chained bytes (framing errors, requests unanswered). To queue bytes
+    // deterministically at the moment of the announcement, the board's stdout is a full FIFO:
+    // it stops in the announcement's write, the requests go into the pty it holds, then the
+    // FIFO is drained and it goes on.
+    const fifo = join(dir, 'announce.fifo');
+    await execa('mkfifo', [fifo]);
+    const boardOut = openSync(fifo, constants.O_RDWR);
+    const tap = openSync(fifo, constants.O_RDWR | constants.O_NONBLOCK);
+    const chunk = Buffer.alloc(4096);
+    const readSome = (fd: number): Buffer => {
+      try {
+        return chunk.subarray(0, readSync(fd, chunk));
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'EAGAIN') return chunk.subarray(0, 0);
+        throw e;
+      }
+    };
+    const readlinkOrNull = (link: string): string | null => {
+      try {
+        return readlinkSync(link);
+      } catch {
+        return null;
+      }
+    };
+    const pause = (): Promise<void> => new Promise((r) => setTimeout(r, 5));
+    for (;;) {
+      try {
+        writeSync(tap, chunk.fill(0x2e));
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'EAGAIN') break;
+        throw e;
+      }
+    }
+    // (node's spawn: execa's types take no file descriptor for stdout.)
+    const child = spawn(build.binary, [], { stdio: ['ignore', boardOut, 'ignore'] });
+    const exited = new Promise((r) => child.once('exit', r));
+    closeSync(boardOut);
+    let pty = -1;
+    try {
+      // Stopped in the announcement: the pty (its termios set) is open and stdout is blocked.
+      let path: string | undefined;
+      while (!path) {
+        // (An fd may close between the listing and its readlink: the loader opens and closes libraries.)
+        const slave = readdirSync(`/proc/${child.pid}/fd`)
+          .map((fd) => readlinkOrNull(`/proc/${child.pid}/fd/${fd}`))
+          .find((f) => f?.startsWith('/dev/pts/'));
+        if (slave && /pipe_write/.test(readFileSync(`/proc/${child.pid}/wchan`, 'utf8'))) path = slave;
+        else await pause();
+      }
+      const seqs = [0x80, 0x81, 0x82];
+      pty = openSync(path, constants.O_RDWR | constants.O_NOCTTY | constants.O_NONBLOCK);
+      writeSync(pty, Buffer.concat(seqs.map((seq) => encodeFrame({ cmd: CMD.INFO, seq, payload: new Uint8Array() }))));
+      let out = '';
+      while (!out.includes(`gatebench-virtual pty ${path} `)) {
+        const got = readSome(tap);
+        out = (out + got.toString('latin1')).slice(-4096);
+        if (got.length === 0) await pause();
+      }
+      // The device answers in order: the last request's answer ends the exchange (and its counters cover all three).
+      const answers = new Map<number, Uint8Array>();
+      const decoder = new FrameDecoder();
+      while (!answers.has(0x82)) {
+        readSome(tap);  // activity reports: keep the board's stdout flowing
+        const got = readSome(pty);
+        for (const f of decoder.push(got)) answers.set(f.seq, f.payload);
+        if (got.length === 0) await pause();
+      }
+      const info = decodeInfo(answers.get(0x82)!);
+      assert.deepEqual([info.crcErrors, info.rxOverflows, info.framingErrors], [0, 0, 0]);
+      assert.deepEqual([...answers.keys()], seqs, 'every request answered');
+    } finally {
+      if (pty >= 0) closeSync(pty);
+      child.kill('SIGTERM');
+      await exited;
+      closeSync(tap);
+    }
   });
 
   it('recovers from garbage and corrupted bytes in both directions, checking every vector', { timeout: TEST_TIMEOUT_MS }, async () => {

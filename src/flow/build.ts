@@ -8,7 +8,7 @@ import { planIcepack } from './icepack.js';
 import { icetimeOutcome, planIcetime, type IcetimeReport } from './icetime.js';
 import { classifyNextpnrFailure, parseNextpnrReport, parseUtilisationLog, planNextpnr, worstPath, type ClockFmax, type CriticalPath, type NextpnrReport } from './nextpnr.js';
 import { runPlan, type CommandPlan, type RunOptions, type StageRun } from './run.js';
-import { resolveTool, ToolNotFoundError, type ResolvedTool, type ToolName } from './tools.js';
+import { resolveTool, ToolNotFoundError, type ResolvedTool, type ToolName, type ToolOrigin } from './tools.js';
 import { netlistPortBits, planYosys, synthOutcome, type YosysStat } from './yosys.js';
 
 /** Bump when the flow's commands or result shape change: old cache entries then miss. */
@@ -71,7 +71,7 @@ export interface BuildFigures {
 }
 
 export interface ToolUse {
-  readonly origin: 'native' | 'yowasp';
+  readonly origin: ToolOrigin;
   readonly version: string;
   readonly path: string;
 }

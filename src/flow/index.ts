@@ -7,7 +7,7 @@ export type { BuildFigures, BuildFiles, BuildOptions, BuildRequest, BuildResult,
 export { estimateResources, ESTIMATE_VERSION, type EstimateOptions, type EstimateResult } from './estimate.js';
 export { cacheRoot } from '../util/cache.js';
 export { runPlan, runPlanWith, runTool, showCommand, ToolError, type CommandPlan, type RunOptions, type StageRun, type ToolCommand, type ToolResult } from './run.js';
-export { clearToolCache, findOnPath, findPackageDir, iceCellsSim, resolveTool, ToolNotFoundError, toolVersion, yosysShareDir, yowaspPackage, yowaspTool, type ResolvedTool, type ToolName } from './tools.js';
+export { clearToolCache, edaVenvDir, findOnPath, findPackageDir, iceCellsSim, pypiTool, resolveTool, ToolNotFoundError, toolVersion, yosysShareDir, yowaspPackage, yowaspTool, type ResolvedTool, type ToolName, type ToolOrigin } from './tools.js';
 export { FAMILIES, netlistPortBits, parseYosysStat, planYosys, synthIce40, synthOutcome, synthScript, type Family, type SynthOptions, type SynthResult, type YosysStat } from './yosys.js';
 export { classifyNextpnrFailure, parseNextpnrReport, parseUtilisationLog, planNextpnr, worstPath } from './nextpnr.js';
 export type { ClockFmax, CriticalPath, NextpnrFailure, NextpnrOptions, NextpnrReport, Utilisation } from './nextpnr.js';

@@ -1,39 +1,39 @@
 import type { Ice40Device } from '../board/devices.js';
 import type { CommandPlan } from './run.js';
 
-export interface NextpnrOptions {
+export interface NextpnrOptions extends NextpnrCommonOptions {
   readonly device: Ice40Device;
   readonly package: string;
   readonly pcf: string;
-  readonly netlist: string;
   readonly asc: string;
+}
+
+/** Plan nextpnr-ice40 (see nextpnrCommonArgs). */
+export function planNextpnr(o: NextpnrOptions): CommandPlan {
+  const argv = [o.device.nextpnrFlag, '--package', o.package, '--pcf', o.pcf, '--asc', o.asc, ...nextpnrCommonArgs(o)];
+  return { stage: 'pnr', tool: 'nextpnr-ice40', argv, inputs: [o.netlist, o.pcf], outputs: [o.asc, o.report] };
+}
+
+/** What every nextpnr planner (ice40, ecp5, himbaechel) gets alike. */
+export interface NextpnrCommonOptions {
+  readonly netlist: string;
   readonly report: string;
   readonly freqMHz: number;
   readonly seed: number;
   readonly router?: 'router1' | 'router2';
-  /** Passed through as --top when the netlist holds more than one module. */
   readonly top?: string;
 }
 
 /**
- * Plan nextpnr-ice40. --timing-allow-fail keeps a bitstream and a report when the target is
- * missed, so a timing failure is measured (achieved vs constraint) rather than lost.
+ * The arguments all nextpnr architectures share. --timing-allow-fail keeps a bitstream and a
+ * report when the target is missed, so a timing failure is measured (achieved vs constraint)
+ * rather than lost.
  */
-export function planNextpnr(o: NextpnrOptions): CommandPlan {
-  const argv = [
-    o.device.nextpnrFlag,
-    '--package', o.package,
-    '--json', o.netlist,
-    '--pcf', o.pcf,
-    '--asc', o.asc,
-    '--report', o.report,
-    '--freq', String(o.freqMHz),
-    '--seed', String(o.seed),
-    '--timing-allow-fail',
-  ];
+export function nextpnrCommonArgs(o: NextpnrCommonOptions): string[] {
+  const argv = ['--json', o.netlist, '--report', o.report, '--freq', String(o.freqMHz), '--seed', String(o.seed), '--timing-allow-fail'];
   if (o.router) argv.push('--router', o.router);
   if (o.top) argv.push('--top', o.top);
-  return { stage: 'pnr', tool: 'nextpnr-ice40', argv, inputs: [o.netlist, o.pcf], outputs: [o.asc, o.report] };
+  return argv;
 }
 
 export interface Utilisation {
@@ -75,8 +75,11 @@ interface RawSegment {
   delay?: number;
 }
 
-/** Parse nextpnr's --report JSON once. */
-export function parseNextpnrReport(text: string): NextpnrReport {
+/**
+ * Parse nextpnr's --report JSON once (the same format on every architecture). `logicCellResource`
+ * is the family's logic-cell BEL type: ICESTORM_LC (iCE40), TRELLIS_COMB (ECP5), LUT4 (Gowin).
+ */
+export function parseNextpnrReport(text: string, logicCellResource = 'ICESTORM_LC'): NextpnrReport {
   const json = JSON.parse(text) as {
     utilization?: Record<string, { used: number; available: number }>;
     fmax?: Record<string, { achieved: number; constraint: number }>;
@@ -98,7 +101,7 @@ export function parseNextpnrReport(text: string): NextpnrReport {
     const edge = /^(posedge|negedge) /;
     return { from: p.from, to: p.to, logicLevels, logicNs, routingNs, totalNs: logicNs + routingNs, registerToRegister: edge.test(p.from) && edge.test(p.to) };
   });
-  return { utilisation, logicCells: utilisation.ICESTORM_LC ?? { used: 0, available: 0 }, clocks, criticalPaths };
+  return { utilisation, logicCells: utilisation[logicCellResource] ?? { used: 0, available: 0 }, clocks, criticalPaths };
 }
 
 /** The slowest register-to-register path, else the slowest path of any kind. */

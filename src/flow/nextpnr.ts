@@ -44,7 +44,7 @@ export interface Utilisation {
 export interface ClockFmax {
   /** nextpnr's net name, e.g. clk$SB_IO_IN_$glb_clk. */
   readonly net: string;
-  /** The user's signal: the net name up to the first '$'. */
+  /** The user's signal: the net name up to the first '$' (after ECP5's "$glbnet$" prefix). */
   readonly name: string;
   readonly achievedMHz: number;
   readonly constraintMHz: number;
@@ -87,7 +87,8 @@ export function parseNextpnrReport(text: string, logicCellResource = 'ICESTORM_L
   };
   const utilisation: Record<string, Utilisation> = {};
   for (const [cell, u] of Object.entries(json.utilization ?? {})) utilisation[cell] = { used: u.used, available: u.available };
-  const clocks = Object.entries(json.fmax ?? {}).map(([net, f]) => ({ net, name: net.split('$')[0] || net, achievedMHz: f.achieved, constraintMHz: f.constraint }));
+  // ECP5's global clock nets are "$glbnet$clk$TRELLIS_IO_IN", iCE40's "clk$SB_IO_IN_$glb_clk".
+  const clocks = Object.entries(json.fmax ?? {}).map(([net, f]) => ({ net, name: net.replace(/^\$glbnet\$/, '').split('$')[0] || net, achievedMHz: f.achieved, constraintMHz: f.constraint }));
   const criticalPaths = (json.critical_paths ?? []).map((p) => {
     let logicNs = 0;
     let routingNs = 0;

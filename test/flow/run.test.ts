@@ -60,7 +60,7 @@ describe('runPlan', () => {
     clearToolCache();
     await assert.rejects(resolveTool('icetime'), (e: unknown) => {
       assert.ok(e instanceof ToolNotFoundError);
-      assert.equal(e.message, 'icetime not found on PATH: install icestorm (Debian: apt-get install fpga-icestorm), then run the command again');
+      assert.equal(e.message, 'icetime not found on PATH: install icestorm and its chip database (Debian: apt-get install fpga-icestorm fpga-icestorm-chipdb), then run the command again');
       return true;
     });
   });

@@ -3,6 +3,7 @@ import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { UserError } from '../util/errors.js';
 import { boardsDir } from '../util/paths.js';
 import { Fields } from '../util/validate.js';
+import { parseCst } from './cst.js';
 import { findPart, FPGA_FAMILIES, FPGA_PARTS, type FpgaFamily, type FpgaPart } from './devices.js';
 import { parseLpf } from './lpf.js';
 import { parsePcf, type Pcf } from './pcf.js';
@@ -74,6 +75,7 @@ export interface Board {
 const CONSTRAINTS: Record<FpgaFamily, { field: string; parse: (path: string) => Pcf }> = {
   ice40: { field: 'pcf', parse: (path) => parsePcf(path) },
   ecp5: { field: 'lpf', parse: (path) => parseLpf(path) },
+  gowin: { field: 'cst', parse: (path) => parseCst(path) },
 };
 
 const PROGRAMMER_PLACEHOLDERS = ['${BIN_FILE}'];
@@ -216,9 +218,11 @@ export function parseBoard(file: string, json: string, parsed: unknown): Board {
   if (!placeholders.includes('${BIN_FILE}')) commandF.reject('an argv template containing ${BIN_FILE}');
   const board = optionalString(progF, 'board');
   if (tool === 'openFPGALoader') {
-    if (board === null) progF.field('board').reject('an openFPGALoader board name (-b)');
+    // A board name (-b), or a cable (-c) with the FPGA found by its JTAG IDCODE (boards older openFPGALoaders do not list).
+    const cable = command.some((a, i) => a === '-c' && i + 1 < command.length);
+    if (board === null && !cable) progF.field('board').reject('an openFPGALoader board name (-b), or a cable (-c) in programmer.command');
     const hasB = command.some((a, i) => a === '-b' && command[i + 1] === board);
-    if (!hasB) commandF.reject(`an argv template with "-b ${board}"`);
+    if (board !== null && !hasB) commandF.reject(`an argv template with "-b ${board}"`);
     const hasM = command.includes('-m');
     if (mode === 'sram' && !hasM) commandF.reject('"-m" in the argv template (programmer.mode is sram)');
     if (mode === 'flash' && hasM) commandF.reject('no "-m" in the argv template (programmer.mode is flash)');

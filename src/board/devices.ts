@@ -3,8 +3,8 @@
  * the tools need. Capacities are the ones nextpnr reports as "available" (its --report JSON), so a
  * build's used/available is the tool's own figure.
  */
-export type FpgaFamily = 'ice40' | 'ecp5';
-export const FPGA_FAMILIES: readonly FpgaFamily[] = ['ice40', 'ecp5'];
+export type FpgaFamily = 'ice40' | 'ecp5' | 'gowin';
+export const FPGA_FAMILIES: readonly FpgaFamily[] = ['ice40', 'ecp5', 'gowin'];
 
 /**
  * An iCE40 part: logic-cell capacity, the nextpnr-ice40 device flag, icetime's -d name, the
@@ -37,7 +37,26 @@ export interface Ecp5Part {
   readonly packages: readonly string[];
 }
 
-export type FpgaPart = Ice40Device | Ecp5Part;
+/**
+ * A Gowin part: logicCells counts nextpnr-himbaechel's LUT4, chipFamily is the chip database
+ * (--vopt family=, gowin_pack -d), and each package has its full part number with speed grade
+ * (--device).
+ */
+export interface GowinPart {
+  readonly family: 'gowin';
+  readonly id: string;
+  readonly part: string;
+  readonly logicCells: number;
+  readonly flipFlops: number;
+  /** BSRAM blocks and MULT18X18 multipliers. */
+  readonly brams: number;
+  readonly dsps: number;
+  readonly chipFamily: string;
+  readonly packages: readonly string[];
+  readonly partNumbers: Readonly<Record<string, string>>;
+}
+
+export type FpgaPart = Ice40Device | Ecp5Part | GowinPart;
 
 const device = (d: Omit<Ice40Device, 'family'>): Ice40Device => ({ family: 'ice40', ...d });
 
@@ -65,7 +84,15 @@ export const ECP5_PARTS: readonly Ecp5Part[] = [
   ecp5({ id: 'lfe5um5g-85f', part: 'LFE5UM5G-85F', logicCells: 83640, brams: 208, dsps: 156, nextpnrFlag: '--um5g-85k' }),
 ];
 
-export const FPGA_PARTS: Readonly<Record<FpgaFamily, readonly FpgaPart[]>> = { ice40: ICE40_DEVICES, ecp5: ECP5_PARTS };
+const gowin = (d: Omit<GowinPart, 'family' | 'packages'>): GowinPart => ({ family: 'gowin', packages: Object.keys(d.partNumbers), ...d });
+
+/** Capacities from nextpnr-himbaechel-gowin 0.11's report; the part numbers are the Tang Nano boards' chips. */
+export const GOWIN_PARTS: readonly GowinPart[] = [
+  gowin({ id: 'gw1nr-9c', part: 'GW1NR-9C', logicCells: 8640, flipFlops: 6480, brams: 26, dsps: 20, chipFamily: 'GW1N-9C', partNumbers: { QN88P: 'GW1NR-LV9QN88PC6/I5' } }),
+  gowin({ id: 'gw2ar-18c', part: 'GW2AR-18C', logicCells: 20736, flipFlops: 15552, brams: 46, dsps: 48, chipFamily: 'GW2A-18C', partNumbers: { QN88: 'GW2AR-LV18QN88C8/I7' } }),
+];
+
+export const FPGA_PARTS: Readonly<Record<FpgaFamily, readonly FpgaPart[]>> = { ice40: ICE40_DEVICES, ecp5: ECP5_PARTS, gowin: GOWIN_PARTS };
 
 export function findIce40Device(id: string): Ice40Device | undefined {
   return ICE40_DEVICES.find((d) => d.id === id);

@@ -8,6 +8,7 @@ export { familyFlow } from './families.js';
 export { COMMON_FILES, partOf, type FamilyFiles, type FamilyFlow, type FamilyPlanOptions } from './family.js';
 export { ICE40_FLOW } from './ice40.js';
 export { ECP5_FLOW } from './ecp5.js';
+export { GOWIN_FLOW } from './gowin.js';
 export { planNextpnrEcp5, type NextpnrEcp5Options } from './nextpnrEcp5.js';
 export { planEcppack } from './ecppack.js';
 export { planNextpnrHimbaechelGowin, type NextpnrHimbaechelGowinOptions } from './nextpnrHimbaechel.js';

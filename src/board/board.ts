@@ -3,7 +3,9 @@ import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { UserError } from '../util/errors.js';
 import { boardsDir } from '../util/paths.js';
 import { Fields } from '../util/validate.js';
-import { findIce40Device, ICE40_DEVICES, type Ice40Device } from './devices.js';
+import { parseCst } from './cst.js';
+import { findPart, FPGA_FAMILIES, FPGA_PARTS, type FpgaFamily, type FpgaPart } from './devices.js';
+import { parseLpf } from './lpf.js';
 import { parsePcf, type Pcf } from './pcf.js';
 
 /** boards/ of this checkout. */
@@ -50,11 +52,11 @@ export interface Rail {
 export interface Board {
   readonly name: string;
   readonly title: string;
-  /** The board JSON file and the .pcf it names, absolute. */
+  /** The board JSON file and the constraints file it names (.pcf on iCE40, .lpf on ECP5), absolute. */
   readonly file: string;
-  readonly pcfFile: string;
-  readonly fpga: { readonly family: 'ice40'; readonly device: string; readonly package: string; readonly logicCells: number };
-  readonly device: Ice40Device;
+  readonly constraintsFile: string;
+  readonly fpga: { readonly family: FpgaFamily; readonly device: string; readonly package: string; readonly logicCells: number };
+  readonly device: FpgaPart;
   readonly clock: BoardPin & { readonly mhz: number; readonly source: string };
   readonly uart: { readonly rx: BoardPin; readonly tx: BoardPin; readonly cable: { readonly chip: string; readonly channel: string; readonly usb: string } };
   readonly leds: readonly BoardLed[];
@@ -63,10 +65,18 @@ export interface Board {
   readonly rails: readonly Rail[];
   readonly notes: readonly string[];
   readonly sources: readonly { readonly url: string; readonly checked: string }[];
-  /** The board JSON and pcf text as read, for content hashes. */
-  readonly text: { readonly json: string; readonly pcf: string };
-  readonly pcf: Pcf;
+  /** The board JSON and constraints text as read, for content hashes. */
+  readonly text: { readonly json: string; readonly constraints: string };
+  /** The pins the constraints file places (port -> package pin), whatever its format. */
+  readonly constraints: Pcf;
 }
+
+/** Each family's constraints file: the board JSON's field naming it, and its reader. */
+const CONSTRAINTS: Record<FpgaFamily, { field: string; parse: (path: string) => Pcf }> = {
+  ice40: { field: 'pcf', parse: (path) => parsePcf(path) },
+  ecp5: { field: 'lpf', parse: (path) => parseLpf(path) },
+  gowin: { field: 'cst', parse: (path) => parseCst(path) },
+};
 
 const PROGRAMMER_PLACEHOLDERS = ['${BIN_FILE}'];
 
@@ -155,11 +165,11 @@ export function parseBoard(file: string, json: string, parsed: unknown): Board {
   const title = nonEmpty(root.field('title'));
 
   const fpgaF = root.field('fpga');
-  fpgaF.field('family').literal('ice40');
+  const family = fpgaF.field('family').oneOf(FPGA_FAMILIES);
   const deviceF = fpgaF.field('device');
   const deviceId = deviceF.string();
-  const device = findIce40Device(deviceId);
-  if (!device) return deviceF.reject(`one of ${ICE40_DEVICES.map((d) => d.id).join(', ')}`);
+  const device = findPart(family, deviceId);
+  if (!device) return deviceF.reject(`one of ${FPGA_PARTS[family].map((d) => d.id).join(', ')}`);
   const packageF = fpgaF.field('package');
   const pkg = packageF.string();
   if (!device.packages.includes(pkg)) packageF.reject(`a ${device.part} package: ${device.packages.join(', ')}`);
@@ -167,11 +177,12 @@ export function parseBoard(file: string, json: string, parsed: unknown): Board {
   const logicCells = logicCellsF.int(1);
   if (logicCells !== device.logicCells) logicCellsF.reject(`${device.logicCells} (the ${device.part} has ${device.logicCells} logic cells)`);
 
-  const pcfF = root.field('pcf');
-  const pcfName = nonEmpty(pcfF);
-  const pcfFile = isAbsolute(pcfName) ? pcfName : join(dirname(file), pcfName);
-  if (!existsSync(pcfFile)) pcfF.reject(`a .pcf file next to the board file (${pcfFile} does not exist)`);
-  const pcf = parsePcf(pcfFile);
+  const constraintsKind = CONSTRAINTS[family];
+  const constraintsF = root.field(constraintsKind.field);
+  const constraintsName = nonEmpty(constraintsF);
+  const constraintsFile = isAbsolute(constraintsName) ? constraintsName : join(dirname(file), constraintsName);
+  if (!existsSync(constraintsFile)) constraintsF.reject(`a .${constraintsKind.field} file next to the board file (${constraintsFile} does not exist)`);
+  const pcf = constraintsKind.parse(constraintsFile);
 
   const clockF = root.field('clock');
   const clock = { ...pinField(clockF), mhz: positive(clockF.field('mhz')), source: nonEmpty(clockF.field('source')) };
@@ -207,9 +218,11 @@ export function parseBoard(file: string, json: string, parsed: unknown): Board {
   if (!placeholders.includes('${BIN_FILE}')) commandF.reject('an argv template containing ${BIN_FILE}');
   const board = optionalString(progF, 'board');
   if (tool === 'openFPGALoader') {
-    if (board === null) progF.field('board').reject('an openFPGALoader board name (-b)');
+    // A board name (-b), or a cable (-c) with the FPGA found by its JTAG IDCODE (boards older openFPGALoaders do not list).
+    const cable = command.some((a, i) => a === '-c' && i + 1 < command.length);
+    if (board === null && !cable) progF.field('board').reject('an openFPGALoader board name (-b), or a cable (-c) in programmer.command');
     const hasB = command.some((a, i) => a === '-b' && command[i + 1] === board);
-    if (!hasB) commandF.reject(`an argv template with "-b ${board}"`);
+    if (board !== null && !hasB) commandF.reject(`an argv template with "-b ${board}"`);
     const hasM = command.includes('-m');
     if (mode === 'sram' && !hasM) commandF.reject('"-m" in the argv template (programmer.mode is sram)');
     if (mode === 'flash' && hasM) commandF.reject('no "-m" in the argv template (programmer.mode is flash)');
@@ -250,16 +263,16 @@ export function parseBoard(file: string, json: string, parsed: unknown): Board {
     if (other) throw new UserError(`${file}: field ${path}.port is "${p.port}", which ${other} already uses`);
     seenPorts.set(p.port, path);
     const inPcf = pcf.pins.get(p.port);
-    if (!inPcf) throw new UserError(`${file}: field ${path}.port is "${p.port}", expected a port placed in ${pcfFile} (it has: ${[...pcf.pins.keys()].join(', ')})`);
-    if (inPcf.pin !== p.pin) throw new UserError(`${file}: field ${path}.pin is "${p.pin}", expected "${inPcf.pin}" as in ${pcfFile}:${inPcf.line}`);
+    if (!inPcf) throw new UserError(`${file}: field ${path}.port is "${p.port}", expected a port placed in ${constraintsFile} (it has: ${[...pcf.pins.keys()].join(', ')})`);
+    if (inPcf.pin !== p.pin) throw new UserError(`${file}: field ${path}.pin is "${p.pin}", expected "${inPcf.pin}" as in ${constraintsFile}:${inPcf.line}`);
   }
 
   return {
     name,
     title,
     file,
-    pcfFile,
-    fpga: { family: 'ice40', device: deviceId, package: pkg, logicCells },
+    constraintsFile,
+    fpga: { family, device: deviceId, package: pkg, logicCells },
     device,
     clock,
     uart,
@@ -269,8 +282,8 @@ export function parseBoard(file: string, json: string, parsed: unknown): Board {
     rails,
     notes,
     sources,
-    text: { json, pcf: pcf.text },
-    pcf,
+    text: { json, constraints: pcf.text },
+    constraints: pcf,
   };
 }
 

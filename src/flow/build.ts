@@ -4,15 +4,16 @@ import { loadBoard, type Board } from '../board/board.js';
 import { plainPcfFor } from '../board/pcf.js';
 import { UserError } from '../util/errors.js';
 import { cacheRoot, hashKey, publishEntry, readEntry, scratchDir, sha256 } from '../util/cache.js';
-import { planIcepack } from './icepack.js';
+import { familyFlow } from './families.js';
+import { partOf, type FamilyFiles, type FamilyFlow } from './family.js';
 import { icetimeOutcome, planIcetime, type IcetimeReport } from './icetime.js';
-import { classifyNextpnrFailure, parseNextpnrReport, parseUtilisationLog, planNextpnr, worstPath, type ClockFmax, type CriticalPath, type NextpnrReport } from './nextpnr.js';
+import { classifyNextpnrFailure, parseNextpnrReport, parseUtilisationLog, worstPath, type ClockFmax, type CriticalPath, type NextpnrReport, type Utilisation } from './nextpnr.js';
 import { runPlan, type CommandPlan, type RunOptions, type StageRun } from './run.js';
-import { resolveTool, ToolNotFoundError, type ResolvedTool, type ToolName } from './tools.js';
-import { netlistPortBits, planYosys, synthOutcome, type YosysStat } from './yosys.js';
+import { resolveTool, ToolNotFoundError, type ResolvedTool, type ToolName, type ToolOrigin } from './tools.js';
+import { netlistPortBits, synthOutcome, type YosysStat } from './yosys.js';
 
 /** Bump when the flow's commands or result shape change: old cache entries then miss. */
-export const FLOW_VERSION = 'gatebench-build/2';
+export const FLOW_VERSION = 'gatebench-build/3';
 
 export interface BuildOptions {
   /** yosys synth_ice40 -abc9. Default false. */
@@ -23,7 +24,7 @@ export interface BuildOptions {
   readonly freqMHz?: number;
   /** nextpnr router; default: nextpnr's own default. */
   readonly router?: 'router1' | 'router2' | null;
-  /** Run icetime as a cross-check of nextpnr's timing. Default true. */
+  /** Run icetime as a cross-check of nextpnr's timing (iCE40 only). Default true on iCE40. */
   readonly icetime?: boolean;
 }
 
@@ -55,12 +56,21 @@ export type BuildStatus =
   | 'tool-failed'
   | 'tool-missing';
 
+/** One resource nextpnr placed, under the family's own name (ICESTORM_LC, TRELLIS_COMB, DP16KD ...). */
+export interface ResourceUse extends Utilisation {
+  readonly name: string;
+}
+
 export interface BuildFigures {
+  /** Look-up tables after synthesis (SB_LUT4 on iCE40, LUT4 on ECP5), flip-flops, carry cells, block RAMs. */
   readonly lut4: number | null;
   readonly carry: number | null;
   readonly dff: number | null;
   readonly bram: number | null;
+  /** The family's logic cells as nextpnr counts them (ICESTORM_LC, TRELLIS_COMB). */
   readonly logicCells: { readonly used: number; readonly available: number } | null;
+  /** Every resource type nextpnr used, with the family's names and capacities. */
+  readonly resources: readonly ResourceUse[];
   /** Lowest achieved Fmax over the design's clocks (nextpnr), with its target. */
   readonly fmaxMHz: number | null;
   readonly constraintMHz: number;
@@ -71,7 +81,7 @@ export interface BuildFigures {
 }
 
 export interface ToolUse {
-  readonly origin: 'native' | 'yowasp';
+  readonly origin: ToolOrigin;
   readonly version: string;
   readonly path: string;
 }
@@ -79,14 +89,16 @@ export interface ToolUse {
 /** Files of a build, relative to BuildResult.dir; null when the stage did not produce them. */
 export interface BuildFiles {
   readonly sources: readonly string[];
-  /** The board's pcf as given to nextpnr. */
-  readonly pcf: string;
-  /** Plain `set_io port pin` lines for the top's ports only (for icetime and icebox_vlog). */
+  /** The board's constraints (.pcf, .lpf) as given to nextpnr. */
+  readonly constraints: string;
+  /** iCE40: plain `set_io port pin` lines for the top's ports only (for icetime and icebox_vlog). */
   readonly designPcf: string | null;
   readonly netlist: string | null;
   readonly stat: string | null;
+  /** nextpnr's placed and routed design: the .asc on iCE40, the text configuration on ECP5. */
   readonly asc: string | null;
   readonly report: string | null;
+  /** The bitstream a programmer loads: .bin on iCE40, .bit on ECP5. */
   readonly bin: string | null;
   readonly icetime: string | null;
 }
@@ -101,7 +113,7 @@ export interface BuildResult {
   readonly cached: boolean;
   /** The build directory (absolute); `files` are relative to it. */
   readonly dir: string;
-  readonly board: { readonly name: string; readonly device: string; readonly package: string; readonly logicCells: number };
+  readonly board: { readonly name: string; readonly family: string; readonly device: string; readonly package: string; readonly logicCells: number };
   readonly top: string;
   readonly options: { readonly abc9: boolean; readonly seed: number; readonly freqMHz: number; readonly router: 'router1' | 'router2' | null; readonly icetime: boolean };
   readonly files: BuildFiles;
@@ -129,15 +141,15 @@ export function buildFile(result: BuildResult, file: keyof Omit<BuildFiles, 'sou
   return f === null ? null : join(result.dir, f);
 }
 
-const FILES = { pcf: 'board.pcf', designPcf: 'design.pcf', netlist: 'synth.json', stat: 'stat.json', asc: 'pnr.asc', report: 'pnr-report.json', bin: 'design.bin', icetime: 'icetime.rpt' } as const;
-const BUILD_TOOLS: readonly ToolName[] = ['yosys', 'nextpnr-ice40', 'icepack', 'icetime'];
+/** iCE40's icetime cross-check: its plain pcf and report. */
+const ICETIME_FILES = { designPcf: 'design.pcf', icetime: 'icetime.rpt' } as const;
 
 function resolvedOptions(board: Board, o: BuildOptions = {}): BuildResult['options'] {
   const freqMHz = o.freqMHz ?? board.clock.mhz;
   if (!(freqMHz > 0) || !Number.isFinite(freqMHz)) throw new UserError(`Expected the target frequency to be a positive number of MHz, got ${o.freqMHz}`);
   const seed = o.seed ?? 1;
   if (!Number.isInteger(seed) || seed < 0) throw new UserError(`Expected the seed to be a non-negative integer, got ${o.seed}`);
-  return { abc9: o.abc9 ?? false, seed, freqMHz, router: o.router ?? null, icetime: o.icetime ?? true };
+  return { abc9: o.abc9 ?? false, seed, freqMHz, router: o.router ?? null, icetime: board.fpga.family === 'ice40' && (o.icetime ?? true) };
 }
 
 /** Names of the Verilog copies inside the build directory, in order. */
@@ -146,16 +158,13 @@ function sourceNames(files: readonly string[]): string[] {
 }
 
 /**
- * The commands of one build, planned but not run (relative paths inside the build directory):
- * yosys -> nextpnr-ice40 -> icepack, and icetime on the same .asc.
+ * The commands of one build, planned but not run (relative paths inside the build directory): the
+ * board's family's synthesis -> place and route -> packing, and on iCE40 icetime on the same .asc.
  */
 export function planBuild(board: Board, sources: readonly string[], top: string, options: BuildResult['options']): CommandPlan[] {
-  const plans = [
-    planYosys(sources, { top, family: 'ice40', abc9: options.abc9, ice40Device: board.device.yosysDevice, netlist: FILES.netlist, stat: FILES.stat }),
-    planNextpnr({ device: board.device, package: board.fpga.package, pcf: FILES.pcf, netlist: FILES.netlist, asc: FILES.asc, report: FILES.report, freqMHz: options.freqMHz, seed: options.seed, ...(options.router ? { router: options.router } : {}) }),
-    planIcepack(FILES.asc, FILES.bin),
-  ];
-  if (options.icetime) plans.push(planIcetime(board.device, board.fpga.package, FILES.asc, FILES.designPcf, FILES.icetime));
+  const flow = familyFlow(board.fpga.family);
+  const plans = [...flow.plan(board, sources, top, options)];
+  if (options.icetime) plans.push(planIcetime(partOf(board, 'ice40'), board.fpga.package, flow.files.placed, ICETIME_FILES.designPcf, ICETIME_FILES.icetime));
   return plans;
 }
 
@@ -163,12 +172,13 @@ export function planBuild(board: Board, sources: readonly string[], top: string,
  * Resolve the flow's tools. A missing yosys, nextpnr or icepack stops the build (`missing`); icetime
  * is only a cross-check, so its absence is a warning (`crossCheckMissing`).
  */
-async function toolchain(): Promise<{ tools: Partial<Record<ToolName, ToolUse>>; missing: ToolNotFoundError | null; crossCheckMissing: ToolNotFoundError | null }> {
+async function toolchain(flow: FamilyFlow, icetime: boolean): Promise<{ tools: Partial<Record<ToolName, ToolUse>>; missing: ToolNotFoundError | null; crossCheckMissing: ToolNotFoundError | null }> {
   const tools: Partial<Record<ToolName, ToolUse>> = {};
   let missing: ToolNotFoundError | null = null;
   let crossCheckMissing: ToolNotFoundError | null = null;
-  const found = await Promise.allSettled(BUILD_TOOLS.map((name) => resolveTool(name)));
-  BUILD_TOOLS.forEach((name, i) => {
+  const names: ToolName[] = [...flow.tools, ...(icetime ? (['icetime'] as const) : [])];
+  const found = await Promise.allSettled(names.map((name) => resolveTool(name)));
+  names.forEach((name, i) => {
     const r = found[i]!;
     if (r.status === 'fulfilled') {
       const t: ResolvedTool = r.value;
@@ -196,6 +206,9 @@ function readVerilog(files: readonly string[]): { path: string; text: string }[]
 /** What a build request resolves to before anything runs: its cache key and where its entry lives. */
 interface PlannedBuild {
   readonly board: Board;
+  readonly flow: FamilyFlow;
+  /** The family's file names plus icetime's. */
+  readonly files: FamilyFiles & typeof ICETIME_FILES;
   readonly options: BuildResult['options'];
   readonly verilog: readonly { path: string; text: string }[];
   readonly sources: readonly string[];
@@ -214,7 +227,9 @@ async function planEntry(request: BuildRequest): Promise<PlannedBuild> {
   if (!/^[A-Za-z_][A-Za-z0-9_$]*$/.test(request.top)) throw new UserError(`Expected the top module to be a Verilog identifier, got '${request.top}'`);
   const verilog = readVerilog(request.verilogFiles);
   const sources = sourceNames(request.verilogFiles);
-  const { tools, missing, crossCheckMissing } = await toolchain();
+  const flow = familyFlow(board.fpga.family);
+  const FILES = { ...flow.files, ...ICETIME_FILES };
+  const { tools, missing, crossCheckMissing } = await toolchain(flow, options.icetime);
   // A cross-check that was asked for and cannot run or gives nothing is a warning, never a silent null.
   const warnings: string[] = [];
   if (!tools.icetime && options.icetime) {
@@ -225,12 +240,12 @@ async function planEntry(request: BuildRequest): Promise<PlannedBuild> {
     flow: FLOW_VERSION,
     top: request.top,
     sources: verilog.map((v, i) => ({ name: sources[i], sha256: sha256(v.text) })),
-    board: { json: sha256(board.text.json), pcf: sha256(board.text.pcf) },
+    board: { json: sha256(board.text.json), constraints: sha256(board.text.constraints) },
     options,
     tools: Object.fromEntries(Object.entries(tools).map(([k, t]) => [k, `${t.origin} ${t.version}`])),
   });
   const cacheDir = resolve(request.cacheDir ?? join(cacheRoot(), 'builds'));
-  return { board, options, verilog, sources, tools, missing, warnings, hash, cacheDir, finalDir: join(cacheDir, hash) };
+  return { board, flow, files: FILES, options, verilog, sources, tools, missing, warnings, hash, cacheDir, finalDir: join(cacheDir, hash) };
 }
 
 /** The finished cache entry of a planned build, or null when there is none. */
@@ -252,16 +267,17 @@ export async function findCachedBuild(request: BuildRequest): Promise<BuildResul
 }
 
 /**
- * Build a bitstream for a board: yosys synth_ice40 -> nextpnr-ice40 -> icepack (+ icetime), in a
- * content-addressed directory `<cacheDir>/<hash>`. The hash covers the Verilog text, the board's
- * JSON and pcf, the options and the tool versions, so an identical request is served from the
+ * Build a bitstream for a board: its family's flow (iCE40: yosys synth_ice40 -> nextpnr-ice40 ->
+ * icepack + icetime; ECP5: synth_ecp5 -> nextpnr-ecp5 -> ecppack; Gowin: synth_gowin ->
+ * nextpnr-himbaechel -> gowin_pack), in a content-addressed directory `<cacheDir>/<hash>`. The hash
+ * covers the Verilog text, the board's JSON and constraints, the options and the tool versions, so an identical request is served from the
  * cache without running anything. Tool failures come back as a result with a status and the log
  * tail, never as an exception; only bad requests (unreadable files, bad options) throw UserError.
  */
 export async function buildBitstream(request: BuildRequest): Promise<BuildResult> {
   const started = performance.now();
   const plan = await planEntry(request);
-  const { board, options, verilog, sources, tools, missing, hash, cacheDir, finalDir } = plan;
+  const { board, flow, files: FILES, options, verilog, sources, tools, missing, hash, cacheDir, finalDir } = plan;
   const warnings = [...plan.warnings];
 
   if (!request.force && !missing) {
@@ -273,7 +289,7 @@ export async function buildBitstream(request: BuildRequest): Promise<BuildResult
   const work = scratchDir(finalDir);
   mkdirSync(join(work, 'src'), { recursive: true });
   verilog.forEach((v, i) => writeFileSync(join(work, sources[i]!), v.text));
-  copyFileSync(board.pcfFile, join(work, FILES.pcf));
+  copyFileSync(board.constraintsFile, join(work, FILES.constraints));
 
   const plans = planBuild(board, sources, request.top, options);
   const runOptions: RunOptions = { ...(request.timeoutMs ? { timeoutMs: request.timeoutMs } : {}), ...(request.signal ? { signal: request.signal } : {}) };
@@ -306,7 +322,7 @@ export async function buildBitstream(request: BuildRequest): Promise<BuildResult
 
   const synthRun = await run(synthPlan);
   stages.push(synthRun);
-  const synthesis = synthOutcome(work, synthRun, 'ice40', FILES.stat);
+  const synthesis = synthOutcome(work, synthRun, flow.family, FILES.stat);
   if (failedStage(synthRun)) {
     if (status === 'ok') {
       status = 'synthesis-failed';
@@ -314,17 +330,18 @@ export async function buildBitstream(request: BuildRequest): Promise<BuildResult
     }
   } else {
     synth = synthesis.stat;
-    writeFileSync(join(work, FILES.designPcf), plainPcfFor(board.pcf, netlistPortBits(readFileSync(join(work, FILES.netlist), 'utf8'), request.top)));
+    // iCE40's plain pcf of the design's own ports, for icetime and for icebox_vlog (sim --level bitstream).
+    if (flow.family === 'ice40') writeFileSync(join(work, FILES.designPcf), plainPcfFor(board.constraints, netlistPortBits(readFileSync(join(work, FILES.netlist), 'utf8'), request.top)));
     const pnrRun = await run(pnrPlan);
     stages.push(pnrRun);
     if (failedStage(pnrRun)) {
       if (status === 'ok') {
         const log = readFileSync(join(work, pnrRun.logFile), 'utf8');
         const failure = classifyNextpnrFailure(log);
-        logicCellsFromLog = parseUtilisationLog(log)['ICESTORM_LC'] ?? null;
+        logicCellsFromLog = parseUtilisationLog(log)[flow.logicCellResource] ?? null;
         if (failure?.kind === 'does-not-fit') {
           status = 'does-not-fit';
-          const unit = failure.cellType === 'ICESTORM_LC' ? 'LCs' : failure.cellType;
+          const unit = failure.cellType === flow.logicCellResource ? flow.logicCellUnit : failure.cellType;
           message = `does not fit (needs ${failure.used} ${unit}, the board has ${failure.available})`;
         } else if (failure?.kind === 'routing-failed') {
           status = 'routing-failed';
@@ -337,11 +354,11 @@ export async function buildBitstream(request: BuildRequest): Promise<BuildResult
           message = `pin constraints failed: ${failure.detail}`;
         } else {
           status = 'tool-failed';
-          message = pnrRun.error ?? 'nextpnr-ice40 failed';
+          message = pnrRun.error ?? `${pnrPlan.tool} failed`;
         }
       }
     } else {
-      pnr = parseNextpnrReport(readFileSync(join(work, FILES.report), 'utf8'));
+      pnr = parseNextpnrReport(readFileSync(join(work, FILES.report), 'utf8'), flow.logicCellResource);
       const after = await Promise.all([run(packPlan), ...(icetimePlan ? [run(icetimePlan)] : [])]);
       stages.push(...after);
       const [packRun, icetimeRun] = after as [StageRun, StageRun | undefined];
@@ -352,7 +369,7 @@ export async function buildBitstream(request: BuildRequest): Promise<BuildResult
       }
       if (failedStage(packRun) && status === 'ok') {
         status = 'tool-failed';
-        message = packRun.error ?? 'icepack failed';
+        message = packRun.error ?? `${packPlan.tool} failed`;
       }
     }
   }
@@ -365,7 +382,7 @@ export async function buildBitstream(request: BuildRequest): Promise<BuildResult
   }
   if (status === 'ok') {
     const lc = pnr!.logicCells;
-    message = `built for ${board.name}: ${lc.used}/${lc.available} LCs (${((lc.used / lc.available) * 100).toFixed(1)}%)${slowest ? `, Fmax ${slowest.achievedMHz.toFixed(1)} MHz (target ${options.freqMHz} MHz)` : ', no clocked paths (register the inputs and outputs to get an Fmax)'}`;
+    message = `built for ${board.name}: ${lc.used}/${lc.available} ${flow.logicCellUnit} (${((lc.used / lc.available) * 100).toFixed(1)}%)${slowest ? `, Fmax ${slowest.achievedMHz.toFixed(1)} MHz (target ${options.freqMHz} MHz)` : ', no clocked paths (register the inputs and outputs to get an Fmax)'}`;
   }
 
   const finalStages = stages.map((s) => ({ ...s, cwd: finalDir }));
@@ -377,18 +394,18 @@ export async function buildBitstream(request: BuildRequest): Promise<BuildResult
     hash,
     cached: false,
     dir: finalDir,
-    board: { name: board.name, device: board.device.part, package: board.fpga.package, logicCells: board.fpga.logicCells },
+    board: { name: board.name, family: board.fpga.family, device: board.device.part, package: board.fpga.package, logicCells: board.fpga.logicCells },
     top: request.top,
     options,
     files: {
       sources,
-      pcf: FILES.pcf,
+      constraints: FILES.constraints,
       designPcf: produced(FILES.designPcf),
       netlist: produced(FILES.netlist),
       stat: produced(FILES.stat),
-      asc: produced(FILES.asc),
+      asc: produced(FILES.placed),
       report: produced(FILES.report),
-      bin: produced(FILES.bin),
+      bin: produced(FILES.bitstream),
       icetime: produced(FILES.icetime),
     },
     stages: finalStages,
@@ -401,6 +418,7 @@ export async function buildBitstream(request: BuildRequest): Promise<BuildResult
       dff: synth?.flipFlops ?? null,
       bram: synth?.brams ?? null,
       logicCells: pnr ? pnr.logicCells : logicCellsFromLog,
+      resources: Object.entries(pnr?.utilisation ?? {}).flatMap(([name, u]) => (u.used > 0 ? [{ name, ...u }] : [])),
       fmaxMHz: slowest?.achievedMHz ?? null,
       constraintMHz: options.freqMHz,
       clocks,

@@ -12,11 +12,15 @@ import { join } from 'node:path';
 import { listBoards } from '../board/board.js';
 import { findIce40Device } from '../board/devices.js';
 import { planIceboxVlog } from './icebox.js';
+import { planEcppack } from './ecppack.js';
+import { planGowinPack } from './gowinPack.js';
 import { planIcepack } from './icepack.js';
 import { icetimeOutcome, planIcetime } from './icetime.js';
 import { parseNextpnrReport, planNextpnr } from './nextpnr.js';
+import { planNextpnrEcp5 } from './nextpnrEcp5.js';
+import { planNextpnrHimbaechelGowin } from './nextpnrHimbaechel.js';
 import { runPlanWith, type CommandPlan, type RunOptions, type StageRun } from './run.js';
-import { resolveTool, ToolNotFoundError, yowaspPackage, yowaspTool, type ResolvedTool, type ToolName } from './tools.js';
+import { resolveTool, ToolNotFoundError, yowaspPackage, yowaspTool, type ResolvedTool, type ToolName, type ToolOrigin } from './tools.js';
 import { planYosys, synthOutcome } from './yosys.js';
 
 /** ok: the smoke test passed; untested: it needs the output of a tool that failed. */
@@ -29,7 +33,7 @@ export interface ToolCheck {
   readonly required: boolean;
   readonly usedFor: string;
   readonly status: CheckStatus;
-  readonly origin: 'native' | 'yowasp' | null;
+  readonly origin: ToolOrigin | null;
   readonly version: string | null;
   /** The executable, or the package folder of a YoWASP build. */
   readonly path: string | null;
@@ -72,6 +76,10 @@ const USED_FOR: Record<ToolName, string> = {
   chromium: 'the HTML report test (headless)',
   tmux: 'the terminal UI test',
   'yosys-config': "yosys' share folder (optional, yosys-dev)",
+  'nextpnr-ecp5': 'ECP5 place and route (build --board ulx3s)',
+  ecppack: 'ECP5 bitstream packing (build)',
+  'nextpnr-himbaechel': 'Gowin place and route (build)',
+  gowin_pack: 'Gowin bitstream packing (build)',
 };
 
 /** Tools only tests use: a missing or broken one is a warning, not a failure. */
@@ -83,6 +91,10 @@ const DESIGN = 'module top(input clk, input a, output reg q = 0);\n  always @(po
 const TESTBENCH = 'module tb;\n  reg clk = 0, a = 1;\n  wire q;\n  top dut(.clk(clk), .a(a), .q(q));\n  initial begin\n    #1 clk = 1;\n    #1 $display("q=%b", q);\n    $finish;\n  end\nendmodule\n';
 /** iCEBreaker pins (UP5K, SG48): 12 MHz clock, UART rx and tx. */
 const PCF = 'set_io clk 35\nset_io a 6\nset_io q 9\n';
+/** ULX3S pins (LFE5U-85F, CABGA381): 25 MHz clock, FTDI UART rx and tx. */
+const LPF = 'LOCATE COMP "clk" SITE "G2";\nLOCATE COMP "a" SITE "M1";\nLOCATE COMP "q" SITE "L4";\n';
+/** Tang Nano 20K pins (GW2AR-18, QN88): 27 MHz clock, BL616 UART rx and tx. */
+const CST = 'IO_LOC "clk" 4;\nIO_LOC "a" 70;\nIO_LOC "q" 69;\n';
 const MAKEFILE = 'smoke.o: smoke.cpp\n\t$(CXX) -c smoke.cpp -o smoke.o\n';
 const CHROMIUM_MARK = '<p id="doctor">gatebench doctor</p>';
 
@@ -173,6 +185,40 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorRepo
   const onPlaced = (name: ToolName, smoke: (t: ResolvedTool) => Promise<Smoked>): Promise<ToolCheck> =>
     native(name, async (t) => ((await placed).asc ? smoke(t) : null));
 
+  /**
+   * Another family's chain: synth_<family> by the resolved yosys (part of the place-and-route
+   * tool's smoke test, as yosys has its own check), place and route, pack.
+   */
+  const familyChain = (family: 'ecp5' | 'gowin', files: Record<string, string>, pnr: { tool: ToolName; plan: CommandPlan; logicCells: string; what: string }, pack: { tool: ToolName; plan: CommandPlan; output: string }): Promise<ToolCheck>[] => {
+    const dir = folder(family, { 'top.v': DESIGN, ...files });
+    const placedFamily = (async () => {
+      let placed = false;
+      const result = await native(pnr.tool, async (t) => {
+        // Without yosys there is nothing to place: untested (the yosys check says why).
+        const yosys = await resolveTool('yosys').catch(() => null);
+        if (!yosys) return null;
+        const synth = await run(yosys, planYosys(['top.v'], { top: 'top', family, netlist: 'synth.json', stat: 'stat.json' }), dir);
+        const synthesised = synthOutcome(dir, synth, family, 'stat.json');
+        if (synthesised.stat === null) return { run: synth, outcome: fail(`synth_${family} failed: ${synthesised.error}`) };
+        const r = await run(t, pnr.plan, dir);
+        return judged(r, () => {
+          const used = parseNextpnrReport(readFileSync(join(dir, 'pnr-report.json'), 'utf8'), pnr.logicCells).logicCells;
+          placed = true;
+          return pass(`synth_${family} + placed and routed for ${pnr.what}: ${used.used}/${used.available} ${pnr.logicCells}`);
+        });
+      });
+      return { result, placed };
+    })();
+    return [
+      placedFamily.then((p) => p.result),
+      native(pack.tool, async (t) => {
+        if (!(await placedFamily).placed) return null;
+        const r = await run(t, pack.plan, dir);
+        return judged(r, () => pass(`packed ${statSync(join(dir, pack.output)).size.toLocaleString('en-US')} bytes`));
+      }),
+    ];
+  };
+
   const compiled = (async () => {
     let vvp = false;
     const result = await native('iverilog', async (t) => {
@@ -198,6 +244,18 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorRepo
       const r = await run(t, planIceboxVlog({ asc: 'pnr.asc', out: 'chip.v', plainPcf: 'top.pcf', package: 'sg48' }), ice40);
       return judged(r, () => (/^module chip \(/m.test(readFileSync(join(ice40, 'chip.v'), 'utf8')) ? pass('read the placed design back as module chip') : fail('icebox_vlog wrote no module chip')));
     }),
+    ...familyChain(
+      'ecp5',
+      { 'top.lpf': LPF },
+      { tool: 'nextpnr-ecp5', plan: planNextpnrEcp5({ deviceFlag: '--85k', package: 'CABGA381', lpf: 'top.lpf', netlist: 'synth.json', config: 'pnr.config', report: 'pnr-report.json', freqMHz: 25, seed: 1 }), logicCells: 'TRELLIS_COMB', what: 'LFE5U-85F-CABGA381' },
+      { tool: 'ecppack', plan: planEcppack('pnr.config', 'design.bit'), output: 'design.bit' },
+    ),
+    ...familyChain(
+      'gowin',
+      { 'top.cst': CST },
+      { tool: 'nextpnr-himbaechel', plan: planNextpnrHimbaechelGowin({ device: 'GW2AR-LV18QN88C8/I7', family: 'GW2A-18C', cst: 'top.cst', netlist: 'synth.json', routed: 'pnr.json', report: 'pnr-report.json', freqMHz: 27, seed: 1 }), logicCells: 'LUT4', what: 'GW2AR-LV18QN88C8/I7' },
+      { tool: 'gowin_pack', plan: planGowinPack('GW2A-18C', 'pnr.json', 'design.fs'), output: 'design.fs' },
+    ),
     native('verilator', async (t) => {
       const r = await run(t, { stage: 'verilator', tool: 'verilator', argv: ['--lint-only', '-Wall', 'top.v'], inputs: ['top.v'], outputs: [] }, sim);
       return judged(r, () => pass('lint-clean 2-line module (--lint-only -Wall)'));

@@ -3,7 +3,7 @@ import { basename, join, resolve } from 'node:path';
 import { UserError } from '../util/errors.js';
 import { cacheRoot, hashKey, publishEntry, readEntry, scratchDir, sha256 } from '../util/cache.js';
 import { runPlan, type StageRun } from './run.js';
-import { resolveTool } from './tools.js';
+import { resolveTool, type ToolOrigin } from './tools.js';
 import { FAMILIES, planYosys, synthOutcome, type Family, type YosysStat } from './yosys.js';
 
 export const ESTIMATE_VERSION = 'gatebench-estimate/1';
@@ -30,7 +30,7 @@ export interface EstimateResult {
   readonly dir: string;
   readonly stat: YosysStat | null;
   readonly stage: StageRun;
-  readonly yosys: { readonly origin: 'native' | 'yowasp'; readonly version: string };
+  readonly yosys: { readonly origin: ToolOrigin; readonly version: string };
   readonly durationMs: number;
 }
 

@@ -1,39 +1,39 @@
 import type { Ice40Device } from '../board/devices.js';
 import type { CommandPlan } from './run.js';
 
-export interface NextpnrOptions {
+export interface NextpnrOptions extends NextpnrCommonOptions {
   readonly device: Ice40Device;
   readonly package: string;
   readonly pcf: string;
-  readonly netlist: string;
   readonly asc: string;
+}
+
+/** Plan nextpnr-ice40 (see nextpnrCommonArgs). */
+export function planNextpnr(o: NextpnrOptions): CommandPlan {
+  const argv = [o.device.nextpnrFlag, '--package', o.package, '--pcf', o.pcf, '--asc', o.asc, ...nextpnrCommonArgs(o)];
+  return { stage: 'pnr', tool: 'nextpnr-ice40', argv, inputs: [o.netlist, o.pcf], outputs: [o.asc, o.report] };
+}
+
+/** What every nextpnr planner (ice40, ecp5, himbaechel) gets alike. */
+export interface NextpnrCommonOptions {
+  readonly netlist: string;
   readonly report: string;
   readonly freqMHz: number;
   readonly seed: number;
   readonly router?: 'router1' | 'router2';
-  /** Passed through as --top when the netlist holds more than one module. */
   readonly top?: string;
 }
 
 /**
- * Plan nextpnr-ice40. --timing-allow-fail keeps a bitstream and a report when the target is
- * missed, so a timing failure is measured (achieved vs constraint) rather than lost.
+ * The arguments all nextpnr architectures share. --timing-allow-fail keeps a bitstream and a
+ * report when the target is missed, so a timing failure is measured (achieved vs constraint)
+ * rather than lost.
  */
-export function planNextpnr(o: NextpnrOptions): CommandPlan {
-  const argv = [
-    o.device.nextpnrFlag,
-    '--package', o.package,
-    '--json', o.netlist,
-    '--pcf', o.pcf,
-    '--asc', o.asc,
-    '--report', o.report,
-    '--freq', String(o.freqMHz),
-    '--seed', String(o.seed),
-    '--timing-allow-fail',
-  ];
+export function nextpnrCommonArgs(o: NextpnrCommonOptions): string[] {
+  const argv = ['--json', o.netlist, '--report', o.report, '--freq', String(o.freqMHz), '--seed', String(o.seed), '--timing-allow-fail'];
   if (o.router) argv.push('--router', o.router);
   if (o.top) argv.push('--top', o.top);
-  return { stage: 'pnr', tool: 'nextpnr-ice40', argv, inputs: [o.netlist, o.pcf], outputs: [o.asc, o.report] };
+  return argv;
 }
 
 export interface Utilisation {
@@ -44,7 +44,7 @@ export interface Utilisation {
 export interface ClockFmax {
   /** nextpnr's net name, e.g. clk$SB_IO_IN_$glb_clk. */
   readonly net: string;
-  /** The user's signal: the net name up to the first '$'. */
+  /** The user's signal: the net name up to the first '$' (after ECP5's "$glbnet$" prefix). */
   readonly name: string;
   readonly achievedMHz: number;
   readonly constraintMHz: number;
@@ -75,8 +75,11 @@ interface RawSegment {
   delay?: number;
 }
 
-/** Parse nextpnr's --report JSON once. */
-export function parseNextpnrReport(text: string): NextpnrReport {
+/**
+ * Parse nextpnr's --report JSON once (the same format on every architecture). `logicCellResource`
+ * is the family's logic-cell BEL type: ICESTORM_LC (iCE40), TRELLIS_COMB (ECP5), LUT4 (Gowin).
+ */
+export function parseNextpnrReport(text: string, logicCellResource = 'ICESTORM_LC'): NextpnrReport {
   const json = JSON.parse(text) as {
     utilization?: Record<string, { used: number; available: number }>;
     fmax?: Record<string, { achieved: number; constraint: number }>;
@@ -84,7 +87,8 @@ export function parseNextpnrReport(text: string): NextpnrReport {
   };
   const utilisation: Record<string, Utilisation> = {};
   for (const [cell, u] of Object.entries(json.utilization ?? {})) utilisation[cell] = { used: u.used, available: u.available };
-  const clocks = Object.entries(json.fmax ?? {}).map(([net, f]) => ({ net, name: net.split('$')[0] || net, achievedMHz: f.achieved, constraintMHz: f.constraint }));
+  // ECP5's global clock nets are "$glbnet$clk$TRELLIS_IO_IN", iCE40's "clk$SB_IO_IN_$glb_clk".
+  const clocks = Object.entries(json.fmax ?? {}).map(([net, f]) => ({ net, name: net.replace(/^\$glbnet\$/, '').split('$')[0] || net, achievedMHz: f.achieved, constraintMHz: f.constraint }));
   const criticalPaths = (json.critical_paths ?? []).map((p) => {
     let logicNs = 0;
     let routingNs = 0;
@@ -98,7 +102,7 @@ export function parseNextpnrReport(text: string): NextpnrReport {
     const edge = /^(posedge|negedge) /;
     return { from: p.from, to: p.to, logicLevels, logicNs, routingNs, totalNs: logicNs + routingNs, registerToRegister: edge.test(p.from) && edge.test(p.to) };
   });
-  return { utilisation, logicCells: utilisation.ICESTORM_LC ?? { used: 0, available: 0 }, clocks, criticalPaths };
+  return { utilisation, logicCells: utilisation[logicCellResource] ?? { used: 0, available: 0 }, clocks, criticalPaths };
 }
 
 /** The slowest register-to-register path, else the slowest path of any kind. */

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { resolveTool, ToolNotFoundError, type ResolvedTool, type ToolName } from './tools.js';
+import { resolveTool, ToolNotFoundError, type ResolvedTool, type ToolName, type ToolOrigin } from './tools.js';
 import { endWithThisProcess } from '../util/reaper.js';
 
 /**
@@ -24,7 +24,7 @@ export interface CommandPlan {
 export interface StageRun {
   readonly stage: string;
   readonly tool: string;
-  readonly origin: 'native' | 'yowasp' | null;
+  readonly origin: ToolOrigin | null;
   readonly version: string | null;
   /** The full command line as run. */
   readonly command: readonly string[];

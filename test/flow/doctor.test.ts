@@ -9,8 +9,10 @@ import { clearToolCache } from '../../src/flow/tools.js';
 import { NO_CHIPDB, pathWithIcetimeWithoutChipdb } from './faults.js';
 
 const CLI = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
-const REQUIRED = ['yosys', 'nextpnr-ice40', 'icepack', 'icetime', 'icebox_vlog', 'verilator', 'make', 'iverilog', 'vvp', 'openFPGALoader', 'socat'];
+const REQUIRED = ['yosys', 'nextpnr-ice40', 'icepack', 'icetime', 'icebox_vlog', 'nextpnr-ecp5', 'ecppack', 'nextpnr-himbaechel', 'gowin_pack', 'verilator', 'make', 'iverilog', 'vvp', 'openFPGALoader', 'socat'];
 const OPTIONAL = ['chromium', 'tmux', '@yowasp/yosys', '@yowasp/nextpnr-ice40'];
+/** What scripts/setup installs from PyPI into .venv-eda/ (Debian has no ECP5 or Gowin tools); the rest is Debian's. */
+const FROM_PYPI: Record<string, string> = { 'nextpnr-ecp5': 'yowasp-pypi', ecppack: 'yowasp-pypi', 'nextpnr-himbaechel': 'yowasp-pypi', gowin_pack: 'pypi' };
 
 describe('runDoctor (real tools)', () => {
   const originalPath = process.env.PATH;
@@ -27,20 +29,24 @@ describe('runDoctor (real tools)', () => {
     assert.deepEqual(r.tools.filter((c) => c.required).map((c) => c.tool), REQUIRED);
     for (const c of r.tools.filter((t) => !t.tool.startsWith('@yowasp/'))) {
       assert.equal(c.status, 'ok', `${c.tool}: ${c.smoke}`);
-      assert.equal(c.origin, 'native');
+      assert.equal(c.origin, FROM_PYPI[c.tool] ?? 'native', c.tool);
       assert.ok(c.version && c.path && c.seconds > 0, JSON.stringify(c));
     }
     const smoke = Object.fromEntries(r.tools.map((c) => [c.tool, c.smoke]));
     assert.match(smoke['yosys']!, /^synth_ice40 of a 2-line module: 1 SB_LUT4, 1 DFF$/);
     assert.match(smoke['nextpnr-ice40']!, /^placed and routed for UP5K-SG48: \d+\/5280 LCs$/);
     assert.equal(smoke['icepack'], 'packed 104,090 bytes');
+    assert.match(smoke['nextpnr-ecp5']!, /^synth_ecp5 \+ placed and routed for LFE5U-85F-CABGA381: \d+\/83640 TRELLIS_COMB$/);
+    assert.match(smoke['ecppack']!, /^packed [\d,]+ bytes$/);
+    assert.match(smoke['nextpnr-himbaechel']!, /^synth_gowin \+ placed and routed for GW2AR-LV18QN88C8\/I7: \d+\/20736 LUT4$/);
+    assert.match(smoke['gowin_pack']!, /^packed [\d,]+ bytes$/);
     assert.match(smoke['icetime']!, /^timed the placed design: [\d.]+ ns \([\d.]+ MHz\)$/);
     assert.equal(smoke['vvp'], 'ran the testbench: q=1 after one clock');
     assert.match(smoke['openFPGALoader']!, /ice40_generic/);
     // The YoWASP packages are optional npm dependencies: working where installed, else a warning.
     for (const c of r.tools.filter((t) => t.tool.startsWith('@yowasp/'))) {
       assert.ok(c.status === 'ok' || c.status === 'missing', `${c.tool}: ${c.smoke}`);
-      if (c.status === 'ok') assert.equal(c.origin, 'yowasp');
+      if (c.status === 'ok') assert.equal(c.origin, 'yowasp-npm');
     }
     assert.equal(r.logDir, null, 'nothing failed, no logs kept');
   });
@@ -78,7 +84,7 @@ describe('gatebench doctor', () => {
     assert.match(lines[0]!, /^tool\s+status\s+origin\s+version\s+path\s+smoke test$/);
     assert.match(lines.find((l) => l.startsWith('icetime '))!, new RegExp(`^icetime\\s+FAILED\\s+native\\s+sha256:\\S+\\s+\\S+/bin/icetime\\s+icetime exited with code 1: ${NO_CHIPDB}$`));
     assert.match(lines.find((l) => l.startsWith('yosys '))!, /^yosys\s+ok\s+native\s+Yosys /);
-    assert.ok(lines.includes(`FAILED: 1 of 11 required tools do not work: icetime: icetime exited with code 1: ${NO_CHIPDB}`), r.stdout);
+    assert.ok(lines.includes(`FAILED: 1 of 15 required tools do not work: icetime: icetime exited with code 1: ${NO_CHIPDB}`), r.stdout);
     const logs = /^logs of the failed smoke tests: (\S+)$/m.exec(r.stdout)![1]!;
     assert.ok(existsSync(join(logs, 'ice40', 'icetime.log')));
     rmSync(logs, { recursive: true, force: true });

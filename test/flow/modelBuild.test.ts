@@ -42,7 +42,7 @@ describe('gatebench build (real tools)', () => {
 
     const human = await gatebench('build', TINY, '--board', 'icebreaker');
     assert.equal(human.exitCode, 0);
-    for (const line of [/^built for icebreaker: \d+\/5280 LCs/m, /^resources: [\d,]+ SB_LUT4, [\d,]+ SB_CARRY, [\d,]+ DFF, 0 BRAM; logic cells/m, /^timing: Fmax clk [\d.]+ MHz \(target 12 MHz, met\); critical path \d+ logic levels, [\d.]+ ns logic \+ [\d.]+ ns routing/m, /served from the cache/m, /^tools: yosys native/m]) {
+    for (const line of [/^built for icebreaker: \d+\/5280 LCs/m, /^resources: [\d,]+ LUT4, [\d,]+ carry, [\d,]+ FF, 0 BRAM after synthesis; logic cells/m, /^placed \(ice40's names\): ICESTORM_LC [\d,]+\/5,280, .*SB_IO \d+\/\d+/m, /^timing: Fmax clk [\d.]+ MHz \(target 12 MHz, met\); critical path \d+ logic levels, [\d.]+ ns logic \+ [\d.]+ ns routing/m, /served from the cache/m, /^tools: yosys native/m]) {
       assert.match(human.stdout, line);
     }
     // Served from the cache (how fast is scripts/bench-build's figure, not a test's: it depends on the machine's load).

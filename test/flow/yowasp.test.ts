@@ -6,27 +6,29 @@ import { COUNTER, tempDir, writeVerilog } from './verilog.js';
 
 const yowasp = findPackageDir('@yowasp/yosys') !== null && findPackageDir('@yowasp/nextpnr-ice40') !== null;
 
-// With no native tools on PATH the flow falls back to the YoWASP WebAssembly builds (optional
-// npm dependencies) and records that it did.
+// With no native tools on PATH and no PyPI virtual environment the flow falls back to the YoWASP
+// WebAssembly builds (optional npm dependencies) and records that it did.
 describe('YoWASP fallback', { skip: yowasp ? false : 'the optional @yowasp packages are not installed' }, () => {
   const originalPath = process.env.PATH;
   after(() => {
     process.env.PATH = originalPath;
+    delete process.env.GATEBENCH_EDA_VENV;
     clearToolCache();
   });
 
   it('builds the counter for the iCEBreaker with WebAssembly yosys, nextpnr and icepack', async () => {
     process.env.PATH = tempDir();
+    process.env.GATEBENCH_EDA_VENV = tempDir();
     clearToolCache();
     const yosys = await resolveTool('yosys');
-    assert.equal(yosys.origin, 'yowasp');
+    assert.equal(yosys.origin, 'yowasp-npm');
     assert.match(yosys.version, /^@yowasp\/yosys@/);
     const file = writeVerilog(tempDir(), 'counter.v', COUNTER);
     const r = await buildBitstream({ verilogFiles: [file], top: 'top', board: 'icebreaker', cacheDir: tempDir() });
     assert.equal(r.status, 'ok', r.message);
-    assert.equal(r.toolchain.yosys!.origin, 'yowasp');
-    assert.equal(r.toolchain['nextpnr-ice40']!.origin, 'yowasp');
-    assert.equal(r.toolchain.icepack!.origin, 'yowasp');
+    assert.equal(r.toolchain.yosys!.origin, 'yowasp-npm');
+    assert.equal(r.toolchain['nextpnr-ice40']!.origin, 'yowasp-npm');
+    assert.equal(r.toolchain.icepack!.origin, 'yowasp-npm');
     assert.equal(r.toolchain.icetime, undefined, 'icetime has no WebAssembly build: the cross-check is skipped');
     assert.equal(r.options.icetime, false);
     assert.match(r.warnings.join('\n'), /^no icetime cross-check: icetime not found on PATH: install icestorm/, 'said, not silent');

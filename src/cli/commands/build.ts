@@ -111,7 +111,8 @@ export const buildCommand = defineCommand<BuildCommandResult>({
       `${r.ok ? '' : 'FAILED: '}${r.message}`,
       ...r.warnings.map((w) => `warning: ${w}`),
       `design: ${r.core.module} (${n(r.core.liveGates)} live of ${n(r.core.nominalGates)} gates, pipeline ${r.core.pipeline}, registered I/O, latency ${r.core.latency} cycles) in ${r.top}, ${r.board.device}-${r.board.package.toUpperCase()} (${r.board.name})`,
-      `resources: ${n(f.lut4)} SB_LUT4, ${n(f.carry)} SB_CARRY, ${n(f.dff)} DFF, ${n(f.bram)} BRAM; logic cells ${lc ? `${n(lc.used)} / ${n(lc.available)} (${((lc.used / lc.available) * 100).toFixed(1)}%)` : '-'}`,
+      `resources: ${n(f.lut4)} LUT4, ${n(f.carry)} carry, ${n(f.dff)} FF, ${n(f.bram)} BRAM after synthesis; logic cells ${lc ? `${n(lc.used)} / ${n(lc.available)} (${((lc.used / lc.available) * 100).toFixed(1)}%)` : '-'}`,
+      ...(f.resources.length ? [`placed (${r.board.family}'s names): ${f.resources.map((u) => `${u.name} ${n(u.used)}/${n(u.available)}`).join(', ')}`] : []),
       `timing: ${f.clocks.length ? f.clocks.map((c) => `Fmax ${c.name} ${c.achievedMHz.toFixed(1)} MHz (target ${c.constraintMHz} MHz, ${c.achievedMHz >= c.constraintMHz ? 'met' : 'MISSED'})`).join('; ') : 'no Fmax'}` +
         (cp ? `; critical path ${cp.logicLevels} logic levels, ${cp.logicNs.toFixed(2)} ns logic + ${cp.routingNs.toFixed(2)} ns routing = ${cp.totalNs.toFixed(2)} ns` : '') +
         (f.icetimeMHz !== null ? `; icetime ${f.icetimeMHz.toFixed(1)} MHz` : ''),

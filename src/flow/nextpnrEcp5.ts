@@ -1,0 +1,18 @@
+import { nextpnrCommonArgs, type NextpnrCommonOptions } from './nextpnr.js';
+import type { CommandPlan } from './run.js';
+
+export interface NextpnrEcp5Options extends NextpnrCommonOptions {
+  /** The part's flag: --25k, --85k, --um5g-85k ... (FpgaPart.nextpnrFlag). */
+  readonly deviceFlag: string;
+  /** nextpnr's package name, e.g. CABGA381. */
+  readonly package: string;
+  readonly lpf: string;
+  /** The placed and routed design as ecppack's text configuration. */
+  readonly config: string;
+}
+
+/** Plan nextpnr-ecp5 (see nextpnrCommonArgs): netlist + .lpf in, text configuration + report out. */
+export function planNextpnrEcp5(o: NextpnrEcp5Options): CommandPlan {
+  const argv = [o.deviceFlag, '--package', o.package, '--lpf', o.lpf, '--textcfg', o.config, ...nextpnrCommonArgs(o)];
+  return { stage: 'pnr', tool: 'nextpnr-ecp5', argv, inputs: [o.netlist, o.lpf], outputs: [o.config, o.report] };
+}

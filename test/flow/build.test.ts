@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { loadBoard } from '../../src/board/index.js';
 import { buildBitstream, buildFile, clearToolCache, findCachedBuild, icetimeOutcome, planBuild, planIceboxVlog, runPlan, type BuildResult, type StageRun } from '../../src/flow/index.js';
-import { NO_CHIPDB, pathWithIcetimeWithoutChipdb } from './faults.js';
+import { NO_CHIPDB, pathWithIcetimeWithoutChipdb, restoreToolLookup } from './faults.js';
 import { COUNTER, tempDir, TOO_BIG_FOR_HX1K, writeVerilog } from './verilog.js';
 
 const FLOW_INDEX = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'src', 'flow', 'index.js');
@@ -141,11 +141,7 @@ describe('buildBitstream (real tools)', () => {
   });
 
   describe('with an icetime that has no chip database', () => {
-    const originalPath = process.env.PATH;
-    after(() => {
-      process.env.PATH = originalPath;
-      clearToolCache();
-    });
+    restoreToolLookup(after);
 
     it('keeps the bitstream and says why the icetime cross-check is missing, never a silent null', async () => {
       process.env.PATH = pathWithIcetimeWithoutChipdb();

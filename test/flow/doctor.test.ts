@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { runDoctor, type DoctorReport } from '../../src/flow/doctor.js';
 import { clearToolCache } from '../../src/flow/tools.js';
-import { NO_CHIPDB, pathWithIcetimeWithoutChipdb } from './faults.js';
+import { NO_CHIPDB, pathWithIcetimeWithoutChipdb, restoreToolLookup } from './faults.js';
 
 const CLI = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 const REQUIRED = ['yosys', 'nextpnr-ice40', 'icepack', 'icetime', 'icebox_vlog', 'nextpnr-ecp5', 'ecppack', 'nextpnr-himbaechel', 'gowin_pack', 'verilator', 'make', 'iverilog', 'vvp', 'openFPGALoader', 'socat'];
@@ -15,11 +15,7 @@ const OPTIONAL = ['chromium', 'tmux', '@yowasp/yosys', '@yowasp/nextpnr-ice40'];
 const FROM_PYPI: Record<string, string> = { 'nextpnr-ecp5': 'yowasp-pypi', ecppack: 'yowasp-pypi', 'nextpnr-himbaechel': 'yowasp-pypi', gowin_pack: 'pypi' };
 
 describe('runDoctor (real tools)', () => {
-  const originalPath = process.env.PATH;
-  after(() => {
-    process.env.PATH = originalPath;
-    clearToolCache();
-  });
+  restoreToolLookup(after);
 
   it('finds every tool scripts/setup installs working, with version, origin, path and what its smoke test did', async () => {
     const r = await runDoctor();

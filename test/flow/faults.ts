@@ -1,7 +1,7 @@
 import { chmodSync, copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { findOnPath } from '../../src/flow/tools.js';
+import { clearToolCache, findOnPath } from '../../src/flow/tools.js';
 
 /** What icetime prints when it finds no chip database for the device (a fresh machine without fpga-icestorm-chipdb). */
 export const NO_CHIPDB = "Can't find chipdb file for device 5k";
@@ -21,4 +21,19 @@ export function pathWithIcetimeWithoutChipdb(): string {
   copyFileSync(real, join(bin, 'icetime'));
   chmodSync(join(bin, 'icetime'), 0o755);
   return `${bin}${delimiter}${process.env.PATH ?? ''}`;
+}
+
+/**
+ * After the suite (`after`) or each test (`afterEach`): PATH and GATEBENCH_EDA_VENV as they were,
+ * and the tool lookup cache cleared, for tests that point tool resolution somewhere else.
+ */
+export function restoreToolLookup(hook: (fn: () => void) => void): void {
+  const path = process.env.PATH;
+  const venv = process.env.GATEBENCH_EDA_VENV;
+  hook(() => {
+    process.env.PATH = path;
+    if (venv === undefined) delete process.env.GATEBENCH_EDA_VENV;
+    else process.env.GATEBENCH_EDA_VENV = venv;
+    clearToolCache();
+  });
 }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, it } from 'node:test';
+import { restoreToolLookup } from './faults.js';
 import { clearToolCache, resolveTool, ToolNotFoundError } from '../../src/flow/tools.js';
 import { projectRoot } from '../../src/util/paths.js';
 import { tempDir } from './verilog.js';
@@ -14,12 +15,7 @@ function pinned(): Map<string, string> {
 
 // Resolution order: native on PATH, else the PyPI builds in .venv-eda/ (scripts/setup-eda), else @yowasp on npm.
 describe('resolveTool', () => {
-  const originalPath = process.env.PATH;
-  afterEach(() => {
-    process.env.PATH = originalPath;
-    delete process.env.GATEBENCH_EDA_VENV;
-    clearToolCache();
-  });
+  restoreToolLookup(afterEach);
 
   it('prefers a native tool on PATH to the PyPI one', async () => {
     const yosys = await resolveTool('yosys');

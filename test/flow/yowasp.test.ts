@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, statSync } from 'node:fs';
 import { after, describe, it } from 'node:test';
+import { restoreToolLookup } from './faults.js';
 import { buildBitstream, buildFile, clearToolCache, findPackageDir, resolveTool } from '../../src/flow/index.js';
 import { COUNTER, tempDir, writeVerilog } from './verilog.js';
 
@@ -9,12 +10,7 @@ const yowasp = findPackageDir('@yowasp/yosys') !== null && findPackageDir('@yowa
 // With no native tools on PATH and no PyPI virtual environment the flow falls back to the YoWASP
 // WebAssembly builds (optional npm dependencies) and records that it did.
 describe('YoWASP fallback', { skip: yowasp ? false : 'the optional @yowasp packages are not installed' }, () => {
-  const originalPath = process.env.PATH;
-  after(() => {
-    process.env.PATH = originalPath;
-    delete process.env.GATEBENCH_EDA_VENV;
-    clearToolCache();
-  });
+  restoreToolLookup(after);
 
   it('builds the counter for the iCEBreaker with WebAssembly yosys, nextpnr and icepack', async () => {
     process.env.PATH = tempDir();

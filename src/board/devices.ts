@@ -18,6 +18,9 @@ export interface Ice40Device {
   readonly nextpnrFlag: string;
   readonly icetimeDevice: string;
   readonly yosysDevice: 'hx' | 'lp' | 'u';
+  /** SB_RAM40_4K block RAMs and SB_MAC16 multipliers, as nextpnr-ice40 reports them available. */
+  readonly brams: number;
+  readonly dsps: number;
   readonly packages: readonly string[];
 }
 
@@ -61,12 +64,12 @@ export type FpgaPart = Ice40Device | Ecp5Part | GowinPart;
 const device = (d: Omit<Ice40Device, 'family'>): Ice40Device => ({ family: 'ice40', ...d });
 
 export const ICE40_DEVICES: readonly Ice40Device[] = [
-  device({ id: 'hx1k', part: 'iCE40HX1K', logicCells: 1280, nextpnrFlag: '--hx1k', icetimeDevice: 'hx1k', yosysDevice: 'hx', packages: ['vq100', 'tq144', 'cb132'] }),
-  device({ id: 'lp1k', part: 'iCE40LP1K', logicCells: 1280, nextpnrFlag: '--lp1k', icetimeDevice: 'lp1k', yosysDevice: 'lp', packages: ['swg16tr', 'cm36', 'cm49', 'cm81', 'cm121', 'qn84', 'cb81', 'cb121'] }),
-  device({ id: 'hx4k', part: 'iCE40HX4K', logicCells: 3520, nextpnrFlag: '--hx4k', icetimeDevice: 'hx4k', yosysDevice: 'hx', packages: ['cb132', 'tq144', 'bg121'] }),
-  device({ id: 'hx8k', part: 'iCE40HX8K', logicCells: 7680, nextpnrFlag: '--hx8k', icetimeDevice: 'hx8k', yosysDevice: 'hx', packages: ['cm225', 'cb132', 'bg121', 'ct256'] }),
-  device({ id: 'lp8k', part: 'iCE40LP8K', logicCells: 7680, nextpnrFlag: '--lp8k', icetimeDevice: 'lp8k', yosysDevice: 'lp', packages: ['cm81', 'cm81:4k', 'cm121', 'cm121:4k', 'cm225', 'cm225:4k'] }),
-  device({ id: 'up5k', part: 'iCE40UP5K', logicCells: 5280, nextpnrFlag: '--up5k', icetimeDevice: 'up5k', yosysDevice: 'u', packages: ['sg48', 'uwg30'] }),
+  device({ id: 'hx1k', part: 'iCE40HX1K', logicCells: 1280, nextpnrFlag: '--hx1k', icetimeDevice: 'hx1k', yosysDevice: 'hx', brams: 16, dsps: 0, packages: ['vq100', 'tq144', 'cb132'] }),
+  device({ id: 'lp1k', part: 'iCE40LP1K', logicCells: 1280, nextpnrFlag: '--lp1k', icetimeDevice: 'lp1k', yosysDevice: 'lp', brams: 16, dsps: 0, packages: ['swg16tr', 'cm36', 'cm49', 'cm81', 'cm121', 'qn84', 'cb81', 'cb121'] }),
+  device({ id: 'hx4k', part: 'iCE40HX4K', logicCells: 3520, nextpnrFlag: '--hx4k', icetimeDevice: 'hx4k', yosysDevice: 'hx', brams: 32, dsps: 0, packages: ['cb132', 'tq144', 'bg121'] }),
+  device({ id: 'hx8k', part: 'iCE40HX8K', logicCells: 7680, nextpnrFlag: '--hx8k', icetimeDevice: 'hx8k', yosysDevice: 'hx', brams: 32, dsps: 0, packages: ['cm225', 'cb132', 'bg121', 'ct256'] }),
+  device({ id: 'lp8k', part: 'iCE40LP8K', logicCells: 7680, nextpnrFlag: '--lp8k', icetimeDevice: 'lp8k', yosysDevice: 'lp', brams: 32, dsps: 0, packages: ['cm81', 'cm81:4k', 'cm121', 'cm121:4k', 'cm225', 'cm225:4k'] }),
+  device({ id: 'up5k', part: 'iCE40UP5K', logicCells: 5280, nextpnrFlag: '--up5k', icetimeDevice: 'up5k', yosysDevice: 'u', brams: 30, dsps: 8, packages: ['sg48', 'uwg30'] }),
 ];
 
 const ecp5 = (d: Omit<Ecp5Part, 'family' | 'packages'>): Ecp5Part => ({ family: 'ecp5', packages: ['CABGA256', 'CABGA381', 'CABGA554', 'CABGA756', 'CSFBGA285', 'TQFP144'], ...d });
@@ -93,6 +96,28 @@ export const GOWIN_PARTS: readonly GowinPart[] = [
 ];
 
 export const FPGA_PARTS: Readonly<Record<FpgaFamily, readonly FpgaPart[]>> = { ice40: ICE40_DEVICES, ecp5: ECP5_PARTS, gowin: GOWIN_PARTS };
+
+/** A part's capacity in its family's own units: LUT4s, flip-flops, block RAMs (and what one holds), multipliers. */
+export interface PartCapacity {
+  readonly luts: number;
+  readonly flipFlops: number;
+  readonly brams: number;
+  /** The block RAM primitive and its size, e.g. "DP16KD (18 kbit)". */
+  readonly bramKind: string;
+  readonly dsps: number;
+}
+
+/** iCE40 and ECP5 logic cells pair each LUT4 with a flip-flop; Gowin has fewer flip-flops than LUTs. */
+export function partCapacity(part: FpgaPart): PartCapacity {
+  switch (part.family) {
+    case 'ice40':
+      return { luts: part.logicCells, flipFlops: part.logicCells, brams: part.brams, bramKind: 'SB_RAM40_4K (4 kbit)', dsps: part.dsps };
+    case 'ecp5':
+      return { luts: part.logicCells, flipFlops: part.logicCells, brams: part.brams, bramKind: 'DP16KD (18 kbit)', dsps: part.dsps };
+    case 'gowin':
+      return { luts: part.logicCells, flipFlops: part.flipFlops, brams: part.brams, bramKind: 'BSRAM (18 kbit)', dsps: part.dsps };
+  }
+}
 
 export function findIce40Device(id: string): Ice40Device | undefined {
   return ICE40_DEVICES.find((d) => d.id === id);

@@ -1,7 +1,7 @@
 /**
  * `gatebench doctor`: every external tool gatebench runs, where it came from, its version, and a
  * smoke test that really runs it on something tiny, through the flow's own planners and runner:
- * a two-line module through yosys -> nextpnr-ice40 (UP5K) -> icepack, icetime (so a missing chip
+ * a two-line module through yosys -> nextpnr-ice40 (the iCEBreaker's UP5K) -> icepack, icetime (so a missing chip
  * database shows) and icebox_vlog; Verilator's lint and Icarus on the same module; make building a
  * C++ object as Verilator's makefiles do; headless Chromium rendering a data: URL. For the CLI and
  * the UI alike (no printing here).
@@ -9,8 +9,9 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { listBoards } from '../board/board.js';
-import { findIce40Device } from '../board/devices.js';
+import { listBoards, loadBoard, type Board } from '../board/board.js';
+import type { FpgaFamily } from '../board/devices.js';
+import { partOf } from './family.js';
 import { planIceboxVlog } from './icebox.js';
 import { planEcppack } from './ecppack.js';
 import { planGowinPack } from './gowinPack.js';
@@ -89,12 +90,22 @@ const OPTIONAL_TOOLS: ReadonlySet<ToolName> = new Set(['chromium', 'tmux']);
 const DESIGN = 'module top(input clk, input a, output reg q = 0);\n  always @(posedge clk) q <= q ^ a;\nendmodule\n';
 /** Drives the design for one clock edge and prints q. */
 const TESTBENCH = 'module tb;\n  reg clk = 0, a = 1;\n  wire q;\n  top dut(.clk(clk), .a(a), .q(q));\n  initial begin\n    #1 clk = 1;\n    #1 $display("q=%b", q);\n    $finish;\n  end\nendmodule\n';
-/** iCEBreaker pins (UP5K, SG48): 12 MHz clock, UART rx and tx. */
-const PCF = 'set_io clk 35\nset_io a 6\nset_io q 9\n';
-/** ULX3S pins (LFE5U-85F, CABGA381): 25 MHz clock, FTDI UART rx and tx. */
-const LPF = 'LOCATE COMP "clk" SITE "G2";\nLOCATE COMP "a" SITE "M1";\nLOCATE COMP "q" SITE "L4";\n';
-/** Tang Nano 20K pins (GW2AR-18, QN88): 27 MHz clock, BL616 UART rx and tx. */
-const CST = 'IO_LOC "clk" 4;\nIO_LOC "a" 70;\nIO_LOC "q" 69;\n';
+/**
+ * The boards whose pins the smoke tests use, one per family: the design's clk, a and q go on the
+ * board's clock and UART rx and tx pins, so a board file and the doctor cannot disagree.
+ */
+const SMOKE_BOARDS = { ice40: 'icebreaker', ecp5: 'ulx3s', gowin: 'tangnano20k' } as const satisfies Record<FpgaFamily, string>;
+/** One pin placement in each family's constraints format (.pcf, .lpf, .cst). */
+const PLACE: Record<FpgaFamily, (port: string, pin: string) => string> = {
+  ice40: (port, pin) => `set_io ${port} ${pin}`,
+  ecp5: (port, pin) => `LOCATE COMP "${port}" SITE "${pin}";`,
+  gowin: (port, pin) => `IO_LOC "${port}" ${pin};`,
+};
+/** The smoke design's ports on the board's clock and UART pins, in its family's constraints format. */
+function smokeConstraints(board: Board): string {
+  const pins: [string, string][] = [['clk', board.clock.pin], ['a', board.uart.rx.pin], ['q', board.uart.tx.pin]];
+  return pins.map(([port, pin]) => PLACE[board.fpga.family](port, pin)).join('\n') + '\n';
+}
 const MAKEFILE = 'smoke.o: smoke.cpp\n\t$(CXX) -c smoke.cpp -o smoke.o\n';
 const CHROMIUM_MARK = '<p id="doctor">gatebench doctor</p>';
 
@@ -149,18 +160,22 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorRepo
     for (const [file, text] of Object.entries(files)) writeFileSync(join(dir, file), text);
     return dir;
   };
-  const ice40 = folder('ice40', { 'top.v': DESIGN, 'top.pcf': PCF });
+  const boards = { ice40: loadBoard(SMOKE_BOARDS.ice40), ecp5: loadBoard(SMOKE_BOARDS.ecp5), gowin: loadBoard(SMOKE_BOARDS.gowin) };
+  const ice40 = folder('ice40', { 'top.v': DESIGN, 'top.pcf': smokeConstraints(boards.ice40) });
   const sim = folder('sim', { 'top.v': DESIGN, 'tb.v': TESTBENCH });
   const run = (tool: ResolvedTool, plan: CommandPlan, dir: string): Promise<StageRun> => runPlanWith(tool, plan, dir, runOptions);
   const native = (name: ToolName, smoke: (t: ResolvedTool) => Promise<Smoked | null>): Promise<ToolCheck> =>
     check(name, !OPTIONAL_TOOLS.has(name), USED_FOR[name], () => resolveTool(name), (e) => e?.message ?? `${name} not found`, smoke);
 
   // The ice40 chain: each stage waits for the one it reads from; a failed one leaves the rest untested.
-  const up5k = findIce40Device('up5k')!;
+  const ice40Board = boards.ice40;
+  const ice40Part = partOf(ice40Board, 'ice40');
+  const ice40Package = ice40Board.fpga.package;
+  const ice40What = `${ice40Part.part}-${ice40Package.toUpperCase()} (${ice40Board.name})`;
   const synthesised = (async () => {
     let netlist = false;
     const result = await native('yosys', async (t) => {
-      const r = await run(t, planYosys(['top.v'], { top: 'top', family: 'ice40', ice40Device: up5k.yosysDevice, netlist: 'synth.json', stat: 'stat.json' }), ice40);
+      const r = await run(t, planYosys(['top.v'], { top: 'top', family: 'ice40', ice40Device: ice40Part.yosysDevice, netlist: 'synth.json', stat: 'stat.json' }), ice40);
       const outcome = synthOutcome(ice40, r, 'ice40', 'stat.json');
       if (outcome.stat === null) return { run: r, outcome: fail(outcome.error) };
       netlist = true;
@@ -173,11 +188,11 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorRepo
     let asc = false;
     const result = await native('nextpnr-ice40', async (t) => {
       if (!netlist) return null;
-      const r = await run(t, planNextpnr({ device: up5k, package: 'sg48', pcf: 'top.pcf', netlist: 'synth.json', asc: 'pnr.asc', report: 'pnr-report.json', freqMHz: 12, seed: 1 }), ice40);
+      const r = await run(t, planNextpnr({ device: ice40Part, package: ice40Package, pcf: 'top.pcf', netlist: 'synth.json', asc: 'pnr.asc', report: 'pnr-report.json', freqMHz: ice40Board.clock.mhz, seed: 1 }), ice40);
       return judged(r, () => {
         const lc = parseNextpnrReport(readFileSync(join(ice40, 'pnr-report.json'), 'utf8')).logicCells;
         asc = true;
-        return pass(`placed and routed for UP5K-SG48: ${lc.used}/${lc.available} LCs`);
+        return pass(`placed and routed for ${ice40What}: ${lc.used}/${lc.available} LCs`);
       });
     });
     return { result, asc };
@@ -228,6 +243,11 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorRepo
     return { result, vvp };
   })();
 
+  const ecp5Board = boards.ecp5;
+  const ecp5Part = partOf(ecp5Board, 'ecp5');
+  const gowinBoard = boards.gowin;
+  const gowinPart = partOf(gowinBoard, 'gowin');
+  const gowinDevice = gowinPart.partNumbers[gowinBoard.fpga.package]!;
   const checks: Promise<ToolCheck>[] = [
     synthesised.then((s) => s.result),
     placed.then((p) => p.result),
@@ -236,25 +256,25 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorRepo
       return judged(r, () => pass(`packed ${statSync(join(ice40, 'design.bin')).size.toLocaleString('en-US')} bytes`));
     }),
     onPlaced('icetime', async (t) => {
-      const r = await run(t, planIcetime(up5k, 'sg48', 'pnr.asc', 'top.pcf', 'icetime.rpt'), ice40);
+      const r = await run(t, planIcetime(ice40Part, ice40Package, 'pnr.asc', 'top.pcf', 'icetime.rpt'), ice40);
       const outcome = icetimeOutcome(ice40, r, 'icetime.rpt');
       return { run: r, outcome: outcome.report ? pass(`timed the placed design: ${outcome.report.ns} ns (${outcome.report.mhz} MHz)`) : fail(outcome.error) };
     }),
     onPlaced('icebox_vlog', async (t) => {
-      const r = await run(t, planIceboxVlog({ asc: 'pnr.asc', out: 'chip.v', plainPcf: 'top.pcf', package: 'sg48' }), ice40);
+      const r = await run(t, planIceboxVlog({ asc: 'pnr.asc', out: 'chip.v', plainPcf: 'top.pcf', package: ice40Package }), ice40);
       return judged(r, () => (/^module chip \(/m.test(readFileSync(join(ice40, 'chip.v'), 'utf8')) ? pass('read the placed design back as module chip') : fail('icebox_vlog wrote no module chip')));
     }),
     ...familyChain(
       'ecp5',
-      { 'top.lpf': LPF },
-      { tool: 'nextpnr-ecp5', plan: planNextpnrEcp5({ deviceFlag: '--85k', package: 'CABGA381', lpf: 'top.lpf', netlist: 'synth.json', config: 'pnr.config', report: 'pnr-report.json', freqMHz: 25, seed: 1 }), logicCells: 'TRELLIS_COMB', what: 'LFE5U-85F-CABGA381' },
+      { 'top.lpf': smokeConstraints(ecp5Board) },
+      { tool: 'nextpnr-ecp5', plan: planNextpnrEcp5({ deviceFlag: ecp5Part.nextpnrFlag, package: ecp5Board.fpga.package, lpf: 'top.lpf', netlist: 'synth.json', config: 'pnr.config', report: 'pnr-report.json', freqMHz: ecp5Board.clock.mhz, seed: 1 }), logicCells: 'TRELLIS_COMB', what: `${ecp5Part.part}-${ecp5Board.fpga.package} (${ecp5Board.name})` },
       { tool: 'ecppack', plan: planEcppack('pnr.config', 'design.bit'), output: 'design.bit' },
     ),
     ...familyChain(
       'gowin',
-      { 'top.cst': CST },
-      { tool: 'nextpnr-himbaechel', plan: planNextpnrHimbaechelGowin({ device: 'GW2AR-LV18QN88C8/I7', family: 'GW2A-18C', cst: 'top.cst', netlist: 'synth.json', routed: 'pnr.json', report: 'pnr-report.json', freqMHz: 27, seed: 1 }), logicCells: 'LUT4', what: 'GW2AR-LV18QN88C8/I7' },
-      { tool: 'gowin_pack', plan: planGowinPack('GW2A-18C', 'pnr.json', 'design.fs'), output: 'design.fs' },
+      { 'top.cst': smokeConstraints(gowinBoard) },
+      { tool: 'nextpnr-himbaechel', plan: planNextpnrHimbaechelGowin({ device: gowinDevice, family: gowinPart.chipFamily, cst: 'top.cst', netlist: 'synth.json', routed: 'pnr.json', report: 'pnr-report.json', freqMHz: gowinBoard.clock.mhz, seed: 1 }), logicCells: 'LUT4', what: `${gowinDevice} (${gowinBoard.name})` },
+      { tool: 'gowin_pack', plan: planGowinPack(gowinPart.chipFamily, 'pnr.json', 'design.fs'), output: 'design.fs' },
     ),
     native('verilator', async (t) => {
       const r = await run(t, { stage: 'verilator', tool: 'verilator', argv: ['--lint-only', '-Wall', 'top.v'], inputs: ['top.v'], outputs: [] }, sim);

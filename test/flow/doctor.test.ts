@@ -30,15 +30,15 @@ describe('runDoctor (real tools)', () => {
     }
     const smoke = Object.fromEntries(r.tools.map((c) => [c.tool, c.smoke]));
     assert.match(smoke['yosys']!, /^synth_ice40 of a 2-line module: 1 SB_LUT4, 1 DFF$/);
-    assert.match(smoke['nextpnr-ice40']!, /^placed and routed for UP5K-SG48: \d+\/5280 LCs$/);
+    assert.match(smoke['nextpnr-ice40']!, /^placed and routed for iCE40UP5K-SG48 \(icebreaker\): \d+\/5280 LCs$/);
     assert.equal(smoke['icepack'], 'packed 104,090 bytes');
-    assert.match(smoke['nextpnr-ecp5']!, /^synth_ecp5 \+ placed and routed for LFE5U-85F-CABGA381: \d+\/83640 TRELLIS_COMB$/);
+    assert.match(smoke['nextpnr-ecp5']!, /^synth_ecp5 \+ placed and routed for LFE5U-85F-CABGA381 \(ulx3s\): \d+\/83640 TRELLIS_COMB$/);
     assert.match(smoke['ecppack']!, /^packed [\d,]+ bytes$/);
-    assert.match(smoke['nextpnr-himbaechel']!, /^synth_gowin \+ placed and routed for GW2AR-LV18QN88C8\/I7: \d+\/20736 LUT4$/);
+    assert.match(smoke['nextpnr-himbaechel']!, /^synth_gowin \+ placed and routed for GW2AR-LV18QN88C8\/I7 \(tangnano20k\): \d+\/20736 LUT4$/);
     assert.match(smoke['gowin_pack']!, /^packed [\d,]+ bytes$/);
     assert.match(smoke['icetime']!, /^timed the placed design: [\d.]+ ns \([\d.]+ MHz\)$/);
     assert.equal(smoke['vvp'], 'ran the testbench: q=1 after one clock');
-    assert.match(smoke['openFPGALoader']!, /ice40_generic/);
+    assert.match(smoke['openFPGALoader']!, /^knows the boards' -b ecp5_evn, ice40_generic, tangnano9k, ulx3s \(board list only, no USB scan\)$/);
     // The YoWASP packages are optional npm dependencies: working where installed, else a warning.
     for (const c of r.tools.filter((t) => t.tool.startsWith('@yowasp/'))) {
       assert.ok(c.status === 'ok' || c.status === 'missing', `${c.tool}: ${c.smoke}`);

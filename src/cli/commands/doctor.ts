@@ -9,9 +9,10 @@ export const doctorCommand = defineCommand<DoctorReport>({
   usage: 'gatebench doctor [--json]',
   summary: 'every external tool gatebench runs: version, origin, path, and a real smoke test of each',
   details: [
-    'Runs each tool for real on something tiny: a 2-line module through yosys, nextpnr-ice40 (UP5K), icepack, icetime',
+    "Runs each tool for real on something tiny: a 2-line module through yosys, nextpnr-ice40 (icebreaker), icepack, icetime",
     "(which needs the chip database: Debian's fpga-icestorm-chipdb) and icebox_vlog; the same module through synth_ecp5,",
-    'nextpnr-ecp5 (LFE5U-85F) and ecppack, and through synth_gowin, nextpnr-himbaechel (GW2AR-18) and gowin_pack (from PyPI',
+    'nextpnr-ecp5 (ulx3s) and ecppack, and through synth_gowin, nextpnr-himbaechel (tangnano20k) and gowin_pack, each on its',
+    "board's clock and UART pins as boards/ has them (the YoWASP tools from PyPI",
     'in .venv-eda/ unless native ones are on PATH: scripts/setup-eda); verilator --lint-only, iverilog and vvp;',
     "make building a C++ object as Verilator's makefiles do; openFPGALoader's board list (no USB scan); socat and tmux -V;",
     'headless Chromium rendering a data: URL; the YoWASP WebAssembly builds (optional npm packages) asked for their version.',

@@ -128,9 +128,10 @@ export function boardFile(nameOrPath: string, boardsDir = BOARDS_DIR): string {
 
 function listBoardFiles(boardsDir: string): string[] {
   if (!existsSync(boardsDir)) return [];
+  // By board name, so ulx3s comes before its variants ulx3s-12f... (as file names, '-' sorts before '.').
   return readdirSync(boardsDir)
     .filter((f) => f.endsWith('.json'))
-    .sort()
+    .sort((a, b) => basename(a, '.json').localeCompare(basename(b, '.json')))
     .map((f) => join(boardsDir, f));
 }
 

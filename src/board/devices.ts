@@ -37,6 +37,8 @@ export interface Ecp5Part {
   readonly brams: number;
   readonly dsps: number;
   readonly nextpnrFlag: string;
+  /** nextpnr-ecp5's chip database for the flag (chipdb-25k.bin serves the 12F and 25F). */
+  readonly chipDatabase: '25k' | '45k' | '85k';
   readonly packages: readonly string[];
 }
 
@@ -80,11 +82,11 @@ const ecp5 = (d: Omit<Ecp5Part, 'family' | 'packages'>): Ecp5Part => ({ family: 
  * Packages: every one nextpnr-ecp5 names; the board's own is what the tool checks.
  */
 export const ECP5_PARTS: readonly Ecp5Part[] = [
-  ecp5({ id: 'lfe5u-12f', part: 'LFE5U-12F', logicCells: 24288, brams: 56, dsps: 28, nextpnrFlag: '--12k' }),
-  ecp5({ id: 'lfe5u-25f', part: 'LFE5U-25F', logicCells: 24288, brams: 56, dsps: 28, nextpnrFlag: '--25k' }),
-  ecp5({ id: 'lfe5u-45f', part: 'LFE5U-45F', logicCells: 43848, brams: 108, dsps: 72, nextpnrFlag: '--45k' }),
-  ecp5({ id: 'lfe5u-85f', part: 'LFE5U-85F', logicCells: 83640, brams: 208, dsps: 156, nextpnrFlag: '--85k' }),
-  ecp5({ id: 'lfe5um5g-85f', part: 'LFE5UM5G-85F', logicCells: 83640, brams: 208, dsps: 156, nextpnrFlag: '--um5g-85k' }),
+  ecp5({ id: 'lfe5u-12f', part: 'LFE5U-12F', logicCells: 24288, brams: 56, dsps: 28, nextpnrFlag: '--12k', chipDatabase: '25k' }),
+  ecp5({ id: 'lfe5u-25f', part: 'LFE5U-25F', logicCells: 24288, brams: 56, dsps: 28, nextpnrFlag: '--25k', chipDatabase: '25k' }),
+  ecp5({ id: 'lfe5u-45f', part: 'LFE5U-45F', logicCells: 43848, brams: 108, dsps: 72, nextpnrFlag: '--45k', chipDatabase: '45k' }),
+  ecp5({ id: 'lfe5u-85f', part: 'LFE5U-85F', logicCells: 83640, brams: 208, dsps: 156, nextpnrFlag: '--85k', chipDatabase: '85k' }),
+  ecp5({ id: 'lfe5um5g-85f', part: 'LFE5UM5G-85F', logicCells: 83640, brams: 208, dsps: 156, nextpnrFlag: '--um5g-85k', chipDatabase: '85k' }),
 ];
 
 const gowin = (d: Omit<GowinPart, 'family' | 'packages'>): GowinPart => ({ family: 'gowin', packages: Object.keys(d.partNumbers), ...d });

@@ -5,13 +5,13 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { BOARDS_DIR, listBoards, loadBoard, parseCst, parseLpf, parsePcf, programmerCommand } from '../../src/board/index.js';
+import { BOARDS_DIR, listBoards, loadBoard, parseCst, parseLpf, parsePcf, partCapacity, programmerCommand } from '../../src/board/index.js';
 import { UserError } from '../../src/util/errors.js';
 
 const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'src', 'cli', 'main.js');
 
-/** Copy a shipped board into a temp dir, let the test edit its JSON (and constraints: .pcf or .lpf), and load it. */
-function loadEdited(name: string, edit: (json: any) => void, constraintsEdit?: (text: string) => string): ReturnType<typeof loadBoard> {
+/** Copy a shipped board into a temp dir and let the test edit its JSON (and constraints: .pcf, .lpf or .cst); the JSON's path. */
+function editedBoardFile(name: string, edit: (json: any) => void, constraintsEdit?: (text: string) => string): string {
   const dir = mkdtempSync(join(tmpdir(), 'gatebench-board-'));
   const json = JSON.parse(readFileSync(join(BOARDS_DIR, `${name}.json`), 'utf8'));
   const constraints: string = json.pcf ?? json.lpf ?? json.cst;
@@ -19,7 +19,11 @@ function loadEdited(name: string, edit: (json: any) => void, constraintsEdit?: (
   writeFileSync(join(dir, `${name}.json`), JSON.stringify(json));
   const text = readFileSync(join(BOARDS_DIR, constraints), 'utf8');
   writeFileSync(join(dir, constraints), constraintsEdit ? constraintsEdit(text) : text);
-  return loadBoard(join(dir, `${name}.json`));
+  return join(dir, `${name}.json`);
+}
+
+function loadEdited(name: string, edit: (json: any) => void, constraintsEdit?: (text: string) => string): ReturnType<typeof loadBoard> {
+  return loadBoard(editedBoardFile(name, edit, constraintsEdit));
 }
 
 function rejects(fn: () => unknown, pattern: RegExp): void {
@@ -32,27 +36,76 @@ function rejects(fn: () => unknown, pattern: RegExp): void {
 }
 
 describe('board files', () => {
-  it('ships the six boards in three families, each valid, with the capacities of their parts', () => {
+  it('ships eleven boards in three families, each valid, with the capacities of their parts', () => {
     const boards = listBoards();
     assert.deepEqual(
-      boards.map((b) => [b.name, b.fpga.family, b.device.part, b.fpga.package, b.fpga.logicCells]),
+      boards.map((b) => [b.name, b.fpga.family, b.device.part, b.fpga.package, b.fpga.logicCells, b.clock.mhz]),
       [
-        ['ice40hx8k-breakout', 'ice40', 'iCE40HX8K', 'ct256', 7680],
-        ['icebreaker', 'ice40', 'iCE40UP5K', 'sg48', 5280],
-        ['icestick', 'ice40', 'iCE40HX1K', 'tq144', 1280],
-        ['tangnano20k', 'gowin', 'GW2AR-18C', 'QN88', 20736],
-        ['ulx3s', 'ecp5', 'LFE5U-85F', 'CABGA381', 83640],
-        ['upduino3', 'ice40', 'iCE40UP5K', 'sg48', 5280],
+        ['ecp5-evn', 'ecp5', 'LFE5UM5G-85F', 'CABGA381', 83640, 12],
+        ['ice40hx8k-breakout', 'ice40', 'iCE40HX8K', 'ct256', 7680, 12],
+        ['icebreaker', 'ice40', 'iCE40UP5K', 'sg48', 5280, 12],
+        ['icestick', 'ice40', 'iCE40HX1K', 'tq144', 1280, 12],
+        ['tangnano20k', 'gowin', 'GW2AR-18C', 'QN88', 20736, 27],
+        ['tangnano9k', 'gowin', 'GW1NR-9C', 'QN88P', 8640, 27],
+        ['ulx3s', 'ecp5', 'LFE5U-85F', 'CABGA381', 83640, 25],
+        ['ulx3s-12f', 'ecp5', 'LFE5U-12F', 'CABGA381', 24288, 25],
+        ['ulx3s-25f', 'ecp5', 'LFE5U-25F', 'CABGA381', 24288, 25],
+        ['ulx3s-45f', 'ecp5', 'LFE5U-45F', 'CABGA381', 43848, 25],
+        ['upduino3', 'ice40', 'iCE40UP5K', 'sg48', 5280, 12],
+      ],
+    );
+    assert.deepEqual(
+      ['icebreaker', 'tangnano9k', 'ecp5-evn'].map((name) => partCapacity(loadBoard(name).device)),
+      [
+        { luts: 5280, flipFlops: 5280, brams: 30, bramKind: 'SB_RAM40_4K (4 kbit)', dsps: 8 },
+        { luts: 8640, flipFlops: 6480, brams: 26, bramKind: 'BSRAM (18 kbit)', dsps: 20 },
+        { luts: 83640, flipFlops: 83640, brams: 208, bramKind: 'DP16KD (18 kbit)', dsps: 156 },
       ],
     );
     for (const b of boards) {
       assert.equal(b.clock.port, 'clk');
-      assert.equal(b.clock.mhz, { ice40: 12, ecp5: 25, gowin: 27 }[b.fpga.family]);
       assert.equal(b.uart.rx.port, 'uart_rx');
       assert.equal(b.uart.tx.port, 'uart_tx');
       assert.ok(b.leds.length > 0 && b.leds.every((l, i) => l.port === `led[${i}]`), `${b.name}: leds are led[0..]`);
       assert.ok(b.sources.length > 0);
     }
+  });
+
+  it('describes the ULX3S variants by their own files, sharing ulx3s.lpf and its pins', () => {
+    const [v85, ...variants] = ['ulx3s', 'ulx3s-12f', 'ulx3s-25f', 'ulx3s-45f'].map((name) => loadBoard(name));
+    for (const v of variants) {
+      assert.equal(v.constraintsFile, v85!.constraintsFile);
+      assert.deepEqual([v.clock, v.uart, v.leds, v.programmer.command], [v85!.clock, v85!.uart, v85!.leds, v85!.programmer.command]);
+      assert.notEqual(v.text.json, v85!.text.json, 'a build of each variant has its own cache key');
+    }
+    assert.deepEqual(variants.map((v) => v.device.part), ['LFE5U-12F', 'LFE5U-25F', 'LFE5U-45F']);
+  });
+
+  it('records the ECP5-5G evaluation board as prjtrellis and litex-boards have it: 12 MHz on A10, UART rx P2 / tx P3 on FT2232H channel B', () => {
+    const b = loadBoard('ecp5-evn');
+    assert.deepEqual([b.clock.pin, b.uart.rx.pin, b.uart.tx.pin], ['A10', 'P2', 'P3']);
+    assert.deepEqual(b.leds.map((l) => l.pin), ['A13', 'A12', 'B19', 'A18', 'B18', 'C17', 'A17', 'B17']);
+    assert.deepEqual(b.uart.cable, { chip: 'FT2232H', channel: 'B', usb: '0403:6010' });
+    assert.equal(b.programmer.usb, '0403:6010');
+    assert.deepEqual(programmerCommand(b, '/x/design.bit'), ['openFPGALoader', '-b', 'ecp5_evn', '-m', '/x/design.bit']);
+    assert.ok(b.notes.some((n) => /R34\/R35/.test(n)), 'the UART needs a board change, and the file says so');
+  });
+
+  it("records the Tang Nano 9K as Sipeed's examples have it: 27 MHz on 52, UART rx 18 / tx 17, active-low LEDs 10..16", () => {
+    const b = loadBoard('tangnano9k');
+    assert.deepEqual([b.clock.pin, b.uart.rx.pin, b.uart.tx.pin], ['52', '18', '17']);
+    assert.deepEqual(b.leds.map((l) => [l.pin, l.activeLow]), [['10', true], ['11', true], ['13', true], ['14', true], ['15', true], ['16', true]]);
+    assert.deepEqual(b.uart.cable, { chip: 'BL702 (FT2232 emulation)', channel: 'B', usb: '0403:6010' });
+    assert.deepEqual(programmerCommand(b, '/x/design.fs'), ['openFPGALoader', '-b', 'tangnano9k', '-m', '/x/design.fs']);
+  });
+
+  it('checks a Gowin board against its family: family, part, package, capacity and pins', () => {
+    rejects(() => loadEdited('tangnano9k', (j) => (j.fpga.family = 'gw1n')), /tangnano9k\.json: field fpga\.family is "gw1n", expected "ice40" or "ecp5" or "gowin"$/);
+    rejects(() => loadEdited('tangnano9k', (j) => (j.fpga.device = 'gw1n-9')), /tangnano9k\.json: field fpga\.device is "gw1n-9", expected one of gw1nr-9c, gw2ar-18c$/);
+    rejects(() => loadEdited('tangnano9k', (j) => (j.fpga.package = 'QN88')), /tangnano9k\.json: field fpga\.package is "QN88", expected a GW1NR-9C package: QN88P$/);
+    rejects(() => loadEdited('tangnano9k', (j) => (j.fpga.logicCells = 9000)), /field fpga\.logicCells is 9000, expected 8640/);
+    rejects(() => loadEdited('tangnano9k', () => {}, (cst) => cst.replace('IO_LOC "led[3]" 14;', '')), /tangnano9k\.json: field leds\[3\]\.port is "led\[3\]", expected a port placed in .*tangnano9k\.cst/);
+    rejects(() => loadEdited('tangnano9k', (j) => (j.uart.rx.pin = '19')), /tangnano9k\.json: field uart\.rx\.pin is "19", expected "18" as in .*tangnano9k\.cst:\d+$/);
   });
 
   it('records the iCEBreaker as documented: 12 MHz on 35, UART rx 6 / tx 9 on FT2232H channel B', () => {
@@ -151,7 +204,7 @@ describe('board files', () => {
   });
 
   it('rejects an unknown board name with the list of known ones', () => {
-    rejects(() => loadBoard('icebreakr'), /unknown board 'icebreakr', expected one of: ice40hx8k-breakout, icebreaker, icestick, tangnano20k, ulx3s, upduino3/);
+    rejects(() => loadBoard('icebreakr'), /unknown board 'icebreakr', expected one of: ecp5-evn, ice40hx8k-breakout, icebreaker, icestick, tangnano20k, tangnano9k, ulx3s, ulx3s-12f, ulx3s-25f, ulx3s-45f, upduino3/);
   });
 
   it('parses pcf options and keeps the line of each pin', () => {
@@ -164,11 +217,32 @@ describe('board files', () => {
 
   it('lists the boards on the command line, as a table and as JSON', () => {
     const table = execFileSync(process.execPath, [CLI, 'boards'], { encoding: 'utf8' });
-    assert.match(table, /icebreaker\s+iCE40UP5K-SG48\s+5,280\s+12 MHz on 35\s+6\/9 \(FT2232H channel B\)\s+openFPGALoader -b ice40_generic \(flash\)/);
+    assert.match(table, /^icebreaker\s+ice40\s+iCE40UP5K-SG48\s+5,280\s+5,280\s+30\s+12 MHz on 35\s+6\/9 \(FT2232H channel B\)\s+openFPGALoader -b ice40_generic \(flash\)\s+ok$/m);
+    assert.match(table, /^ulx3s-45f\s+ecp5\s+LFE5U-45F-CABGA381\s+43,848\s+43,848\s+108\s+25 MHz on G2\s+M1\/L4 \(FT231X channel A\)\s+openFPGALoader -b ulx3s \(sram\)\s+ok$/m);
+    assert.match(table, /^tangnano9k\s+gowin\s+GW1NR-9C-QN88P\s+8,640\s+6,480\s+26\s+27 MHz on 52\s+/m);
+    assert.match(table, /^11 boards in 3 families; BRAMs: /m);
     const json = JSON.parse(execFileSync(process.execPath, [CLI, 'boards', '--json'], { encoding: 'utf8' }));
-    assert.equal(json.boards.length, 6);
+    assert.equal(json.boards.length, 11);
+    assert.deepEqual(new Set(json.boards.map((b: { family: string }) => b.family)), new Set(['ice40', 'ecp5', 'gowin']));
     assert.deepEqual(json.boards.find((b: { name: string }) => b.name === 'icestick').logicCells, 1280);
     const bad = spawnSync(process.execPath, [CLI, 'boards', '--bogus'], { encoding: 'utf8' });
     assert.equal(bad.status, 2);
+  });
+
+  it('exits 2 with one line naming the file and field for a board file with an unknown family, device or package, or a pin its constraints lack', () => {
+    const cases: [string, string, RegExp][] = [
+      [editedBoardFile('ulx3s-25f', (j) => (j.fpga.family = 'nexus')), 'ulx3s-25f.json', /field fpga\.family is "nexus", expected "ice40" or "ecp5" or "gowin"$/],
+      [editedBoardFile('ecp5-evn', (j) => (j.fpga.device = 'lfe5u-65f')), 'ecp5-evn.json', /field fpga\.device is "lfe5u-65f", expected one of lfe5u-12f, /],
+      [editedBoardFile('tangnano9k', (j) => (j.fpga.package = 'LQ144')), 'tangnano9k.json', /field fpga\.package is "LQ144", expected a GW1NR-9C package: QN88P$/],
+      [editedBoardFile('ecp5-evn', () => {}, (lpf) => lpf.replace('LOCATE COMP "uart_rx" SITE "P2";', '')), 'ecp5-evn.json', /field uart\.rx\.port is "uart_rx", expected a port placed in \S*ecp5-evn\.lpf/],
+    ];
+    for (const [file, name, pattern] of cases) {
+      const r = spawnSync(process.execPath, [CLI, 'boards', file], { encoding: 'utf8' });
+      assert.equal(r.status, 2, `${name}: ${r.stderr}`);
+      assert.equal(r.stdout, '');
+      assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+      assert.ok(r.stderr.includes(file), `the line names ${file}: ${r.stderr}`);
+      assert.match(r.stderr.trim(), pattern);
+    }
   });
 });

@@ -1,3 +1,4 @@
+import { powerEstimateGapOfBoard } from '../power/estimate.js';
 import type { ResultRow } from '../store/index.js';
 import { pct } from './format.js';
 
@@ -18,6 +19,14 @@ function latencyCell(r: ResultRow): string | null {
   if (r.latencyKind === 'not-measured') return 'not measured';
   const ns = fixed(1)(r.latencyNs);
   return ns === null ? null : r.latencyKind === 'clocked' ? `${ns} clk` : `${ns} comb`;
+}
+
+const gaps = new Map<string, string | null>();
+/** An estimate column of a run with measured power but no estimate: why, in short ("n/a (ECP5)"). */
+function estimated(figure: string | null, r: ResultRow): string | null {
+  if (figure !== null || r.idleMw === null || r.board === null) return figure;
+  if (!gaps.has(r.board)) gaps.set(r.board, powerEstimateGapOfBoard(r.board)?.label ?? null);
+  return gaps.get(r.board)!;
 }
 
 /** The columns of the results table (`results`, `sweep`, the TUI's results screen). */
@@ -43,10 +52,10 @@ export const RESULT_TABLE: readonly TableColumn[] = [
   { header: 'P_load mW', text: (r) => mw(r.loadMw), right: true },
   { header: 'P_dyn mW', text: (r) => mw(r.dynamicMw), right: true },
   { header: 'nJ/inf', text: (r) => nj(r.nJPerInference), right: true },
-  { header: 'est P_idle', text: (r) => mw(r.estIdleMw), right: true },
-  { header: 'est P_load', text: (r) => mw(r.estLoadMw), right: true },
-  { header: 'est P_dyn', text: (r) => mw(r.estDynamicMw), right: true },
-  { header: 'est nJ/inf', text: (r) => nj(r.estNJPerInference), right: true },
+  { header: 'est P_idle', text: (r) => estimated(mw(r.estIdleMw), r), right: true },
+  { header: 'est P_load', text: (r) => estimated(mw(r.estLoadMw), r), right: true },
+  { header: 'est P_dyn', text: (r) => estimated(mw(r.estDynamicMw), r), right: true },
+  { header: 'est nJ/inf', text: (r) => estimated(nj(r.estNJPerInference), r), right: true },
   { header: 'error', text: (r) => r.error?.replace(/\s*\n\s*/g, ' ') ?? null },
 ];
 

@@ -33,6 +33,7 @@ export function renderPower(p: PowerMeasurement): string[] {
     `power: ${p.monitor.description}; ${p.sampleCount} samples; ${referral}`,
     `  ${''.padEnd(w0)}  ${'measured'.padStart(w1)}  estimated`,
     ...rows.map((r) => `  ${r[0].padEnd(w0)}  ${r[1].padStart(w1)}  ${r[2]}`),
+    ...(p.estimateUnavailable ? [`  estimate ${p.estimateUnavailable}`] : []),
     ...p.windows.map((w) => `  window ${w.phase}: ${f(w.end - w.start, 2)} s, ${w.samples} samples`),
     ...(p.problems.length ? [`  monitor problems (${p.problems.length}): ${p.problems.slice(0, 3).join('; ')}`] : []),
   ];

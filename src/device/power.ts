@@ -1,7 +1,7 @@
 import type { Board } from '../board/board.js';
 import type { Link } from '../link/link.js';
 import { CMD, packVector, u48 } from '../link/protocol.js';
-import type { PowerEstimate } from '../power/estimate.js';
+import { powerEstimateGap, type PowerEstimate } from '../power/estimate.js';
 import { summarisePower, type PowerMeasurement, type PowerPhase } from '../power/measure.js';
 import { hostSeconds, type PowerMonitor } from '../power/driver.js';
 import { openPowerMonitor } from '../power/monitor.js';
@@ -58,7 +58,7 @@ export class PowerSession {
     let instrument: VirtualLpm01a | null = null;
     if (spec === 'virtual') {
       if (!ctx.virtualBoard) throw new UserError('--power virtual: only with --board virtual started by this run (not with --port)');
-      if (!ctx.estimate) throw new UserError('--power virtual: reports the power estimate, which could not be made');
+      if (!ctx.estimate) throw new UserError(`--power virtual: reports the power estimate, which is ${powerEstimateGap(ctx.board.fpga)?.reason ?? 'missing'}`);
       ({ instrument, spec } = await startVirtualPowerMonitor(ctx.virtualBoard, ctx.estimate, request.seed ?? 1));
       ctx.log(`virtual power monitor (LPM01A protocol) on ${instrument.path}`);
     }
@@ -124,6 +124,7 @@ export class PowerSession {
       railVolts: coreRailVolts(this.board),
       rates: { stress: this.stressRate, stream: hasStream ? streamVectorsPerSecond : null },
       estimate: this.estimate,
+      estimateUnavailable: powerEstimateGap(this.board.fpga)?.reason ?? null,
     });
   }
 

@@ -17,7 +17,7 @@ import { evaluateReference } from '../model/reference.js';
 import type { DiscreteNetwork } from '../model/network.js';
 import { cacheRoot } from '../util/cache.js';
 import { UserError } from '../util/errors.js';
-import { estimatePower, type PowerEstimate } from '../power/estimate.js';
+import { estimatePower, powerEstimateGap, type PowerEstimate } from '../power/estimate.js';
 import type { PowerMeasurement } from '../power/measure.js';
 import { PowerSession, type PowerRequest } from './power.js';
 import { flashBitstream, type FlashResult } from './flash.js';
@@ -498,7 +498,13 @@ export async function runOnBoard(req: RunRequest): Promise<RunReport> {
 }
 
 /** The activity-based estimate for the run's core on its board (cached by content). */
-async function estimateFor(req: RunRequest, design: DeviceDesign, board: Board, build: BuildResult | null, vectors: { count: number; inputBits: number; bits: Uint8Array }, root: string, log: (l: string) => void): Promise<PowerEstimate> {
+async function estimateFor(req: RunRequest, design: DeviceDesign, board: Board, build: BuildResult | null, vectors: { count: number; inputBits: number; bits: Uint8Array }, root: string, log: (l: string) => void): Promise<PowerEstimate | null> {
+  // No UP5K figures on another part: the measurement goes on, beside "not available for ECP5".
+  const gap = powerEstimateGap(board.fpga);
+  if (gap) {
+    log(`power estimate ${gap.reason}`);
+    return null;
+  }
   log('estimating power from switching activity (Verilator toggle counts of the synthesised core; cached by content)...');
   // Every flip-flop of the device is clocked while idle: count them in the build, else by synthesis alone.
   let flipFlops = build?.figures.dff ?? null;

@@ -1,5 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { BOARDS_DIR, loadBoard } from '../board/board.js';
+import { FPGA_FAMILIES, FPGA_PARTS, type FpgaFamily } from '../board/devices.js';
 import { emitVerilog, type EmitOptions } from '../hdl/emit.js';
 import type { DiscreteNetwork } from '../model/network.js';
 import type { VectorSet } from '../sim/simulate.js';
@@ -65,7 +67,7 @@ export interface PowerConstant {
 
 export interface PowerOptions {
   clockHz: number;
-  /** Device id as in boards/*.json (only 'up5k' has measured constants). */
+  /** Device id as in boards/*.json (only 'up5k' has measured constants: see powerEstimateGap). */
   device: string;
   /** How the core is emitted (as the device design emits it). */
   core?: Omit<EmitOptions, 'moduleName'>;
@@ -76,6 +78,48 @@ export interface PowerOptions {
   cacheDir?: string;
   /** Clocked flip-flops of the whole device design, if known; default: the core's own. */
   flipFlops?: number;
+}
+
+/** The one part whose core-rail currents gatebench has measurements of, so the one it estimates for. */
+export const POWER_MODEL_DEVICE = 'up5k';
+
+/** How estimates and messages name a family. */
+const FAMILY_NAMES: Record<FpgaFamily, string> = { ice40: 'iCE40', ecp5: 'ECP5', gowin: 'GOWIN' };
+
+/** Why a part has no power estimate: "not available for ECP5: ..." and the short form for tables, "n/a (ECP5)". */
+export interface PowerEstimateGap {
+  readonly reason: string;
+  readonly label: string;
+}
+
+/**
+ * Why a part has no power estimate, or null when it has one (the iCE40 UP5K). Every constant of
+ * the estimate is a UP5K measurement: on another family, or another iCE40, they would give figures
+ * with nothing behind them, so the estimate says "not available for ECP5" (GOWIN; iCE40HX8K for
+ * another iCE40 part) instead.
+ */
+export function powerEstimateGap(fpga: { readonly family: FpgaFamily; readonly device: string }): PowerEstimateGap | null {
+  if (fpga.family === 'ice40' && fpga.device.toLowerCase() === POWER_MODEL_DEVICE) return null;
+  const part = FPGA_PARTS[fpga.family].find((p) => p.id === fpga.device.toLowerCase());
+  const what = fpga.family === 'ice40' ? (part?.part ?? fpga.device) : FAMILY_NAMES[fpga.family];
+  return {
+    reason: `not available for ${what}: gatebench's power constants are measured on the iCE40 UP5K core rail (docs/power-estimate.md), and none exist for ${fpga.family === 'ice40' ? 'this part' : 'this family'}`,
+    label: `n/a (${what})`,
+  };
+}
+
+/**
+ * powerEstimateGap of a board as results name it ('ulx3s', or 'virtual (ulx3s)' for the virtual
+ * board standing for it); null when it has an estimate or is not a board file here.
+ */
+export function powerEstimateGapOfBoard(name: string): PowerEstimateGap | null {
+  const file = join(BOARDS_DIR, `${/^virtual \((.+)\)$/.exec(name)?.[1] ?? name}.json`);
+  return existsSync(file) ? powerEstimateGap(loadBoard(file).fpga) : null;
+}
+
+/** The family of a device id as boards/*.json name it ('lfe5u-85f' -> ecp5), or null for an unknown id. */
+function familyOfDevice(device: string): FpgaFamily | null {
+  return FPGA_FAMILIES.find((f) => FPGA_PARTS[f].some((p) => p.id === device.toLowerCase())) ?? null;
 }
 
 const MEASURED = 'tinyvision-ai-inc/ice40_power README (iCE40 UltraPlus breakout, Joulescope JS110 on the 1.219 V core rail)';
@@ -181,7 +225,10 @@ function profile(run: ToggleRun, energyPerToggleJ: number): ActivityProfile {
  */
 export async function estimatePower(net: DiscreteNetwork, vectors: VectorSet, options: PowerOptions): Promise<PowerEstimate> {
   const device = options.device.toLowerCase();
-  if (device !== 'up5k') throw new UserError(`no power model for device '${options.device}': gatebench's constants are measured on the iCE40 UP5K (docs/power-estimate.md)`);
+  const family = familyOfDevice(device);
+  if (family === null) throw new UserError(`no power model for device '${options.device}': expected a device id of src/board/devices.ts (gatebench's constants are measured on the iCE40 UP5K, docs/power-estimate.md)`);
+  const gap = powerEstimateGap({ family, device });
+  if (gap !== null) throw new UserError(`power estimate ${gap.reason}`);
   if (!(options.clockHz > 0)) throw new UserError(`Expected the clock frequency to be a positive number of Hz, got ${options.clockHz}`);
   if (vectors.inputBits !== net.inputBits) throw new UserError(`Expected vectors of ${net.inputBits} bits (the model's input), got ${vectors.inputBits}`);
   const stressVector = options.stressVector ?? 0;

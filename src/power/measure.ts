@@ -51,6 +51,8 @@ export interface PowerMeasurement {
   /** One standard error of the measured figures that are differences (noise of the window medians). */
   uncertainty: { dynamicW: number | null; energyPerInferenceJ: number | null; streamEnergyPerInferenceJ: number | null };
   estimated: PowerFigures | null;
+  /** Why there is no estimate, when the board's part has none ("not available for ECP5: ..."; powerEstimateGap). */
+  estimateUnavailable: string | null;
   problems: string[];
   sampleCount: number;
 }
@@ -95,7 +97,7 @@ export function summarisePower(
   monitor: Pick<PowerMonitor, 'kind' | 'target' | 'description' | 'problems'>,
   samples: readonly PowerSample[],
   windows: readonly { phase: PowerPhase; start: number; end: number }[],
-  o: { railVolts: number; rates: PowerMeasurement['rates']; estimate: PowerEstimate | null },
+  o: { railVolts: number; rates: PowerMeasurement['rates']; estimate: PowerEstimate | null; estimateUnavailable?: string | null },
 ): PowerMeasurement {
   const ws = windows.map((w) => windowOf(samples, w.phase, w.start, w.end));
   const supplyVolts = medianOrNull(samples.map((s) => s.volts));
@@ -125,6 +127,7 @@ export function summarisePower(
     measured: powerFigures(core('idle'), core('load'), core('stream'), o.rates),
     uncertainty: { dynamicW: dynamicError, energyPerInferenceJ: per(dynamicError, o.rates.stress), streamEnergyPerInferenceJ: per(streamError, o.rates.stream) },
     estimated: o.estimate ? estimatedFigures(o.estimate, o.rates) : null,
+    estimateUnavailable: o.estimate ? null : (o.estimateUnavailable ?? null),
     problems: [...monitor.problems],
     sampleCount: samples.length,
   };

@@ -58,6 +58,8 @@ export interface ReportCell {
   power: {
     measured: { idleW: number | null; loadW: number | null; dynamicW: number | null; energyPerInferenceJ: number | null };
     estimated: { idleW: number; loadW: number; dynamicW: number; energyPerInferenceJ: number } | null;
+    /** Why there is no estimate for the board's part ("not available for ECP5: ..." and "n/a (ECP5)"), else null. */
+    estimateUnavailable?: { reason: string; label: string } | null;
   } | null;
   state: 'done' | 'failed' | 'pending' | 'running';
   error: string | null;

@@ -86,11 +86,17 @@ type Power = { idleW: number | null; loadW: number | null; dynamicW: number | nu
 function powerColumns(source: 'measured' | 'estimated'): Column<ReportCell>[] {
   const group = source === 'measured' ? 'Measured power' : 'Estimated power';
   const figures = (c: ReportCell): Power | null => c.power?.[source] ?? null;
+  // A part without an estimate says so in each estimate cell ("n/a (ECP5)"), the reason in its hover text.
+  const gap = (c: ReportCell) => (source === 'estimated' ? (c.power?.estimateUnavailable ?? null) : null);
+  const cell = (text: (c: ReportCell) => string): Pick<Column<ReportCell>, 'text' | 'title'> => ({
+    text: (c) => gap(c)?.label ?? text(c),
+    title: (c) => gap(c)?.reason ?? null,
+  });
   return [
-    { group, header: 'Idle (mW)', numeric: true, text: (c) => milliwatts(figures(c)?.idleW) },
-    { group, header: 'Load (mW)', numeric: true, text: (c) => milliwatts(figures(c)?.loadW) },
-    { group, header: 'Dynamic (mW)', numeric: true, text: (c) => milliwatts(figures(c)?.dynamicW) },
-    { group, header: 'Energy (nJ/inference)', numeric: true, text: (c) => nanojoules(figures(c)?.energyPerInferenceJ) },
+    { group, header: 'Idle (mW)', numeric: true, ...cell((c) => milliwatts(figures(c)?.idleW)) },
+    { group, header: 'Load (mW)', numeric: true, ...cell((c) => milliwatts(figures(c)?.loadW)) },
+    { group, header: 'Dynamic (mW)', numeric: true, ...cell((c) => milliwatts(figures(c)?.dynamicW)) },
+    { group, header: 'Energy (nJ/inference)', numeric: true, ...cell((c) => nanojoules(figures(c)?.energyPerInferenceJ)) },
   ];
 }
 

@@ -1,3 +1,4 @@
+import { powerEstimateGapOfBoard } from '../power/estimate.js';
 import type { ResultRow, Store } from '../store/index.js';
 import { gatebenchVersion, gitRevision } from '../util/provenance.js';
 import type { BuildStatus, ReportCell, ReportMeta } from './cells.js';
@@ -53,6 +54,7 @@ export function reportCellOf(r: ResultRow): ReportCell {
               r.estIdleMw === null || r.estLoadMw === null || r.estDynamicMw === null || r.estNJPerInference === null
                 ? null
                 : { idleW: r.estIdleMw / 1e3, loadW: r.estLoadMw / 1e3, dynamicW: r.estDynamicMw / 1e3, energyPerInferenceJ: r.estNJPerInference / 1e9 },
+            estimateUnavailable: r.estIdleMw === null && r.board !== null ? powerEstimateGapOfBoard(r.board) : null,
           },
     state: r.state,
     error: r.error,

@@ -38,6 +38,8 @@ export interface PowerSummary {
     readonly energyPerInferenceJ: number | null;
     readonly streamEnergyPerInferenceJ: number | null;
   } | null;
+  /** Why there is no estimate ("not available for ECP5: ..."); absent in summaries stored before it existed. */
+  readonly estimateUnavailable?: string | null;
   readonly windows: readonly { readonly phase: string; readonly start: number; readonly end: number; readonly samples: number; readonly medianW: number | null }[];
   readonly problems: readonly string[];
 }
@@ -289,6 +291,7 @@ export function powerSummaryOf(m: PowerMeasurement): PowerSummary {
     description: m.monitor.description,
     measured: m.measured,
     estimated: m.estimated,
+    estimateUnavailable: m.estimateUnavailable,
     windows: m.windows.map((w) => ({ phase: w.phase, start: w.start, end: w.end, samples: w.samples, medianW: w.medianSupplyW })),
     problems: m.problems,
   };

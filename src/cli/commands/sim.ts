@@ -136,7 +136,9 @@ export const simCommand = defineCommand<SimResult>({
         iceboxCached: vlog.cacheHit,
       };
     } else {
-      design = emitVerilog(model.network, emit);
+      // The netlist level synthesises for iCE40: a family-specific head is iCE40's.
+      if (level === 'netlist' && emit.family !== undefined && emit.family !== 'ice40') throw new UserError(`--family: the netlist level synthesises for ice40, got ${emit.family}`);
+      design = emitVerilog(model.network, level === 'netlist' ? { ...emit, family: 'ice40' } : emit);
     }
     const reference = evaluateReference(model.network, { ...all, labels: new Uint8Array(all.count) });
     const run = await simulate(design, all, { simulator, level, optimize: options['optimize'] === true, ...(chip ? { chip } : {}) });
@@ -153,7 +155,7 @@ export const simCommand = defineCommand<SimResult>({
       level,
       pipeline: emit.pipeline,
       registeredIo: design.stats.registeredIo,
-      groupSum: emit.groupSum,
+      groupSum: design.stats.groupSum,
       liveGates: design.stats.liveGates,
       vectors: { dataset: datasetVectors.count, random, total: all.count, source, split: source ? split : null },
       checked: comparison.checked,

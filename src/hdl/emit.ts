@@ -8,6 +8,8 @@ import { bitsFor, GROUPSUM_DESCRIPTIONS, headLines, resolveGroupSum, type ClassB
 export interface EmitOptions {
   /** Pipeline registers after every P layers; 0 (the default) is purely combinational logic. */
   pipeline?: number;
+  /** Pipeline cuts inside the head: 0 (the default) or 1 (the class sums registered before the argmax). */
+  headCuts?: number;
   /** Register the inputs and the outputs (a meaningful Fmax needs both). */
   registeredIo?: boolean;
   /** The popcount head; default 'auto' (the family's best, 'tree' without a family). */
@@ -39,6 +41,8 @@ export interface EmitStats extends LogicStats {
   registerBits: number;
   pipeline: number;
   registeredIo: boolean;
+  /** Pipeline cuts inside the head (cycles it adds to the latency). */
+  headCuts: number;
   /** The head emitted ('auto' resolved). */
   groupSum: GroupSumStyle;
   /** The family whose cells the head instantiates, null for a portable head. */
@@ -62,6 +66,9 @@ export interface EmittedDesign {
 }
 
 const INDENT = '  ';
+
+/** Cuts inside the head --head-pipeline offers: 1, the class sums registered before the argmax. */
+export const MAX_HEAD_CUTS = 1;
 
 /**
  * The net of a live gate, named after the first neuron L.i that computes it: `gL_i` holds that
@@ -95,7 +102,9 @@ export function emitVerilog(net: DiscreteNetwork, options: EmitOptions = {}): Em
   const N = net.inputBits;
   const stageOfLayer = (l: number): number => (pipeline === 0 ? 0 : Math.floor(l / pipeline));
   const headStage = pipeline === 0 ? 0 : Math.floor(L / pipeline);
-  const latency = headStage + (registeredIo ? 2 : 0);
+  const headCuts = options.headCuts ?? 0;
+  if (!Number.isInteger(headCuts) || headCuts < 0 || headCuts > MAX_HEAD_CUTS) throw new UserError(`--head-pipeline: expected 0 to ${MAX_HEAD_CUTS} (cuts inside the popcount head), got ${headCuts}`);
+  const latency = headStage + headCuts + (registeredIo ? 2 : 0);
   const clocked = latency > 0;
 
   // Which stages need each node's value: its own, and its consumers'.
@@ -173,8 +182,11 @@ export function emitVerilog(net: DiscreteNetwork, options: EmitOptions = {}): Em
     }
     return { bits, constant };
   });
-  const head = headLines(classes, { style: groupSum, ...(headFamily ? { family: headFamily } : {}), modulePrefix: moduleName, sumWidth: S, idxWidth: C });
+  const head = headLines(classes, { style: groupSum, ...(headFamily ? { family: headFamily } : {}), modulePrefix: moduleName, sumWidth: S, idxWidth: C, cutBeforeArgmax: headCuts > 0 });
   body.push(...head.lines);
+  regs.push(...head.regs);
+  seq.push(...head.seq);
+  registerBits += head.regs.length * S;
   const sumNames = head.sums;
   const sumsConcat = `{${[...sumNames].reverse().join(', ')}}`;
   if (registeredIo) {
@@ -195,7 +207,7 @@ export function emitVerilog(net: DiscreteNetwork, options: EmitOptions = {}): Em
     body.push(`wire unused_inputs = &{1'b0, ${unusedInputs.join(', ')}};`);
   }
 
-  const stats: EmitStats = { ...graph.stats, registerBits, pipeline, registeredIo, groupSum, headFamily };
+  const stats: EmitStats = { ...graph.stats, registerBits, pipeline, registeredIo, headCuts, groupSum, headFamily };
   const ports: CorePorts = { module: moduleName, inputBits: N, classes: K, sumBits: S, classIdxBits: C, clocked, latency };
   const hash = networkHash(net);
   const text = render({ net, ports, stats, hash, body, regs, seq: [...seq, ...copies], modules: head.modules });
@@ -226,7 +238,7 @@ function render({ net, ports, stats, hash, body, regs, seq, modules }: RenderInp
     `// Layers ${net.layers.map((l) => l.gates.length).join(',')}; ${stats.liveGates} live of ${stats.nominalGates} gates`,
     `// (removed: ${r.dead} dead, ${r.constant} constant, ${r.wire} wire/inverter, ${r.merged} merged);`,
     `// ${stats.usedInputBits} of ${N} input bits used; ${stats.registerBits} register bits.`,
-    `// Options: pipeline ${stats.pipeline}, registered I/O ${stats.registeredIo ? 'yes' : 'no'}, GroupSum ${stats.groupSum}${stats.headFamily ? ` (${stats.headFamily} carry cells)` : ''}.`,
+    `// Options: pipeline ${stats.pipeline}, head cuts ${stats.headCuts}, registered I/O ${stats.registeredIo ? 'yes' : 'no'}, GroupSum ${stats.groupSum}${stats.headFamily ? ` (${stats.headFamily} carry cells)` : ''}.`,
     '//',
     '// Nets',
     '//   gL_i       output of neuron i of layer L (0-based), the first neuron computing that function;',

@@ -191,14 +191,20 @@ export interface HeadOptions {
   idxWidth: number;
   /** Emit the argmax (default true). */
   argmax?: boolean;
+  /** Register the class sums between the popcounts and the argmax (a pipeline cut inside the head). */
+  cutBeforeArgmax?: boolean;
 }
 
 export interface Head {
   /** Lines inside the module: wires sum0..sum{K-1} of sumWidth bits and idx (the argmax, idxWidth bits). */
   lines: string[];
+  /** The class sums as the argmax reads them (sumK, or its register sumK_h after a cut). */
   sums: string[];
   /** Modules the lines instantiate, to be written after the module (may be empty). */
   modules: string[];
+  /** With cutBeforeArgmax: the register declarations and their clocked assignments. */
+  regs: string[];
+  seq: string[];
 }
 
 /** The GroupSum popcounts of every class and the argmax over them: the head of a core. */
@@ -224,6 +230,16 @@ export function headLines(classes: readonly ClassBits[], o: HeadOptions): Head {
     if (!o.family) throw new Error("internal: the 'carry' head needs a family");
     modules.push(carryAdderModule(adder, o.family));
   }
-  if (o.argmax ?? true) lines.push(...argmaxLines('cmp', 'idx', sums, o.sumWidth, o.idxWidth));
-  return { lines, sums, modules };
+  const regs: string[] = [];
+  const seq: string[] = [];
+  // The cut: the argmax and the outputs read the registered sums, one cycle later.
+  const stageSums = o.cutBeforeArgmax ? sums.map((name) => `${name}_h`) : sums;
+  if (o.cutBeforeArgmax) {
+    sums.forEach((name, k) => {
+      regs.push(`reg [${o.sumWidth - 1}:0] ${stageSums[k]};`);
+      seq.push(`${stageSums[k]} <= ${name};`);
+    });
+  }
+  if (o.argmax ?? true) lines.push(...argmaxLines('cmp', 'idx', stageSums, o.sumWidth, o.idxWidth));
+  return { lines, sums: stageSums, modules, regs, seq };
 }

@@ -152,3 +152,22 @@ test('a trained-shape model with the carry head passes the netlist check (synth_
   assert.equal(comparison.checked, 150);
   assert.equal(comparison.mismatches, 0, JSON.stringify(comparison.first));
 });
+
+test('--head-pipeline 1 registers the class sums before the argmax: one cycle more, still bit-exact (RTL and netlist)', async () => {
+  const net = randomNetwork(23, 30, [80, 60], 4);
+  const plain = emitVerilog(net, { groupSum: 'carry', family: 'ice40', registeredIo: true });
+  const cut = emitVerilog(net, { groupSum: 'carry', family: 'ice40', registeredIo: true, headCuts: 1 });
+  assert.equal(cut.ports.latency, plain.ports.latency + 1);
+  assert.equal(cut.stats.headCuts, 1);
+  assert.equal(cut.stats.registerBits, plain.stats.registerBits + net.classes * cut.ports.sumBits + 1);
+  assert.throws(() => emitVerilog(net, { headCuts: 2 }), (e: unknown) => e instanceof UserError && /--head-pipeline: expected 0 to 1/.test(e.message));
+  const vectors = randomVectors(24, 100, net.inputBits, net.classes);
+  const reference = evaluateReference(net, vectors);
+  const cacheDir = tempDir();
+  for (const level of ['rtl', 'netlist'] as const) {
+    const run = await simulate(cut, vectors, { simulator: 'iverilog', level, cacheDir });
+    assert.equal(run.measuredLatency, cut.ports.latency, `${level}: the testbench counts the manifest's latency`);
+    const comparison = compareWithReference(run, reference);
+    assert.equal(comparison.mismatches, 0, `${level}: ${JSON.stringify(comparison.first)}`);
+  }
+});

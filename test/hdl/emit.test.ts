@@ -17,6 +17,8 @@ const VARIANTS: EmitOptions[] = [
   { groupSum: 'binary' },
   { groupSum: 'carry', family: 'ice40' },
   { groupSum: 'carry', family: 'ecp5', pipeline: 1, registeredIo: true },
+  { headCuts: 1 },
+  { headCuts: 1, pipeline: 1, registeredIo: true, groupSum: 'carry', family: 'ice40' },
 ];
 
 async function lint(file: string): Promise<{ verilator: string; iverilog: string }> {

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { choiceOption, intOption, stringOption, type RawOptions } from '../../app/options.js';
-import { emitVerilog, type CorePorts, type EmitStats } from '../../hdl/emit.js';
+import { emitVerilog, MAX_HEAD_CUTS, type CorePorts, type EmitStats } from '../../hdl/emit.js';
 import { FPGA_FAMILIES, type FpgaFamily } from '../../board/devices.js';
 import { GROUPSUM_CHOICES } from '../../hdl/groupSum.js';
 import { loadModel } from '../../model/modelFile.js';
@@ -14,8 +14,9 @@ export const HDL_FLAGS = {
   pipeline: { type: 'string' },
   'registered-io': { type: 'boolean' },
   groupsum: { type: 'string' },
+  'head-pipeline': { type: 'string' },
 } as const;
-export const HDL_USAGE = `[--pipeline P] [--registered-io] [--groupsum ${GROUPSUM_CHOICES.join('|')}]`;
+export const HDL_USAGE = `[--pipeline P] [--head-pipeline 0|${MAX_HEAD_CUTS}] [--registered-io] [--groupsum ${GROUPSUM_CHOICES.join('|')}]`;
 /** emit's and sim's --family: whose carry cells the head uses (estimate's --family names targets instead). */
 export const HEAD_FAMILY_FLAG = { family: { type: 'string' } } as const;
 export const HEAD_FAMILY_USAGE = `[--family ${FPGA_FAMILIES.join('|')}]`;
@@ -24,6 +25,7 @@ export const HEAD_FAMILY_USAGE = `[--family ${FPGA_FAMILIES.join('|')}]`;
 export function emitOptionsFrom(options: RawOptions) {
   return {
     pipeline: intOption(options, 'pipeline', 0, 0),
+    headCuts: intOption(options, 'head-pipeline', 0, 0),
     registeredIo: options['registered-io'] === true,
     groupSum: choiceOption(options, 'groupsum', GROUPSUM_CHOICES, 'auto'),
   };

@@ -117,7 +117,7 @@ export const simCommand = defineCommand<SimResult>({
     let bitstream: SimResult['bitstream'] = null;
     if (level === 'bitstream') {
       const board = stringOption(options, 'board') ?? 'icebreaker';
-      const { build, core } = await buildModel(model.network, { board, pipeline: emit.pipeline, groupSum: emit.groupSum });
+      const { build, core } = await buildModel(model.network, { board, pipeline: emit.pipeline, headCuts: emit.headCuts, groupSum: emit.groupSum });
       const asc = buildFile(build, 'asc');
       if (!asc) throw new UserError(`sim: no bitstream to verify: ${build.message}`);
       const vlog = await chipVerilog(build);

@@ -1,4 +1,5 @@
 import type { FpgaFamily } from '../board/devices.js';
+import { bitsFor, zext } from './bits.js';
 
 /**
  * The 'carry' popcount: a tree of ripple-carry adders mapped by hand onto the family's carry
@@ -26,13 +27,6 @@ interface Item {
   max: number;
 }
 
-function bitsFor(max: number): number {
-  return Math.max(1, Math.ceil(Math.log2(max + 1)));
-}
-
-function zext(expr: string, w: number, W: number): string {
-  return W === w ? expr : `{${W - w}'d0, ${expr}}`;
-}
 
 /**
  * Logic cells of one adder of operand width w: one per bit, one for the carry out when used, and

@@ -1,6 +1,9 @@
 import type { FpgaFamily } from '../board/devices.js';
 import { UserError } from '../util/errors.js';
+import { bitsFor, zext } from './bits.js';
 import { carryAdderModule, carryTreeLines } from './carryHead.js';
+
+export { bitsFor, zext };
 
 /**
  * GroupSum and argmax in Verilog: per-class popcounts and the comparator tree that picks the class.
@@ -35,15 +38,6 @@ export function resolveGroupSum(choice: GroupSumChoice, family: FpgaFamily | und
   return choice;
 }
 
-/** Bits needed to hold 0..max. */
-export function bitsFor(max: number): number {
-  return Math.max(1, Math.ceil(Math.log2(max + 1)));
-}
-
-/** Zero-extend `expr` of width w to width W (W >= w). */
-export function zext(expr: string, w: number, W: number): string {
-  return W === w ? expr : `{${W - w}'d0, ${expr}}`;
-}
 
 interface Item {
   expr: string;

@@ -94,7 +94,8 @@ for (const family of CARRY_FAMILIES) {
       const data = tieVectors(100 + s, 120, shape.classes, shape.group);
       const reference = evaluateReference(net, data);
       const run = await simulateWithCells(net, family, data, join(dir, `${family}-${s}`));
-      assert.match(run.text, family === 'ice40' ? /SB_CARRY/ : family === 'ecp5' ? /CCU2C/ : /ALU #/, 'the primitive branch is the one simulated');
+      // Up to three bits per class a LUT full adder does it all: no carry chain to see.
+      if (shape.group > 3) assert.match(run.text, family === 'ice40' ? /SB_CARRY/ : family === 'ecp5' ? /CCU2C/ : /ALU #/, 'the primitive branch is the one simulated');
       const comparison = compareWithReference({ ...run, vectors: data.count }, reference);
       assert.equal(comparison.mismatches, 0, `${family} ${JSON.stringify(shape)}: ${JSON.stringify(comparison.first)}`);
       if (shape.group > 1) {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { loadBoard, type Board } from '../board/board.js';
 import { BENCH_PORTS, BENCH_TOP, emitBenchTop } from '../hdl/benchTop.js';
 import { emitVerilog, type EmittedDesign, type EmittedFile } from '../hdl/emit.js';
-import type { GroupSumStyle } from '../hdl/groupSum.js';
+import type { GroupSumChoice } from '../hdl/groupSum.js';
 import type { DiscreteNetwork } from '../model/network.js';
 import { UserError } from '../util/errors.js';
 import { gatebenchVersion, gitRevision } from '../util/provenance.js';
@@ -15,7 +15,10 @@ export interface ModelBuildOptions extends BuildOptions {
   readonly board: Board | string;
   /** Pipeline registers every P layers (the core always has registered inputs and outputs). */
   readonly pipeline?: number;
-  readonly groupSum?: GroupSumStyle;
+  /** Pipeline cuts inside the head (see EmitOptions.headCuts). */
+  readonly headCuts?: number;
+  /** The popcount head; default 'auto', the board family's best. */
+  readonly groupSum?: GroupSumChoice;
   readonly cacheDir?: string;
   readonly force?: boolean;
   readonly timeoutMs?: number;
@@ -55,7 +58,7 @@ async function withModelSources<T>(net: DiscreteNetwork, options: ModelBuildOpti
     const want = role === 'clock' ? BENCH_PORTS.clock : role === 'uart.rx' ? BENCH_PORTS.serialIn : BENCH_PORTS.serialOut;
     if (port !== want) throw new UserError(`${board.file}: field ${role}.port is "${port}", the bench top expects "${want}" (the shared port names of boards/README.md)`);
   }
-  const core = emitVerilog(net, { pipeline: options.pipeline ?? 0, registeredIo: true, ...(options.groupSum ? { groupSum: options.groupSum } : {}) });
+  const core = emitVerilog(net, { pipeline: options.pipeline ?? 0, headCuts: options.headCuts ?? 0, registeredIo: true, family: board.fpga.family, ...(options.groupSum ? { groupSum: options.groupSum } : {}) });
   const top = emitBenchTop(core, board.tieHigh.map((t) => t.port));
   const dir = mkdtempSync(join(tmpdir(), 'gatebench-build-'));
   try {

@@ -2,14 +2,20 @@ import { createHash } from 'node:crypto';
 import { networkHash, sumBits, type DiscreteNetwork } from '../model/network.js';
 import { UserError } from '../util/errors.js';
 import { buildLogicGraph, type GateNode, type LogicStats, type Signal } from './graph.js';
-import { argmaxLines, bitsFor, GROUPSUM_DESCRIPTIONS, popcountLines, type GroupSumStyle } from './groupSum.js';
+import type { FpgaFamily } from '../board/devices.js';
+import { bitsFor, GROUPSUM_DESCRIPTIONS, headLines, resolveGroupSum, type ClassBits, type GroupSumChoice, type GroupSumStyle } from './groupSum.js';
 
 export interface EmitOptions {
   /** Pipeline registers after every P layers; 0 (the default) is purely combinational logic. */
   pipeline?: number;
+  /** Pipeline cuts inside the head: 0 (the default) or 1 (the class sums registered before the argmax). */
+  headCuts?: number;
   /** Register the inputs and the outputs (a meaningful Fmax needs both). */
   registeredIo?: boolean;
-  groupSum?: GroupSumStyle;
+  /** The popcount head; default 'auto' (the family's best, 'tree' without a family). */
+  groupSum?: GroupSumChoice;
+  /** The FPGA family the design is for: 'carry' instantiates its carry cells. */
+  family?: FpgaFamily;
   /** Module name; default lgn_core. */
   moduleName?: string;
 }
@@ -35,7 +41,12 @@ export interface EmitStats extends LogicStats {
   registerBits: number;
   pipeline: number;
   registeredIo: boolean;
+  /** Pipeline cuts inside the head (cycles it adds to the latency). */
+  headCuts: number;
+  /** The head emitted ('auto' resolved). */
   groupSum: GroupSumStyle;
+  /** The family whose cells the head instantiates, null for a portable head. */
+  headFamily: FpgaFamily | null;
 }
 
 export interface EmittedFile {
@@ -56,6 +67,9 @@ export interface EmittedDesign {
 
 const INDENT = '  ';
 
+/** Cuts inside the head --head-pipeline offers: 1, the class sums registered before the argmax. */
+export const MAX_HEAD_CUTS = 1;
+
 /**
  * The net of a live gate, named after the first neuron L.i that computes it: `gL_i` holds that
  * neuron's output, `gL_i_n` its complement (the neuron is a NOR, NAND, XNOR or implication, built
@@ -73,7 +87,8 @@ export function gateNetName(g: Pick<GateNode, 'layer' | 'neuron' | 'complement'>
 export function emitVerilog(net: DiscreteNetwork, options: EmitOptions = {}): EmittedDesign {
   const pipeline = options.pipeline ?? 0;
   const registeredIo = options.registeredIo ?? false;
-  const groupSum = options.groupSum ?? 'tree';
+  const groupSum = resolveGroupSum(options.groupSum ?? 'auto', options.family);
+  const headFamily = groupSum === 'carry' ? options.family! : null;
   const moduleName = options.moduleName ?? 'lgn_core';
   const L = net.layers.length;
   if (!Number.isInteger(pipeline) || pipeline < 0 || pipeline > L) {
@@ -87,7 +102,9 @@ export function emitVerilog(net: DiscreteNetwork, options: EmitOptions = {}): Em
   const N = net.inputBits;
   const stageOfLayer = (l: number): number => (pipeline === 0 ? 0 : Math.floor(l / pipeline));
   const headStage = pipeline === 0 ? 0 : Math.floor(L / pipeline);
-  const latency = headStage + (registeredIo ? 2 : 0);
+  const headCuts = options.headCuts ?? 0;
+  if (!Number.isInteger(headCuts) || headCuts < 0 || headCuts > MAX_HEAD_CUTS) throw new UserError(`--head-pipeline: expected 0 to ${MAX_HEAD_CUTS} (cuts inside the popcount head), got ${headCuts}`);
+  const latency = headStage + headCuts + (registeredIo ? 2 : 0);
   const clocked = latency > 0;
 
   // Which stages need each node's value: its own, and its consumers'.
@@ -155,20 +172,22 @@ export function emitVerilog(net: DiscreteNetwork, options: EmitOptions = {}): Em
   }
 
   // GroupSum and argmax, in the head stage.
-  body.push(`// GroupSum: ${K} classes of ${graph.classSignals[0]!.length} neurons, ${GROUPSUM_DESCRIPTIONS[groupSum]}.`);
-  const sumNames: string[] = [];
-  for (let c = 0; c < K; c++) {
+  body.push(`// GroupSum: ${K} classes of ${graph.classSignals[0]!.length} neurons, ${GROUPSUM_DESCRIPTIONS[groupSum]}${headFamily ? ` (${headFamily})` : ''}; argmax: comparator tree, lowest class index on ties.`);
+  const classes: ClassBits[] = graph.classSignals.map((signals) => {
     const bits: string[] = [];
     let constant = 0;
-    for (const s of graph.classSignals[c]!) {
+    for (const s of signals) {
       if (s.kind === 'const') constant += s.value;
       else bits.push(signalAt(s, headStage));
     }
-    body.push(...popcountLines(groupSum, `c${c}`, `sum${c}`, bits, constant, S));
-    sumNames.push(`sum${c}`);
-  }
-  body.push('// Argmax: comparator tree, lowest class index on ties.');
-  body.push(...argmaxLines('cmp', 'idx', sumNames, S, C));
+    return { bits, constant };
+  });
+  const head = headLines(classes, { style: groupSum, ...(headFamily ? { family: headFamily } : {}), modulePrefix: moduleName, sumWidth: S, idxWidth: C, cutBeforeArgmax: headCuts > 0 });
+  body.push(...head.lines);
+  regs.push(...head.regs);
+  seq.push(...head.seq);
+  registerBits += head.regs.length * S;
+  const sumNames = head.sums;
   const sumsConcat = `{${[...sumNames].reverse().join(', ')}}`;
   if (registeredIo) {
     regs.push(`reg [${K * S - 1}:0] sums_q;`, `reg [${C - 1}:0] class_idx_q;`);
@@ -188,10 +207,10 @@ export function emitVerilog(net: DiscreteNetwork, options: EmitOptions = {}): Em
     body.push(`wire unused_inputs = &{1'b0, ${unusedInputs.join(', ')}};`);
   }
 
-  const stats: EmitStats = { ...graph.stats, registerBits, pipeline, registeredIo, groupSum };
+  const stats: EmitStats = { ...graph.stats, registerBits, pipeline, registeredIo, headCuts, groupSum, headFamily };
   const ports: CorePorts = { module: moduleName, inputBits: N, classes: K, sumBits: S, classIdxBits: C, clocked, latency };
   const hash = networkHash(net);
-  const text = render({ net, ports, stats, hash, body, regs, seq: [...seq, ...copies] });
+  const text = render({ net, ports, stats, hash, body, regs, seq: [...seq, ...copies], modules: head.modules });
   const files = [{ name: `${moduleName}.v`, text }];
   const designHash = createHash('sha256');
   for (const f of files) designHash.update(`${f.name}\0${f.text}\0`);
@@ -206,9 +225,11 @@ interface RenderInput {
   body: string[];
   regs: string[];
   seq: string[];
+  /** Modules the core instantiates (the carry head's adder), written after it. */
+  modules: string[];
 }
 
-function render({ net, ports, stats, hash, body, regs, seq }: RenderInput): string {
+function render({ net, ports, stats, hash, body, regs, seq, modules }: RenderInput): string {
   const { module, inputBits: N, classes: K, sumBits: S, classIdxBits: C, clocked, latency } = ports;
   const r = stats.removed;
   const header = [
@@ -217,7 +238,7 @@ function render({ net, ports, stats, hash, body, regs, seq }: RenderInput): stri
     `// Layers ${net.layers.map((l) => l.gates.length).join(',')}; ${stats.liveGates} live of ${stats.nominalGates} gates`,
     `// (removed: ${r.dead} dead, ${r.constant} constant, ${r.wire} wire/inverter, ${r.merged} merged);`,
     `// ${stats.usedInputBits} of ${N} input bits used; ${stats.registerBits} register bits.`,
-    `// Options: pipeline ${stats.pipeline}, registered I/O ${stats.registeredIo ? 'yes' : 'no'}, GroupSum ${stats.groupSum}.`,
+    `// Options: pipeline ${stats.pipeline}, head cuts ${stats.headCuts}, registered I/O ${stats.registeredIo ? 'yes' : 'no'}, GroupSum ${stats.groupSum}${stats.headFamily ? ` (${stats.headFamily} carry cells)` : ''}.`,
     '//',
     '// Nets',
     '//   gL_i       output of neuron i of layer L (0-based), the first neuron computing that function;',
@@ -269,6 +290,6 @@ function render({ net, ports, stats, hash, body, regs, seq }: RenderInput): stri
       lines.push(`${INDENT}end`);
     }
   }
-  lines.push('endmodule', '', '`default_nettype wire', '');
+  lines.push('endmodule', '', ...modules.flatMap((m) => [m, '']), '`default_nettype wire', '');
   return lines.join('\n');
 }

@@ -1,7 +1,14 @@
+import type { FpgaFamily } from '../board/devices.js';
+import { UserError } from '../util/errors.js';
+import { bitsFor, zext } from './bits.js';
+import { carryAdderModule, carryTreeLines } from './carryHead.js';
+
+export { bitsFor, zext };
+
 /**
  * GroupSum and argmax in Verilog: per-class popcounts and the comparator tree that picks the class.
  *
- * 'tree' (the default): a carry-save tree of full adders. The class's bits sit in columns by
+ * 'tree' (the default without a family): a carry-save tree of full adders. The class's bits sit in columns by
  * weight; every round, each column's bits are taken three at a time by full adders (sum to the
  * same column, carry to the next), until no column holds more than two bits, and one adder of
  * exactly the sum's width adds the two rows. Every full adder removes one bit, so n bits cost
@@ -11,19 +18,26 @@
  * can produce, over full-adder leaves. 'chain': one `+` per bit, left to right, each at full sum
  * width; the plain form of public LGN exporters, kept for the benchmark. (Yosys merges a chain of
  * `+` into one multi-operand adder, so 'chain' is not as bad on iCE40 as it reads.)
+ * 'carry': a tree of ripple-carry adders on the family's carry cells, one logic cell per full
+ * adder (src/hdl/carryHead.ts); it needs the FPGA family.
+ * 'auto' chooses per family: the head measured smallest there (scripts/bench-sim), 'tree' when the
+ * family is not known (a bare `gatebench emit`).
  */
-export type GroupSumStyle = 'tree' | 'binary' | 'chain';
-export const GROUPSUM_STYLES: readonly GroupSumStyle[] = ['tree', 'binary', 'chain'];
+export type GroupSumStyle = 'tree' | 'binary' | 'chain' | 'carry';
+export const GROUPSUM_STYLES: readonly GroupSumStyle[] = ['tree', 'binary', 'chain', 'carry'];
+export type GroupSumChoice = GroupSumStyle | 'auto';
+export const GROUPSUM_CHOICES: readonly GroupSumChoice[] = ['auto', ...GROUPSUM_STYLES];
 
-/** Bits needed to hold 0..max. */
-export function bitsFor(max: number): number {
-  return Math.max(1, Math.ceil(Math.log2(max + 1)));
+/** The head 'auto' picks per family: the fewest LUTs in scripts/bench-sim (100 to 1000 bits, k = 10). */
+export const DEFAULT_GROUPSUM: Readonly<Record<FpgaFamily, GroupSumStyle>> = { ice40: 'carry', ecp5: 'carry', gowin: 'carry' };
+
+/** The style a choice means for a family (undefined: not known), checked: 'carry' needs a family. */
+export function resolveGroupSum(choice: GroupSumChoice, family: FpgaFamily | undefined): GroupSumStyle {
+  if (choice === 'auto') return family ? DEFAULT_GROUPSUM[family] : 'tree';
+  if (choice === 'carry' && !family) throw new UserError("--groupsum carry: needs the FPGA family whose carry cells it uses (a --board, or emit's --family)");
+  return choice;
 }
 
-/** Zero-extend `expr` of width w to width W (W >= w). */
-export function zext(expr: string, w: number, W: number): string {
-  return W === w ? expr : `{${W - w}'d0, ${expr}}`;
-}
 
 interface Item {
   expr: string;
@@ -41,6 +55,7 @@ export function popcountLines(style: GroupSumStyle, prefix: string, out: string,
   if (bitsFor(total) > sumWidth) throw new Error(`internal: ${total} does not fit in ${sumWidth} bits`);
   const decl = `wire [${sumWidth - 1}:0] ${out}`;
   if (total === 0) return [`${decl} = ${sumWidth}'d0;`];
+  if (style === 'carry') throw new Error("internal: the 'carry' popcount is emitted by headLines (it needs the adder module)");
   if (style === 'chain') {
     const terms = bits.map((b) => zext(b, 1, sumWidth));
     if (constant > 0) terms.push(`${sumWidth}'d${constant}`);
@@ -148,7 +163,77 @@ export function argmaxLines(prefix: string, out: string, sums: string[], sumWidt
 }
 
 export const GROUPSUM_DESCRIPTIONS: Record<GroupSumStyle, string> = {
+  carry: 'tree of ripple-carry adders on the carry cells',
   tree: 'carry-save full-adder tree, then one adder',
   binary: 'full adders, then a balanced binary tree of minimal-width adders',
   chain: 'a chain of +',
 };
+
+/** One class's popcount input: bits (one-bit Verilog expressions) plus a constant count of ones. */
+export interface ClassBits {
+  bits: string[];
+  constant: number;
+}
+
+export interface HeadOptions {
+  style: GroupSumStyle;
+  /** The family whose carry cells 'carry' uses (required for it). */
+  family?: FpgaFamily;
+  /** Prefix of the extra modules' names (the carry adder is `${modulePrefix}_add`). */
+  modulePrefix: string;
+  sumWidth: number;
+  idxWidth: number;
+  /** Emit the argmax (default true). */
+  argmax?: boolean;
+  /** Register the class sums between the popcounts and the argmax (a pipeline cut inside the head). */
+  cutBeforeArgmax?: boolean;
+}
+
+export interface Head {
+  /** Lines inside the module: wires sum0..sum{K-1} of sumWidth bits and idx (the argmax, idxWidth bits). */
+  lines: string[];
+  /** The class sums as the argmax reads them (sumK, or its register sumK_h after a cut). */
+  sums: string[];
+  /** Modules the lines instantiate, to be written after the module (may be empty). */
+  modules: string[];
+  /** With cutBeforeArgmax: the register declarations and their clocked assignments. */
+  regs: string[];
+  seq: string[];
+}
+
+/** The GroupSum popcounts of every class and the argmax over them: the head of a core. */
+export function headLines(classes: readonly ClassBits[], o: HeadOptions): Head {
+  const lines: string[] = [];
+  const sums: string[] = [];
+  const modules: string[] = [];
+  const adder = `${o.modulePrefix}_add`;
+  let adders = 0;
+  classes.forEach((c, k) => {
+    const out = `sum${k}`;
+    if (o.style === 'carry') {
+      const tree = carryTreeLines(`c${k}`, out, adder, c.bits, c.constant, o.sumWidth);
+      lines.push(...tree.lines);
+      adders += tree.adders;
+    } else {
+      lines.push(...popcountLines(o.style, `c${k}`, out, c.bits, c.constant, o.sumWidth));
+    }
+    sums.push(out);
+  });
+  // The adder module only when instantiated (an unused module is a second top for lint and yosys).
+  if (adders > 0) {
+    if (!o.family) throw new Error("internal: the 'carry' head needs a family");
+    modules.push(carryAdderModule(adder, o.family));
+  }
+  const regs: string[] = [];
+  const seq: string[] = [];
+  // The cut: the argmax and the outputs read the registered sums, one cycle later.
+  const stageSums = o.cutBeforeArgmax ? sums.map((name) => `${name}_h`) : sums;
+  if (o.cutBeforeArgmax) {
+    sums.forEach((name, k) => {
+      regs.push(`reg [${o.sumWidth - 1}:0] ${stageSums[k]};`);
+      seq.push(`${stageSums[k]} <= ${name};`);
+    });
+  }
+  if (o.argmax ?? true) lines.push(...argmaxLines('cmp', 'idx', stageSums, o.sumWidth, o.idxWidth));
+  return { lines, sums: stageSums, modules, regs, seq };
+}

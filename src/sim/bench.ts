@@ -1,17 +1,13 @@
 /**
- * Benchmarks of the HDL stage (scripts/bench-sim runs this after the build):
- *  1. Verilator vs Icarus vectors/s on the same design and vectors, side by side with the ratio.
- *  2. LUT4 count after synth_ice40 of the GroupSum of a 1000-wide final layer (k = 10): the
- *     carry-save tree of the emitter vs the binary adder tree vs a per-class chain of `+`.
+ * Benchmark of the simulators (scripts/bench-sim runs this, then the head's LUTs in
+ * src/flow/headBench.ts): Verilator vs Icarus vectors/s on the same design and vectors, side by
+ * side with the ratio.
  *
  *   node dist/src/sim/bench.js [model.json] [--vectors N] [--json]
  * Without a model it uses a seeded random network of 784 inputs and widths 1000,1000,1000.
  */
 import { parseArgs } from 'node:util';
-import { synthIce40 } from '../flow/yosys.js';
 import { emitVerilog } from '../hdl/emit.js';
-import { emitGroupSumModule } from '../hdl/groupSumModule.js';
-import { GROUPSUM_STYLES, type GroupSumStyle } from '../hdl/groupSum.js';
 import { loadModel } from '../model/modelFile.js';
 import type { DiscreteNetwork } from '../model/network.js';
 import { evaluateReference } from '../model/reference.js';
@@ -50,18 +46,10 @@ async function main(): Promise<void> {
       mismatches: compareWithReference(run, reference).mismatches,
     };
   }
-  const luts: Record<string, { lut4: number; carry: number; seconds: number }> = {};
-  for (const style of GROUPSUM_STYLES) {
-    const m = emitGroupSumModule(1000, 10, style as GroupSumStyle);
-    const synth = await synthIce40([{ name: m.name, text: m.text }], m.top);
-    luts[style] = { lut4: synth.cells['SB_LUT4'] ?? 0, carry: synth.cells['SB_CARRY'] ?? 0, seconds: synth.seconds };
-  }
   const result = {
     design: { liveGates: design.stats.liveGates, nominalGates: design.stats.nominalGates, vectors: count },
     speed,
     verilatorOverIcarus: speed['verilator']!.vectorsPerSecond / speed['iverilog']!.vectorsPerSecond,
-    groupSum1000x10: luts,
-    treeOverChain: luts['tree']!.lut4 / luts['chain']!.lut4,
   };
   if (values.json) {
     process.stdout.write(JSON.stringify(result, null, 2) + '\n');
@@ -75,14 +63,10 @@ async function main(): Promise<void> {
         `  verilator  ${v.vectorsPerSecond.toFixed(0).padStart(12)} ${v.compileSeconds.toFixed(1).padStart(10)}${v.cacheHit ? '*' : ' '} ${String(v.mismatches).padStart(11)}`,
         `  iverilog   ${i.vectorsPerSecond.toFixed(0).padStart(12)} ${i.compileSeconds.toFixed(1).padStart(10)}${i.cacheHit ? '*' : ' '} ${String(i.mismatches).padStart(11)}`,
         `  verilator / iverilog: ${result.verilatorOverIcarus.toFixed(1)}x   (* build from the cache; time of the original build)`,
-        '',
-        'GroupSum of a 1000-wide final layer, k = 10, after synth_ice40:',
-        ...GROUPSUM_STYLES.map((s) => `  ${s.padEnd(7)} ${String(luts[s]!.lut4).padStart(6)} SB_LUT4 ${String(luts[s]!.carry).padStart(5)} SB_CARRY`),
-        `  tree / chain: ${result.treeOverChain.toFixed(3)} (${luts['tree']!.lut4 <= luts['chain']!.lut4 ? 'the tree is not larger' : 'THE TREE IS LARGER'})`,
       ].join('\n') + '\n',
     );
   }
-  if (Object.values(speed).some((s) => s.mismatches > 0) || luts['tree']!.lut4 > luts['chain']!.lut4) process.exitCode = 1;
+  if (Object.values(speed).some((s) => s.mismatches > 0)) process.exitCode = 1;
 }
 
 main().catch((e: unknown) => {

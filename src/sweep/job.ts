@@ -98,7 +98,8 @@ export async function runCell(spec: SweepSpec, job: SweepJob, ctx: CellContext):
 
   stage('build', `yosys + nextpnr for ${spec.board}`);
   const build = await buildModel(model.network, { board: spec.board, ...(ctx.cacheDir ? { cacheDir: ctx.cacheDir } : {}), onStage: (s) => stage('build', s.stage) });
-  const head = await headLut4(job.finalWidth, dataset.classes, ctx.cacheDir ? { cacheDir: ctx.cacheDir } : {});
+  const emitted = build.core.stats;
+  const head = await headLut4(job.finalWidth, dataset.classes, { style: emitted.groupSum, ...(emitted.headFamily ? { family: emitted.headFamily } : {}), ...(ctx.cacheDir ? { cacheDir: ctx.cacheDir } : {}) });
   const buildId = ctx.recorder.build(build, head);
   const status = build.build.status;
 

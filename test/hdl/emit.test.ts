@@ -15,6 +15,10 @@ const VARIANTS: EmitOptions[] = [
   { pipeline: 2, registeredIo: true },
   { registeredIo: true, groupSum: 'chain' },
   { groupSum: 'binary' },
+  { groupSum: 'carry', family: 'ice40' },
+  { groupSum: 'carry', family: 'ecp5', pipeline: 1, registeredIo: true },
+  { headCuts: 1 },
+  { headCuts: 1, pipeline: 1, registeredIo: true, groupSum: 'carry', family: 'ice40' },
 ];
 
 async function lint(file: string): Promise<{ verilator: string; iverilog: string }> {
@@ -40,8 +44,8 @@ test('emitted Verilog lints clean under verilator -Wall and iverilog -Wall, ever
     }
   }
   const groupSum = join(dir, 'lgn_groupsum.v');
-  for (const style of ['tree', 'binary', 'chain'] as const) {
-    writeFileSync(groupSum, emitGroupSumModule(120, 6, style, true).text);
+  for (const style of ['tree', 'binary', 'chain', 'carry'] as const) {
+    writeFileSync(groupSum, emitGroupSumModule(120, 6, style, true, 'gowin').text);
     assert.deepEqual(await lint(groupSum), { verilator: '', iverilog: '' }, style);
   }
 });

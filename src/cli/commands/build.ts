@@ -2,7 +2,7 @@ import { choiceOption, intOption, numberOption, stringOption, type Flags, type R
 import type { BuildFigures, BuildResult, BuildStatus } from '../../flow/build.js';
 import { buildModel, type BuildProvenance } from '../../flow/modelBuild.js';
 import { BENCH_TOP } from '../../hdl/benchTop.js';
-import { GROUPSUM_STYLES } from '../../hdl/groupSum.js';
+import { GROUPSUM_CHOICES } from '../../hdl/groupSum.js';
 import { loadModel } from '../../model/modelFile.js';
 import { UserError } from '../../util/errors.js';
 import { defineCommand } from '../command.js';
@@ -11,12 +11,13 @@ import { modelPath } from './info.js';
 export const BUILD_FLAGS = {
   board: { type: 'string' },
   pipeline: { type: 'string' },
+  'head-pipeline': { type: 'string' },
   groupsum: { type: 'string' },
   freq: { type: 'string' },
   seed: { type: 'string' },
   abc9: { type: 'boolean' },
 } as const satisfies Flags;
-export const BUILD_USAGE = '--board NAME [--pipeline P] [--groupsum tree|binary|chain] [--freq MHz] [--seed S] [--abc9]';
+export const BUILD_USAGE = `--board NAME [--pipeline P] [--head-pipeline 0|1] [--groupsum ${GROUPSUM_CHOICES.join('|')} (auto: the board family's best head)] [--freq MHz] [--seed S] [--abc9]`;
 
 /** Flags shared by build and sim --level bitstream. */
 export function buildOptionsFrom(options: RawOptions, defaultBoard?: string) {
@@ -27,7 +28,8 @@ export function buildOptionsFrom(options: RawOptions, defaultBoard?: string) {
   return {
     board,
     pipeline: intOption(options, 'pipeline', 0, 0),
-    groupSum: choiceOption(options, 'groupsum', GROUPSUM_STYLES, 'tree'),
+    headCuts: intOption(options, 'head-pipeline', 0, 0),
+    groupSum: choiceOption(options, 'groupsum', GROUPSUM_CHOICES, 'auto'),
     ...(freq !== undefined ? { freqMHz: freq } : {}),
     ...(seed !== undefined ? { seed } : {}),
     abc9: options['abc9'] === true,
@@ -40,7 +42,7 @@ export interface BuildCommandResult {
   message: string;
   board: BuildResult['board'];
   top: string;
-  core: { module: string; liveGates: number; nominalGates: number; pipeline: number; latency: number; inputBits: number };
+  core: { module: string; liveGates: number; nominalGates: number; pipeline: number; headCuts: number; groupSum: string; latency: number; inputBits: number };
   options: BuildResult['options'];
   figures: BuildFigures;
   /** What the build could not do without failing (a failed icetime cross-check), one line each. */
@@ -81,7 +83,7 @@ export const buildCommand = defineCommand<BuildCommandResult>({
       message: build.message,
       board: build.board,
       top: build.top,
-      core: { module: core.top, liveGates: core.stats.liveGates, nominalGates: core.stats.nominalGates, pipeline: core.stats.pipeline, latency: core.ports.latency, inputBits: core.ports.inputBits },
+      core: { module: core.top, liveGates: core.stats.liveGates, nominalGates: core.stats.nominalGates, pipeline: core.stats.pipeline, headCuts: core.stats.headCuts, groupSum: core.stats.groupSum, latency: core.ports.latency, inputBits: core.ports.inputBits },
       options: build.options,
       figures: build.figures,
       warnings: build.warnings,
@@ -110,7 +112,7 @@ export const buildCommand = defineCommand<BuildCommandResult>({
     const lines = [
       `${r.ok ? '' : 'FAILED: '}${r.message}`,
       ...r.warnings.map((w) => `warning: ${w}`),
-      `design: ${r.core.module} (${n(r.core.liveGates)} live of ${n(r.core.nominalGates)} gates, pipeline ${r.core.pipeline}, registered I/O, latency ${r.core.latency} cycles) in ${r.top}, ${r.board.device}-${r.board.package.toUpperCase()} (${r.board.name})`,
+      `design: ${r.core.module} (${n(r.core.liveGates)} live of ${n(r.core.nominalGates)} gates, pipeline ${r.core.pipeline}, head cuts ${r.core.headCuts}, GroupSum ${r.core.groupSum}, registered I/O, latency ${r.core.latency} cycles) in ${r.top}, ${r.board.device}-${r.board.package.toUpperCase()} (${r.board.name})`,
       `resources: ${n(f.lut4)} LUT4, ${n(f.carry)} carry, ${n(f.dff)} FF, ${n(f.bram)} BRAM after synthesis; logic cells ${lc ? `${n(lc.used)} / ${n(lc.available)} (${((lc.used / lc.available) * 100).toFixed(1)}%)` : '-'}`,
       ...(f.resources.length ? [`placed (${r.board.family}'s names): ${f.resources.map((u) => `${u.name} ${n(u.used)}/${n(u.available)}`).join(', ')}`] : []),
       `timing: ${f.clocks.length ? f.clocks.map((c) => `Fmax ${c.name} ${c.achievedMHz.toFixed(1)} MHz (target ${c.constraintMHz} MHz, ${c.achievedMHz >= c.constraintMHz ? 'met' : 'MISSED'})`).join('; ') : 'no Fmax'}` +

@@ -1,8 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { choiceOption, intOption, stringOption, type RawOptions } from '../../app/options.js';
-import { emitVerilog, type CorePorts, type EmitStats } from '../../hdl/emit.js';
-import { GROUPSUM_STYLES } from '../../hdl/groupSum.js';
+import { emitVerilog, MAX_HEAD_CUTS, type CorePorts, type EmitStats } from '../../hdl/emit.js';
+import { FPGA_FAMILIES, type FpgaFamily } from '../../board/devices.js';
+import { GROUPSUM_CHOICES } from '../../hdl/groupSum.js';
 import { loadModel } from '../../model/modelFile.js';
 import { UserError } from '../../util/errors.js';
 import { OUTPUT_RULE, checkOutputFolder } from '../../util/outputPath.js';
@@ -13,15 +14,26 @@ export const HDL_FLAGS = {
   pipeline: { type: 'string' },
   'registered-io': { type: 'boolean' },
   groupsum: { type: 'string' },
+  'head-pipeline': { type: 'string' },
 } as const;
-export const HDL_USAGE = '[--pipeline P] [--registered-io] [--groupsum tree|binary|chain]';
+export const HDL_USAGE = `[--pipeline P] [--head-pipeline 0|${MAX_HEAD_CUTS}] [--registered-io] [--groupsum ${GROUPSUM_CHOICES.join('|')}]`;
+/** emit's and sim's --family: whose carry cells the head uses (estimate's --family names targets instead). */
+export const HEAD_FAMILY_FLAG = { family: { type: 'string' } } as const;
+export const HEAD_FAMILY_USAGE = `[--family ${FPGA_FAMILIES.join('|')}]`;
 
+/** --groupsum auto (the default) is the family's best head, 'tree' without a family; 'carry' needs a family. */
 export function emitOptionsFrom(options: RawOptions) {
   return {
     pipeline: intOption(options, 'pipeline', 0, 0),
+    headCuts: intOption(options, 'head-pipeline', 0, 0),
     registeredIo: options['registered-io'] === true,
-    groupSum: choiceOption(options, 'groupsum', GROUPSUM_STYLES, 'tree'),
+    groupSum: choiceOption(options, 'groupsum', GROUPSUM_CHOICES, 'auto'),
   };
+}
+
+/** --family of emit and sim, undefined when not given. */
+export function headFamilyFrom(options: RawOptions): FpgaFamily | undefined {
+  return options['family'] === undefined ? undefined : choiceOption(options, 'family', FPGA_FAMILIES, 'ice40');
 }
 
 export interface EmitResult {
@@ -36,16 +48,17 @@ export interface EmitResult {
 
 export const emitCommand = defineCommand<EmitResult>({
   name: 'emit',
-  usage: `gatebench emit model.json --out DIR ${HDL_USAGE} [--json]`,
+  usage: `gatebench emit model.json --out DIR ${HDL_USAGE} ${HEAD_FAMILY_USAGE} [--json]`,
   summary: 'Verilog for a model: module lgn_core, dead logic removed, optional pipeline',
   details: `${OUTPUT_RULE} --out DIR is created if missing; its files of the same names are replaced.`,
-  flags: { ...HDL_FLAGS, out: { type: 'string' } },
+  flags: { ...HDL_FLAGS, ...HEAD_FAMILY_FLAG, out: { type: 'string' } },
   async run(positionals, options) {
     const outDir = stringOption(options, 'out');
     if (!outDir) throw new UserError(`--out: required, the folder for the Verilog (usage: ${this.usage})`);
     checkOutputFolder('--out', outDir);
     const model = loadModel(modelPath(positionals, this.usage));
-    const design = emitVerilog(model.network, emitOptionsFrom(options));
+    const family = headFamilyFrom(options);
+    const design = emitVerilog(model.network, { ...emitOptionsFrom(options), ...(family ? { family } : {}) });
     mkdirSync(outDir, { recursive: true }); // one level at most: checkOutputFolder saw the parent
     const files = design.files.map((f) => {
       writeFileSync(join(outDir, f.name), f.text);

@@ -4,7 +4,9 @@ import { choiceOption, intOption, numberOption, stringOption } from '../../app/o
 import { runAndStore, UnstoredRunError, type StoredRun } from '../../app/run.js';
 import { renderRunReport } from '../../app/runReport.js';
 import { encodeSamples } from '../../data/encoding.js';
-import { buildRunBitstream, requireRunBoard, type DeviceBuildReport, type RunReport } from '../../device/run.js';
+import { loadBoard } from '../../board/board.js';
+import { buildRunBitstream, requireRunBoard, VIRTUAL_BASE_BOARD, type DeviceBuildReport, type RunReport } from '../../device/run.js';
+import { GROUPSUM_CHOICES } from '../../hdl/groupSum.js';
 import { VIRTUAL_LEVELS } from '../../device/virtual.js';
 import { loadModel } from '../../model/modelFile.js';
 import { UserError } from '../../util/errors.js';
@@ -18,9 +20,9 @@ export function renderDeviceBuild(r: DeviceBuildReport): string {
 
 export const runCommand = defineCommand<(RunReport & { runId: number; db: string }) | DeviceBuildReport>({
   name: 'run',
-  usage: `gatebench run model.json --board NAME|virtual [--build-only] [--port PATH] [--baud B (default 115200; virtual 3000000)] [--limit N] [--level rtl|bitstream] [--window W] [--pipeline P] [--power virtual|lpm01a:PORT|ppk2:PORT|ina-serial:PORT|hwmon:[DIR]] [--power-window S] [${DATASET_USAGE}] ${DB_USAGE} [--json]`,
+  usage: `gatebench run model.json --board NAME|virtual [--build-only] [--port PATH] [--baud B (default 115200; virtual 3000000)] [--limit N] [--level rtl|bitstream] [--window W] [--pipeline P] [--head-pipeline 0|1] [--groupsum ${GROUPSUM_CHOICES.join('|')}] [--power virtual|lpm01a:PORT|ppk2:PORT|ina-serial:PORT|hwmon:[DIR]] [--power-window S] [${DATASET_USAGE}] ${DB_USAGE} [--json]`,
   summary: 'run the model on a board (or the virtual board): flash, check INFO, stream the test set, check every answer, measure power; stored in the database (--build-only: build the bitstream and stop)',
-  flags: { ...DATASET_FLAGS, ...DB_FLAG, board: { type: 'string' }, 'build-only': { type: 'boolean' }, port: { type: 'string' }, baud: { type: 'string' }, limit: { type: 'string' }, level: { type: 'string' }, window: { type: 'string' }, pipeline: { type: 'string' }, power: { type: 'string' }, 'power-window': { type: 'string' } },
+  flags: { ...DATASET_FLAGS, ...DB_FLAG, board: { type: 'string' }, 'build-only': { type: 'boolean' }, port: { type: 'string' }, baud: { type: 'string' }, limit: { type: 'string' }, level: { type: 'string' }, window: { type: 'string' }, pipeline: { type: 'string' }, 'head-pipeline': { type: 'string' }, groupsum: { type: 'string' }, power: { type: 'string' }, 'power-window': { type: 'string' } },
   async run(positionals, options) {
     const path = modelPath(positionals, this.usage);
     const model = loadModel(path);
@@ -28,7 +30,12 @@ export const runCommand = defineCommand<(RunReport & { runId: number; db: string
     if (!board) throw new UserError(`--board: required (a board name or virtual) (usage: ${this.usage})`);
     // --pipeline P: pipeline registers every P layers, inputs and outputs registered.
     const pipeline = intOption(options, 'pipeline', null, 0);
-    const core = pipeline !== null ? { core: { pipeline, registeredIo: true } } : {};
+    // --groupsum (default auto): the popcount head, for the family of the board's FPGA.
+    const family = loadBoard(board === 'virtual' ? VIRTUAL_BASE_BOARD : board).fpga.family;
+    // --head-pipeline N: N registers inside the head (class sums before the argmax), inputs and outputs registered.
+    const headCuts = intOption(options, 'head-pipeline', 0, 0);
+    const head = { groupSum: choiceOption(options, 'groupsum', GROUPSUM_CHOICES, 'auto'), family, headCuts };
+    const core = { core: { ...head, ...(pipeline !== null || headCuts > 0 ? { pipeline: pipeline ?? 0, registeredIo: true } : {}) } };
     const baud = options['baud'] !== undefined ? { baud: intOption(options, 'baud', 115200) } : {};
     const log = (line: string): void => void process.stderr.write(`${line}\n`);
     if (options['build-only'] === true) {

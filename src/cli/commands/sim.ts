@@ -13,7 +13,7 @@ import { compareWithReference, simulate, type Mismatch, type VectorSet } from '.
 import { SIM_LEVELS, SIMULATORS, type SimLevel, type SimulatorName } from '../../sim/simulators.js';
 import { UserError } from '../../util/errors.js';
 import { defineCommand } from '../command.js';
-import { emitOptionsFrom, HDL_FLAGS, HDL_USAGE } from './emit.js';
+import { emitOptionsFrom, HDL_FLAGS, HDL_USAGE, HEAD_FAMILY_FLAG, HEAD_FAMILY_USAGE, headFamilyFrom } from './emit.js';
 import { modelPath } from './info.js';
 
 export interface SimResult {
@@ -59,7 +59,7 @@ export interface SimResult {
 
 export const simCommand = defineCommand<SimResult>({
   name: 'sim',
-  usage: `gatebench sim model.json [--simulator verilator|iverilog] [--level rtl|netlist|bitstream] [--board NAME] [${DATASET_USAGE}] [--split test|train] [--limit N (0: no dataset vectors)] [--random N] [--seed S] ${HDL_USAGE} [--optimize] [--json]`,
+  usage: `gatebench sim model.json [--simulator verilator|iverilog] [--level rtl|netlist|bitstream] [--board NAME] [${DATASET_USAGE}] [--split test|train] [--limit N (0: no dataset vectors)] [--random N] [--seed S] ${HDL_USAGE} ${HEAD_FAMILY_USAGE} [--optimize] [--json]`,
   details: [
     'Levels: rtl simulates the emitted Verilog; netlist the yosys synth_ice40 netlist with yosys\' iCE40 cell models;',
     `bitstream builds the core (registered I/O) in the ${BENCH_TOP} placeholder top for --board (default icebreaker; the`,
@@ -71,6 +71,7 @@ export const simCommand = defineCommand<SimResult>({
   flags: {
     ...DATASET_FLAGS,
     ...HDL_FLAGS,
+    ...HEAD_FAMILY_FLAG,
     simulator: { type: 'string' },
     level: { type: 'string' },
     split: { type: 'string' },
@@ -116,7 +117,7 @@ export const simCommand = defineCommand<SimResult>({
     let bitstream: SimResult['bitstream'] = null;
     if (level === 'bitstream') {
       const board = stringOption(options, 'board') ?? 'icebreaker';
-      const { build, core } = await buildModel(model.network, { board, pipeline: emit.pipeline, groupSum: emit.groupSum });
+      const { build, core } = await buildModel(model.network, { board, pipeline: emit.pipeline, headCuts: emit.headCuts, groupSum: emit.groupSum });
       const asc = buildFile(build, 'asc');
       if (!asc) throw new UserError(`sim: no bitstream to verify: ${build.message}`);
       const vlog = await chipVerilog(build);
@@ -136,7 +137,10 @@ export const simCommand = defineCommand<SimResult>({
         iceboxCached: vlog.cacheHit,
       };
     } else {
-      design = emitVerilog(model.network, emit);
+      // The netlist level synthesises for iCE40: a family-specific head is iCE40's.
+      const family = headFamilyFrom(options);
+      if (level === 'netlist' && family !== undefined && family !== 'ice40') throw new UserError(`--family: the netlist level synthesises for ice40, got ${family}`);
+      design = emitVerilog(model.network, { ...emit, ...(level === 'netlist' ? { family: 'ice40' as const } : family ? { family } : {}) });
     }
     const reference = evaluateReference(model.network, { ...all, labels: new Uint8Array(all.count) });
     const run = await simulate(design, all, { simulator, level, optimize: options['optimize'] === true, ...(chip ? { chip } : {}) });
@@ -153,7 +157,7 @@ export const simCommand = defineCommand<SimResult>({
       level,
       pipeline: emit.pipeline,
       registeredIo: design.stats.registeredIo,
-      groupSum: emit.groupSum,
+      groupSum: design.stats.groupSum,
       liveGates: design.stats.liveGates,
       vectors: { dataset: datasetVectors.count, random, total: all.count, source, split: source ? split : null },
       checked: comparison.checked,

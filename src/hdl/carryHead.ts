@@ -1,0 +1,182 @@
+import type { FpgaFamily } from '../board/devices.js';
+import { bitsFor, zext } from './bits.js';
+
+/**
+ * The 'carry' popcount: a tree of ripple-carry adders mapped by hand onto the family's carry
+ * logic, so that one logic cell (iCE40 SB_LUT4 + SB_CARRY, half an ECP5 CCU2C, one Gowin ALU)
+ * does a full adder, where yosys' own mapping of a sum of bits uses two LUT4s per full adder.
+ *
+ * Each adder takes two operands of width w and a carry-in, and gives w or w+1 bits: w cells, plus
+ * one for the carry out when the sum can reach 2^w (on every family a carry leaves the chain only
+ * through the next cell's sum), plus one the placer adds to bring a carry-in from logic onto the
+ * chain. Half of the class's bits are operands, the other half enter as carry-ins (constant ones
+ * of folded neurons first: a constant carry-in costs nothing), so the leaves add three bits and
+ * every adder of width w holds up to 2^(w+1)-1 with no wasted bit. The leaves (three bits into
+ * two) are LUT full adders: two LUTs, where a chain would take three cells.
+ * The adders are written as instances of one small module per design (carryAdderModule), whose
+ * primitives yosys keeps as they are (yosys defines SYNTHESIS); simulators without SYNTHESIS
+ * see the same sum written as `+`, so RTL simulation needs no cell library.
+ */
+
+/** Families with a carry adder here (every FpgaFamily). */
+export const CARRY_FAMILIES: readonly FpgaFamily[] = ['ice40', 'ecp5', 'gowin'];
+
+interface Item {
+  expr: string;
+  width: number;
+  max: number;
+}
+
+
+/**
+ * Logic cells of one adder of operand width w: one per bit, one for the carry out when used, and
+ * one when the carry-in comes from logic (no family routes logic into a chain's carry input: the
+ * placer puts a cell in front whose carry out is that signal; yosys' counts do not show it).
+ */
+export function adderCells(width: number, carryOut: boolean, carryInFromLogic: boolean): number {
+  return width + (carryOut ? 1 : 0) + (carryInFromLogic ? 1 : 0);
+}
+
+/**
+ * Lines declaring `wire [sumWidth-1:0] out` = the number of ones among `bits` plus `constant`, as
+ * a balanced tree of instances of `adder` (the module of carryAdderModule). Intermediate wires
+ * are named `${prefix}_r${n}`. Returns the lines, the logic cells they take and how many adder
+ * instances they hold (none for up to three bits: a LUT full adder does).
+ */
+export function carryTreeLines(prefix: string, out: string, adder: string, bits: readonly string[], constant: number, sumWidth: number): { lines: string[]; cells: number; adders: number } {
+  const total = bits.length + constant;
+  if (bitsFor(total) > sumWidth) throw new Error(`internal: ${total} does not fit in ${sumWidth} bits`);
+  const decl = `wire [${sumWidth - 1}:0] ${out}`;
+  if (total === 0) return { lines: [`${decl} = ${sumWidth}'d0;`], cells: 0, adders: 0 };
+  // n raw bits: L operands and n - L carry-ins for the L - 1 adders, so L = ceil((n + 1) / 2).
+  // Constant ones go last among the carry-ins, to the upper adders, where a carry-in from logic
+  // would cost a cell.
+  const carryInCount = total - Math.ceil((total + 1) / 2);
+  const onesIn = Math.min(constant, carryInCount);
+  const ones = (k: number): string[] => Array.from({ length: k }, () => "1'b1");
+  const carryIns = [...bits.slice(0, carryInCount - onesIn), ...ones(onesIn)];
+  // A FIFO of equal-weight leaves with each sum appended at the back pairs them level by level,
+  // so the tree is balanced and every adder's operands are of (nearly) the same width.
+  const queue: Item[] = [...bits.slice(carryInCount - onesIn), ...ones(constant - onesIn)].map((expr) => ({ expr, width: 1, max: 1 }));
+  const lines: string[] = [];
+  let cells = 0;
+  let adders = 0;
+  for (let n = 0; queue.length > 1; n++) {
+    const a = queue.shift()!;
+    const b = queue.shift()!;
+    const ci = carryIns.shift();
+    const width = Math.max(a.width, b.width);
+    const max = a.max + b.max + (ci === undefined ? 0 : 1);
+    const outWidth = bitsFor(max);
+    const carryOut = outWidth > width;
+    const name = `${prefix}_r${n}`;
+    if (width === 1) {
+      // A leaf: a full (or half) adder in two LUTs. As a chain it would take three cells: the
+      // sum, the carry out, and the cell that brings a carry-in from logic onto the chain.
+      const c = ci ?? "1'b0";
+      lines.push(ci === undefined ? `wire [1:0] ${name} = {${a.expr} & ${b.expr}, ${a.expr} ^ ${b.expr}};` : `wire [1:0] ${name} = {(${a.expr} & ${b.expr}) | (${c} & (${a.expr} ^ ${b.expr})), ${a.expr} ^ ${b.expr} ^ ${c}};`);
+      cells += 2;
+    } else {
+      lines.push(
+        `wire [${outWidth - 1}:0] ${name};`,
+        `${adder} #(.W(${width}), .CO(${carryOut ? 1 : 0})) ${name}_add (.a(${zext(a.expr, a.width, width)}), .b(${zext(b.expr, b.width, width)}), .ci(${ci ?? "1'b0"}), .s(${name}));`,
+      );
+      cells += adderCells(width, carryOut, ci !== undefined && ci !== "1'b1");
+      adders++;
+    }
+    queue.push({ expr: name, width: outWidth, max });
+  }
+  if (carryIns.length > 0) throw new Error(`internal: ${carryIns.length} carry-ins left over`);
+  const root = queue[0]!;
+  lines.push(`${decl} = ${zext(root.expr, root.width, sumWidth)};`);
+  return { lines, cells, adders };
+}
+
+/** The primitive instances of one family's adder (inside `ifdef SYNTHESIS`; aa, bb: the operands padded to T = W + CO bits). */
+const PRIMITIVES: Record<FpgaFamily, string[]> = {
+  // yosys' own iCE40 adder cell (techlibs/ice40/arith_map.v): O = I1 ^ I2 ^ I3 with I3 the carry in; SB_CARRY: CO = maj(I0, I1, CI).
+  ice40: [
+    '  wire [T - 1:0] c;',
+    '  assign c[0] = ci;',
+    '  genvar i;',
+    '  generate',
+    '    for (i = 0; i < T; i = i + 1) begin : slice',
+    "      SB_LUT4 #(.LUT_INIT(16'h6996)) lut (.I0(1'b0), .I1(aa[i]), .I2(bb[i]), .I3(c[i]), .O(s[i]));",
+    '      if (i + 1 < T) begin : chain',
+    '        SB_CARRY cy (.I0(aa[i]), .I1(bb[i]), .CI(c[i]), .CO(c[i + 1]));',
+    '      end',
+    '    end',
+    '  endgenerate',
+  ],
+  // Two cells per CCU2C, as yosys' techlibs/ecp5/arith_map.v sets them: with C = 0 and D = 1 the
+  // LUT4 is A ^ B (propagate), the LUT2 is A (generate), S = LUT4 ^ CIN.
+  ecp5: [
+    '  localparam P = (T + 1) / 2;',
+    '  wire [2 * P - 1:0] pa = aa;',
+    '  wire [2 * P - 1:0] pb = bb;',
+    '  wire [2 * P - 1:0] ps;',
+    '  wire [P:0] c;',
+    '  assign c[0] = ci;',
+    '  genvar i;',
+    '  generate',
+    '    for (i = 0; i < P; i = i + 1) begin : slice',
+    "      CCU2C #(.INIT0(16'b1001011010101010), .INIT1(16'b1001011010101010), .INJECT1_0(\"NO\"), .INJECT1_1(\"NO\")) pair (",
+    "        .CIN(c[i]), .A0(pa[2 * i]), .B0(pb[2 * i]), .C0(1'b0), .D0(1'b1), .A1(pa[2 * i + 1]), .B1(pb[2 * i + 1]), .C1(1'b0), .D1(1'b1),",
+    '        .S0(ps[2 * i]), .S1(ps[2 * i + 1]), .COUT(c[i + 1]));',
+    '    end',
+    '  endgenerate',
+    '  assign s = ps[T - 1:0];',
+  ],
+  // Gowin ALU in yosys' own mode (techlibs/gowin/arith_map.v): ADDSUB with I3 = 1 adds, SUM = I0 ^ I1 ^ CIN.
+  gowin: [
+    '  wire [T:0] c;',
+    '  assign c[0] = ci;',
+    '  genvar i;',
+    '  generate',
+    '    for (i = 0; i < T; i = i + 1) begin : slice',
+    "      ALU #(.ALU_MODE(2)) alu (.I0(aa[i]), .I1(bb[i]), .I3(1'b1), .CIN(c[i]), .COUT(c[i + 1]), .SUM(s[i]));",
+    '    end',
+    '  endgenerate',
+  ],
+};
+
+/**
+ * Module `name` (#(W, CO)): s = a + b + ci on W + CO bits, as a ripple-carry chain of `family`'s
+ * carry cells (one per bit; with CO = 1 one more, whose sum is the carry out).
+ */
+export function carryAdderModule(name: string, family: FpgaFamily): string {
+  return [
+    `// ${name}: s = a + b + ci on W + CO bits, one ${family} carry cell per bit (CO = 1: one more for the carry out).`,
+    '/* verilator lint_off DECLFILENAME */',
+    `module ${name} #(`,
+    '  parameter W = 1,',
+    '  parameter CO = 1',
+    ') (',
+    '  input wire [W - 1:0] a,',
+    '  input wire [W - 1:0] b,',
+    '  input wire ci,',
+    '  output wire [W + CO - 1:0] s',
+    ');',
+    '  localparam T = W + CO;',
+    '  // a and b zero-extended to T bits (a replication by 0 is not Verilog-2005, hence the generate).',
+    '  wire [T - 1:0] aa;',
+    '  wire [T - 1:0] bb;',
+    '  generate',
+    '    if (CO) begin : extended',
+    "      assign aa = {1'b0, a};",
+    "      assign bb = {1'b0, b};",
+    '    end else begin : exact',
+    '      assign aa = a;',
+    '      assign bb = b;',
+    '    end',
+    '  endgenerate',
+    '`ifdef SYNTHESIS',
+    ...PRIMITIVES[family],
+    '`else',
+    "  wire [T:0] total = {1'b0, aa} + {1'b0, bb} + {{T{1'b0}}, ci};",
+    '  assign s = total[T - 1:0];',
+    '  wire unused_top = total[T];',
+    '`endif',
+    'endmodule',
+  ].join('\n');
+}

@@ -81,6 +81,8 @@ try {
     const trained = await trainModel(dataset, encoding, { widths, tau, wiring, init: 'normal', seed, batch, lr, iterations: steps, epochs: null, augment: 'none' });
     const oursSeconds = (performance.now() - started) / 1000;
     const ours = trained.model.metrics.discreteTestAccuracy!;
+    // Said now: difflogic's side of the same seed takes much longer.
+    console.log(`  seed ${seed}: gatebench ${pct(ours)} discrete (${oursSeconds.toFixed(0)} s wall, backend ${trained.backend}); difflogic training...`);
     const exportTo = values['export-dir'] ? ['--export', join(values['export-dir'], `difflogic-seed${seed}.json`)] : [];
     const pythonStarted = performance.now();
     const run = await execa(join(ROOT, '.venv-ml', 'bin', 'python'), [
@@ -90,10 +92,7 @@ try {
     const theirsSeconds = (performance.now() - pythonStarted) / 1000;
     const theirs = JSON.parse(run.stdout.trim().split('\n').pop()!) as { discreteTestAccuracy: number; trainSeconds: number; torchThreads: number };
     rows.push({ seed, ours, oursSeconds, theirs: theirs.discreteTestAccuracy, theirsSeconds });
-    console.log(
-      `  seed ${seed}: gatebench ${pct(ours)} discrete (${oursSeconds.toFixed(0)} s wall, backend ${trained.backend}), ` +
-        `difflogic ${pct(theirs.discreteTestAccuracy)} discrete (${theirsSeconds.toFixed(0)} s wall, ${theirs.trainSeconds.toFixed(0)} s training, ${theirs.torchThreads} torch threads)`,
-    );
+    console.log(`  seed ${seed}: difflogic ${pct(theirs.discreteTestAccuracy)} discrete (${theirsSeconds.toFixed(0)} s wall, ${theirs.trainSeconds.toFixed(0)} s training, ${theirs.torchThreads} torch threads)`);
   }
 } finally {
   rmSync(data, { recursive: true, force: true });

@@ -1,4 +1,6 @@
-import { parseFinalWidths, SWEEP_FORMAT, type SweepSpec } from '../sweep/spec.js';
+import { resolve } from 'node:path';
+import { loadModel } from '../model/modelFile.js';
+import { parseFinalWidths, SWEEP_FORMAT, type SweepModelFile, type SweepSpec } from '../sweep/spec.js';
 import { UserError } from '../util/errors.js';
 import { csvOptionsFromOptions, encodingOptionsFromOptions, trainingFromOptions } from './dataOptions.js';
 import { intListOption, intOption, numberOption, stringOption, type RawOptions } from './options.js';
@@ -8,8 +10,10 @@ export function sweepSpecFromOptions(options: RawOptions): SweepSpec {
   const depth = intListOption(options, 'depth');
   const width = intListOption(options, 'width');
   const finalRaw = stringOption(options, 'final-width') ?? 'same';
-  if (!depth) throw new UserError('--depth: required, e.g. --depth 2,3,4 (or --resume ID)');
-  if (!width) throw new UserError('--width: required, e.g. --width 250,500,1000');
+  const models = modelFilesFromOptions(options);
+  // Model files alone make a sweep without a grid; a grid needs both of its axes.
+  if (!depth && (width || models.length === 0)) throw new UserError('--depth: required, e.g. --depth 2,3,4 (or --model FILE, or --resume ID)');
+  if (depth && !width) throw new UserError('--width: required, e.g. --width 250,500,1000');
   const runOn = stringOption(options, 'run-on') ?? 'virtual';
   const powerRaw = stringOption(options, 'power') ?? (runOn === 'virtual' ? 'virtual' : 'none');
   return {
@@ -17,7 +21,8 @@ export function sweepSpecFromOptions(options: RawOptions): SweepSpec {
     dataset: stringOption(options, 'dataset') ?? 'mnist',
     csv: csvOptionsFromOptions(options),
     encoding: encodingOptionsFromOptions(options),
-    grid: { depth, width, finalWidth: parseFinalWidths(finalRaw) },
+    grid: { depth: depth ?? [], width: width ?? [], finalWidth: parseFinalWidths(finalRaw) },
+    ...(models.length > 0 ? { models } : {}),
     training: { ...trainingFromOptions(options), iterations: intOption(options, 'iterations', 1000), epochs: null },
     board: stringOption(options, 'board') ?? 'icebreaker',
     runOn,
@@ -25,4 +30,11 @@ export function sweepSpecFromOptions(options: RawOptions): SweepSpec {
     power: powerRaw === 'none' ? null : powerRaw,
     powerWindowSeconds: options['power-window'] === undefined ? null : numberOption(options, 'power-window', 2),
   };
+}
+
+/** `--model A.json,B.json`: model files (imported or trained elsewhere) that join the sweep as cells. */
+function modelFilesFromOptions(options: RawOptions): SweepModelFile[] {
+  const raw = stringOption(options, 'model');
+  if (raw === undefined) return [];
+  return raw.split(',').map((path) => ({ path: resolve(path), hash: loadModel(path).hash }));
 }

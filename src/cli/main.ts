@@ -8,6 +8,7 @@ import { doctorCommand } from './commands/doctor.js';
 import { emitCommand } from './commands/emit.js';
 import { estimateCommand } from './commands/estimate.js';
 import { evalCommand } from './commands/eval.js';
+import { importCommand } from './commands/import.js';
 import { infoCommand } from './commands/info.js';
 import { resultsCommand } from './commands/results.js';
 import { reportCommand } from './commands/report.js';
@@ -17,7 +18,7 @@ import { sweepCommand } from './commands/sweep.js';
 import { trainCommand } from './commands/train.js';
 import { interactiveTerminal, uiCommand } from './commands/ui.js';
 
-const COMMANDS: Command<any>[] = [trainCommand, evalCommand, infoCommand, boardsCommand, emitCommand, simCommand, buildCommand, estimateCommand, runCommand, sweepCommand, resultsCommand, reportCommand, uiCommand, doctorCommand];
+const COMMANDS: Command<any>[] = [trainCommand, evalCommand, infoCommand, importCommand, boardsCommand, emitCommand, simCommand, buildCommand, estimateCommand, runCommand, sweepCommand, resultsCommand, reportCommand, uiCommand, doctorCommand];
 
 function help(): string {
   return ['usage: gatebench <command> [options]', '', ...COMMANDS.map((c) => `  ${c.name.padEnd(8)} ${c.summary}\n           ${c.usage}`)].join('\n');

@@ -38,6 +38,23 @@ export interface TrainingInfo {
   createdAt: string;
 }
 
+/**
+ * Where an imported model came from (`gatebench import`, written by python/gatebench_export): the
+ * framework that trained it and the exporter that wrote the file. Absent for gatebench's own models.
+ */
+export interface ModelOrigin {
+  framework: string;
+  frameworkVersion: string | null;
+  exporter: string;
+  exporterVersion: string;
+  /** torch and Python versions of the export, when the exporter gives them. */
+  torch: string | null;
+  python: string | null;
+  /** What the model was trained on, as the user declared it to the exporter. */
+  dataset: string | null;
+  exportedAt: string | null;
+}
+
 export interface Metrics {
   relaxedTestAccuracy: number | null;
   discreteTestAccuracy: number | null;
@@ -47,7 +64,7 @@ export interface Metrics {
 /**
  * Everything later stages need from a trained model. On disk it is JSON:
  * `{format, version, hash, network: {inputBits, classes, tau, wiring, layers: [{a, b, gates}]},
- * encoding, dataset, training, metrics}`, where `gates` is one hex digit per neuron (the gate id)
+ * encoding, dataset, training, metrics, origin?}` (origin only for imported models), where `gates` is one hex digit per neuron (the gate id)
  * and `hash` is networkHash() of the network, checked on load.
  */
 export interface Model {
@@ -58,6 +75,7 @@ export interface Model {
   dataset: DatasetInfo | null;
   training: TrainingInfo | null;
   metrics: Metrics;
+  origin?: ModelOrigin;
 }
 
 export function makeModel(network: DiscreteNetwork, architecture: Omit<Architecture, 'widths' | 'inputBits' | 'classes'>, rest: Omit<Model, 'hash' | 'network' | 'architecture'>): Model {
@@ -97,6 +115,7 @@ export function modelToJson(model: Model): string {
     dataset: model.dataset,
     training: model.training,
     metrics: model.metrics,
+    ...(model.origin ? { origin: model.origin } : {}),
   };
   return JSON.stringify(doc);
 }
@@ -165,6 +184,19 @@ export function parseModel(source: string, raw: unknown): Model {
       testCount: d.field('testCount').int(0),
     };
   });
+  const origin = doc.optional('origin', (o): ModelOrigin => {
+    const optionalString = (name: string) => (o.has(name) ? o.field(name).string() : null);
+    return {
+      framework: o.field('framework').string(),
+      frameworkVersion: optionalString('frameworkVersion'),
+      exporter: o.field('exporter').string(),
+      exporterVersion: o.field('exporterVersion').string(),
+      torch: optionalString('torch'),
+      python: optionalString('python'),
+      dataset: optionalString('dataset'),
+      exportedAt: optionalString('exportedAt'),
+    };
+  });
   return {
     hash,
     network,
@@ -193,6 +225,7 @@ export function parseModel(source: string, raw: unknown): Model {
       discreteTestAccuracy: accuracyOf('discreteTestAccuracy'),
       discreteTrainAccuracy: accuracyOf('discreteTrainAccuracy'),
     },
+    ...(origin ? { origin } : {}),
   };
 }
 

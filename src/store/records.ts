@@ -1,7 +1,7 @@
 import type { Encoding } from '../data/encoding.js';
 import type { LatencyKind, RunReport } from '../device/run.js';
 import type { BuildResult } from '../flow/build.js';
-import type { Metrics, TrainingInfo } from '../model/modelFile.js';
+import type { Metrics, ModelOrigin, TrainingInfo } from '../model/modelFile.js';
 import type { CheckResult } from '../sim/check.js';
 import type { PowerMeasurement } from '../power/measure.js';
 import type { Provenance } from './provenance.js';
@@ -98,6 +98,8 @@ export interface ModelRecord {
   readonly dataset: string | null;
   readonly datasetHash: string | null;
   readonly training: TrainingInfo | null;
+  /** An imported model's framework and exporter (`gatebench import`); null for gatebench's own. */
+  readonly origin: ModelOrigin | null;
   readonly metrics: Metrics;
   readonly addedAt: string;
 }

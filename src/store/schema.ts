@@ -201,6 +201,11 @@ export const MIGRATIONS: readonly string[] = [
       ELSE 'stored before latency kinds: no build of the run to take a combinational delay from' END,
     latency_ns = CASE WHEN latency_cycles > 0 THEN latency_ns ELSE critical_path_ns END;
   `,
+  // 6: where an imported model came from (framework and version, exporter and version), JSON
+  // ModelOrigin; NULL for gatebench's own models and for models stored before imports.
+  `
+  ALTER TABLE models ADD COLUMN origin TEXT;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

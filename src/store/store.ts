@@ -135,16 +135,17 @@ export function openStore(path: string, options: OpenOptions = {}): Store {
 
 const MODEL_SELECT = `SELECT hash, path, input_bits AS inputBits, classes, depth, widths, final_width AS finalWidth, gates, live_gates AS liveGates,
     tau, wiring, encoding, dataset, dataset_hash AS datasetHash, training, relaxed_test_accuracy AS relaxedTestAccuracy,
-    discrete_test_accuracy AS discreteTestAccuracy, discrete_train_accuracy AS discreteTrainAccuracy, added_at AS addedAt
+    discrete_test_accuracy AS discreteTestAccuracy, discrete_train_accuracy AS discreteTrainAccuracy, added_at AS addedAt, origin
   FROM models`;
 
 function modelFrom(row: Row): ModelRecord {
-  const { relaxedTestAccuracy, discreteTestAccuracy, discreteTrainAccuracy, widths, encoding, training, ...rest } = row;
+  const { relaxedTestAccuracy, discreteTestAccuracy, discreteTrainAccuracy, widths, encoding, training, origin, ...rest } = row;
   return {
     ...(rest as unknown as ModelRecord),
     widths: parsed(widths),
     encoding: parsed(encoding),
     training: training === null ? null : parsed(training),
+    origin: origin === null ? null : parsed(origin),
     metrics: { relaxedTestAccuracy, discreteTestAccuracy, discreteTrainAccuracy } as ModelRecord['metrics'],
   };
 }
@@ -284,22 +285,23 @@ export class Store {
 
   /**
    * Store a model's summary under its hash (the model file itself stays where it is). Storing the
-   * same model again only updates its path. Live gates (after dead-logic removal) are computed
+   * same model again only updates its path (and its origin, if it had none). Live gates (after dead-logic removal) are computed
    * unless given.
    */
   addModel(model: Model, o: { path?: string | null; liveGates?: number } = {}): string {
     const path = o.path ? resolve(o.path) : null;
     if (this.sql('SELECT 1 FROM models WHERE hash = ?').get(model.hash)) {
-      if (path) this.atomically(() => this.sql('UPDATE models SET path = ? WHERE hash = ?').run(path, model.hash));
+      const origin = model.origin ? json(model.origin) : null;
+      if (path || origin) this.atomically(() => this.sql('UPDATE models SET path = COALESCE(?, path), origin = COALESCE(origin, ?) WHERE hash = ?').run(path, origin, model.hash));
       return model.hash;
     }
     const widths = model.architecture.widths;
     const liveGates = o.liveGates ?? buildLogicGraph(model.network).stats.liveGates;
     this.atomically(() =>
       this.sql(`INSERT INTO models (hash, path, input_bits, classes, depth, widths, final_width, gates, live_gates, tau, wiring, encoding,
-          dataset, dataset_hash, training_seed, training, relaxed_test_accuracy, discrete_test_accuracy, discrete_train_accuracy, added_at)
+          dataset, dataset_hash, training_seed, training, relaxed_test_accuracy, discrete_test_accuracy, discrete_train_accuracy, added_at, origin)
         VALUES (@hash, @path, @inputBits, @classes, @depth, @widths, @finalWidth, @gates, @liveGates, @tau, @wiring, @encoding,
-          @dataset, @datasetHash, @trainingSeed, @training, @relaxed, @discreteTest, @discreteTrain, @addedAt)
+          @dataset, @datasetHash, @trainingSeed, @training, @relaxed, @discreteTest, @discreteTrain, @addedAt, @origin)
         ON CONFLICT (hash) DO UPDATE SET path = COALESCE(excluded.path, models.path)`).run({
         hash: model.hash,
         path,
@@ -321,6 +323,7 @@ export class Store {
         discreteTest: model.metrics.discreteTestAccuracy,
         discreteTrain: model.metrics.discreteTrainAccuracy,
         addedAt: now(),
+        origin: model.origin ? json(model.origin) : null,
       }),
     );
     return model.hash;

@@ -2,11 +2,12 @@ import { loadBoard } from '../board/index.js';
 import { inputBitCount, makeEncoding } from '../data/encoding.js';
 import { loadDataset, type Dataset } from '../data/index.js';
 import { checkTrainingFits } from '../model/memory.js';
+import { loadModel } from '../model/modelFile.js';
 import { parseAugment } from '../model/trainModel.js';
 import { parseMonitorSpec } from '../power/monitor.js';
 import type { Store, SweepRecord } from '../store/index.js';
 import { UserError } from '../util/errors.js';
-import { planCells, type SweepJob, type SweepSpec } from './spec.js';
+import { modelCell, planCells, type SweepJob, type SweepSpec } from './spec.js';
 
 /** A board the sweep names, loaded now so a typo is one line before any cell trains. */
 function checkBoard(flag: string, name: string): void {
@@ -33,9 +34,27 @@ export function checkSweepSpec(spec: SweepSpec, dataset: Dataset, cells: readonl
   }
   const encoding = makeEncoding(dataset, spec.encoding);
   parseAugment(spec.training.augment);
+  const trained = cells.filter((c) => !c.model);
+  if (trained.length === 0) return;
   const gates = (c: SweepJob): number => c.widths.reduce((s, w) => s + w, 0);
-  const largest = cells.reduce((a, b) => (gates(b) > gates(a) ? b : a));
+  const largest = trained.reduce((a, b) => (gates(b) > gates(a) ? b : a));
   checkTrainingFits(`cell ${largest.key}: widths`, { inputBits: inputBitCount(encoding), widths: largest.widths, batch: spec.training.batch, testCount: dataset.test.count });
+}
+
+/**
+ * The cells of the sweep's model files, each checked against the sweep's dataset now (its classes
+ * and sample shape) and against the hash it had when named, so a replaced file is one line.
+ */
+function modelFileCells(spec: SweepSpec, dataset: Dataset): SweepJob[] {
+  return (spec.models ?? []).map((file) => {
+    const model = loadModel(file.path);
+    if (model.hash !== file.hash) throw new UserError(`--model ${file.path}: the file now holds model ${model.hash}, the sweep was made with ${file.hash}`);
+    if (model.network.classes !== dataset.classes) throw new UserError(`--model ${file.path}: has ${model.network.classes} classes, ${dataset.spec} has ${dataset.classes}`);
+    if (model.encoding.shape.join('x') !== dataset.shape.join('x')) {
+      throw new UserError(`--model ${file.path}: encodes samples of shape [${model.encoding.shape}], ${dataset.spec} has samples of shape [${dataset.shape}]`);
+    }
+    return modelCell(file, model.architecture.widths);
+  });
 }
 
 /**
@@ -45,8 +64,9 @@ export function checkSweepSpec(spec: SweepSpec, dataset: Dataset, cells: readonl
  */
 export function createSweep(store: Store, spec: SweepSpec, o: { id?: string } = {}): { sweep: SweepRecord; created: boolean } {
   const dataset = loadDataset(spec.dataset, spec.csv);
-  const jobs = planCells(spec, dataset.classes);
+  const jobs = [...(spec.grid.depth.length > 0 ? planCells(spec, dataset.classes) : []), ...modelFileCells(spec, dataset)];
+  if (jobs.length === 0) throw new UserError('the sweep has no cells: give --depth and --width, or --model');
   checkSweepSpec(spec, dataset, jobs);
-  const cells = jobs.map((c) => ({ key: c.key, depth: c.depth, width: c.width, finalWidth: c.finalWidth, params: { widths: c.widths } }));
+  const cells = jobs.map((c) => ({ key: c.key, depth: c.depth, width: c.width, finalWidth: c.finalWidth, params: { widths: c.widths, ...(c.model ? { model: c.model } : {}) } }));
   return store.createSweep(spec, cells, o);
 }

@@ -11,7 +11,7 @@ import { loadModel, saveModel, type Model } from '../model/modelFile.js';
 import { trainModel } from '../model/trainModel.js';
 import { checkDesign, type CheckResult } from '../sim/check.js';
 import { cached, cacheRoot, hashKey } from '../util/cache.js';
-import type { SweepJob, SweepSpec } from './spec.js';
+import type { SweepJob, SweepModelFile, SweepSpec } from './spec.js';
 
 /** The stages of a cell, in order: model -> simulation -> bitstream -> device -> store. */
 export const CELL_STAGES = ['train', 'check', 'build', 'run'] as const;
@@ -75,8 +75,15 @@ async function trainCell(spec: SweepSpec, job: SweepJob, dataset: Dataset, ctx: 
   return { model: loadModel(path), path };
 }
 
+/** A model given by file: loaded as it was when the sweep was made (the same hash), not trained. */
+function loadCellModel(file: SweepModelFile): { model: Model; path: string } {
+  const model = loadModel(file.path);
+  if (model.hash !== file.hash) throw new Error(`${file.path} now holds model ${model.hash}, the sweep was made with ${file.hash}`);
+  return { model, path: file.path };
+}
+
 /**
- * One cell: train -> check bit-exactness in Verilator -> build for the board -> run on the board
+ * One cell: train (or load its model file) -> check bit-exactness in Verilator -> build for the board -> run on the board
  * (or the virtual board) with power, each result handed to the recorder as soon as it exists.
  * A build that does not fit or misses timing is a result; only a failure to produce one throws.
  */
@@ -84,8 +91,8 @@ export async function runCell(spec: SweepSpec, job: SweepJob, ctx: CellContext):
   const stage = (s: CellStage, detail: string): void => ctx.onStage?.(s, detail);
   const dataset = datasetOf(spec);
 
-  stage('train', `widths ${job.widths.join(',')}`);
-  const { model, path } = await trainCell(spec, job, dataset, ctx);
+  stage('train', job.model ? `model file ${job.model.path}` : `widths ${job.widths.join(',')}`);
+  const { model, path } = job.model ? loadCellModel(job.model) : await trainCell(spec, job, dataset, ctx);
   ctx.recorder.model(model, path);
   const test: EncodedSet = encodeSamples(model.encoding, dataset.test);
   const vectors = evenSubset(test, spec.vectors);

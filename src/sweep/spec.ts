@@ -18,6 +18,11 @@ export interface SweepSpec {
   csv: { labelColumn?: string; header?: boolean };
   encoding: EncodingOptions;
   grid: { depth: number[]; width: number[]; finalWidth: FinalWidth[] };
+  /**
+   * Models given by file (`--model`, e.g. imported from difflogic): each is a cell that is loaded,
+   * not trained, beside the grid's. Absent in sweeps stored before model files.
+   */
+  models?: SweepModelFile[];
   training: Omit<TrainSpec, 'widths'>;
   /** The board every cell is built for (resource, timing figures). */
   board: string;
@@ -30,17 +35,30 @@ export interface SweepSpec {
   powerWindowSeconds: number | null;
 }
 
-/** One cell of the grid as a job: the spec travels with it. */
+/** A model file a sweep takes as a cell: its absolute path and the hash it had when the sweep was made. */
+export interface SweepModelFile {
+  path: string;
+  hash: string;
+}
+
+/** One cell of the grid (or a model file) as a job: the spec travels with it. */
 export interface SweepJob {
   key: string;
   depth: number;
   width: number;
   finalWidth: number;
   widths: number[];
+  /** The model file this cell runs instead of training one. */
+  model?: SweepModelFile;
 }
 
 export function cellKey(depth: number, width: number, finalWidth: number): string {
   return `d${depth}-w${width}-f${finalWidth}`;
+}
+
+/** A model file's cell: named by its hash, as the same network is the same cell whatever the path. */
+export function modelCell(model: SweepModelFile, widths: number[]): SweepJob {
+  return { key: `model-${model.hash.slice(0, 12)}`, depth: widths.length, width: widths[0]!, finalWidth: widths[widths.length - 1]!, widths, model };
 }
 
 /** `--final-width 50,100,same`. */

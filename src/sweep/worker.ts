@@ -1,6 +1,6 @@
 import { collectProvenance, openStore, powerSummaryOf, simulationFromCheck, type Provenance, type Store, type SweepCell } from '../store/index.js';
 import { runCell, type CellOutcome, type CellRecorder, type CellStage } from './job.js';
-import type { SweepSpec } from './spec.js';
+import type { SweepModelFile, SweepSpec } from './spec.js';
 
 /** What a worker tells the sweep that started it (over the IPC channel). */
 export type WorkerMessage =
@@ -73,7 +73,8 @@ export async function work(args: WorkerArgs, send: (m: WorkerMessage) => void): 
       if (!cell) break;
       const recorder = recorderFor(store, cell, provenance);
       try {
-        const job = { key: cell.key, depth: cell.depth, width: cell.width, finalWidth: cell.finalWidth, widths: cell.params['widths'] as number[] };
+        const model = cell.params['model'] as SweepModelFile | undefined;
+        const job = { key: cell.key, depth: cell.depth, width: cell.width, finalWidth: cell.finalWidth, widths: cell.params['widths'] as number[], ...(model ? { model } : {}) };
         const outcome = await runCell(spec, job, {
           recorder,
           ...(args.cacheDir ? { cacheDir: args.cacheDir } : {}),

@@ -74,3 +74,17 @@ test('fields that make no sense or contradict each other are refused, naming the
   writeFileSync(path + '.huge', text.replace(/"tau":2/, '"tau":1e400'));
   assert.throws(() => loadModel(path + '.huge'), /field network\.tau is Infinity \(out of range\), expected a positive number/);
 });
+
+test("an imported model's origin survives saving and loading; a malformed origin is refused naming the field", () => {
+  const path = sampleModelFile();
+  const origin = { framework: 'difflogic', frameworkVersion: '0.1.0', exporter: 'gatebench_export', exporterVersion: '0.1.0', torch: '1.13.0', python: '3.11.2', dataset: 'mnist', exportedAt: '2026-11-30T14:00:00+00:00' };
+  const imported = { ...loadModel(path), origin };
+  assert.equal(loadModel(path).origin, undefined, "gatebench's own models have no origin");
+  saveModel(path, imported);
+  assert.deepEqual(loadModel(path).origin, origin);
+  const doc = JSON.parse(readFileSync(path, 'utf8'));
+  assertEachRefused(path, doc, [
+    [(d) => delete d.origin.framework, /field origin\.framework is missing, expected a string/],
+    [(d) => (d.origin.exporterVersion = 1), /field origin\.exporterVersion is 1, expected a string/],
+  ]);
+});

@@ -42,9 +42,16 @@ describe('store records', () => {
     assert.deepEqual(first.metrics, model.metrics);
     assert.equal(first.dataset, 'csv:digits.csv');
 
+    assert.equal(first.origin, null, "gatebench's own model has no origin");
+
     store.addModel(model, { path: 'models/m.json' });
     assert.equal(store.getModel(model.hash)!.path, join(process.cwd(), 'models/m.json'));
     assert.equal(store.getModel(model.hash)!.addedAt, first.addedAt);
+    // Imported later (the same network, exported from a framework): the origin is added, kept after.
+    const origin = { framework: 'torchlogix', frameworkVersion: '0.2.2', exporter: 'gatebench_export', exporterVersion: '0.1.0', torch: null, python: null, dataset: null, exportedAt: null };
+    store.addModel({ ...model, origin });
+    store.addModel(model);
+    assert.deepEqual(store.getModel(model.hash)!.origin, origin);
     assert.equal(store.getModel('0'.repeat(64)), null);
     store.close();
   });

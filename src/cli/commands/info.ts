@@ -1,7 +1,7 @@
 import { pct } from '../../app/format.js';
 import type { Encoding } from '../../data/encoding.js';
 import { GATE_NAMES } from '../../model/gates.js';
-import { loadModel, type Metrics, type Model, type TrainingInfo } from '../../model/modelFile.js';
+import { loadModel, type Metrics, type Model, type ModelOrigin, type TrainingInfo } from '../../model/modelFile.js';
 import { gateCount, gateHistogram, groupSize, sumBits } from '../../model/network.js';
 import { UserError } from '../../util/errors.js';
 import { defineCommand } from '../command.js';
@@ -20,6 +20,8 @@ export interface ModelSummary {
   encoding: Encoding;
   dataset: string | null;
   training: TrainingInfo | null;
+  /** Where an imported model came from; null for gatebench's own. */
+  origin: ModelOrigin | null;
   metrics: Metrics;
 }
 
@@ -40,6 +42,7 @@ export function summariseModel(model: Model): ModelSummary {
     encoding: model.encoding,
     dataset: model.dataset?.spec ?? null,
     training: model.training,
+    origin: model.origin ?? null,
     metrics: model.metrics,
   };
 }
@@ -72,6 +75,7 @@ export const infoCommand = defineCommand<ModelSummary>({
       `network: ${s.inputBits} inputs -> ${s.widths.join(' -> ')} (${total} gates, ${s.wiring} wiring) -> GroupSum ${s.classes} x ${s.groupSize}, sums ${s.sumBits} bits, tau ${s.tau}`,
       `encoding: ${e.method}${e.method === 'thermometer' ? ` K=${levels}` : ` at ${e.thresholds[0]![0]}`}, shape ${e.shape.join('x')}${e.crop ? `, crop ${e.crop.height}x${e.crop.width} at (${e.crop.top},${e.crop.left})` : ''}`,
       `dataset: ${s.dataset ?? 'unknown'}`,
+      ...(s.origin ? [`imported: ${s.origin.framework} ${s.origin.frameworkVersion ?? '(version unknown)'} via ${s.origin.exporter} ${s.origin.exporterVersion}${s.origin.dataset ? `, trained on ${s.origin.dataset}` : ''}`] : []),
       t ? `training: seed ${t.seed}, ${t.iterations} iterations of ${t.batch}, lr ${t.lr}, ${t.seconds.toFixed(1)} s on ${t.backend}, gatebench ${t.gatebenchVersion} ${t.gitRevision ?? ''}` : 'training: not recorded',
       `accuracy (test): relaxed ${pct(s.metrics.relaxedTestAccuracy)}, discrete ${pct(s.metrics.discreteTestAccuracy)}; discrete train ${pct(s.metrics.discreteTrainAccuracy)}`,
       'gates:',

@@ -6,6 +6,8 @@
 // after the read, like fifo_ram. At 8 bits wide the word address is AD[13:3].
 `default_nettype none
 
+// One of two fifo_ram files: the build takes this one on Gowin (src/device/top.ts).
+/* verilator lint_off DECLFILENAME */
 module fifo_ram #(
   parameter integer ADDR_BITS = 10
 ) (
@@ -44,6 +46,7 @@ module fifo_ram #(
     .CLKB(clk), .CEB(1'b1), .RESETB(1'b0), .OCE(1'b1), .ADB({rword, 3'b000}), .DO(dout), .BLKSELB(3'b000)
   );
 endmodule
+/* verilator lint_on DECLFILENAME */
 
 `default_nettype wire
 

@@ -5,13 +5,18 @@
 // same device RTL the Gowin build places. Behaviour from Gowin UG285 (BSRAM and SSRAM user guide).
 `default_nettype none
 
+// The module keeps the vendor's cell name, the file says what it is.
+/* verilator lint_off DECLFILENAME */
 module SDPB #(
   parameter [0:0] READ_MODE = 1'b0,
   parameter integer BIT_WIDTH_0 = 8,
   parameter integer BIT_WIDTH_1 = 8,
   parameter [2:0] BLK_SEL_0 = 3'b000,
   parameter [2:0] BLK_SEL_1 = 3'b000,
+  // No reset is modelled (the device never resets the RAM): the parameter is accepted and ignored.
+  /* verilator lint_off UNUSEDPARAM */
   parameter RESET_MODE = "SYNC"
+  /* verilator lint_on UNUSEDPARAM */
 ) (
   input  wire        CLKA,
   input  wire        CEA,
@@ -40,5 +45,6 @@ module SDPB #(
   always @(posedge CLKA) if (CEA) mem[ADA[13:3]] <= DI[7:0];
   always @(posedge CLKB) if (CEB) DO <= {24'd0, mem[ADB[13:3]]};
 endmodule
+/* verilator lint_on DECLFILENAME */
 
 `default_nettype wire

@@ -6,6 +6,7 @@ import { execa } from 'execa';
 import { loadBoard, programmerCommand } from '../../src/board/board.js';
 import { buildBitstream } from '../../src/flow/build.js';
 import { estimateResources } from '../../src/flow/estimate.js';
+import { FlashError, flashBitstream } from '../../src/device/flash.js';
 import { runOnBoard } from '../../src/device/run.js';
 import { buildRunBitstream, deviceBuildRequest, prepareRun, writeSources } from '../../src/device/target.js';
 import { deviceDesign, isSynthesisOnly } from '../../src/device/top.js';
@@ -62,6 +63,14 @@ describe('the device on ECP5 and Gowin boards', () => {
     assert.ok(report.bin!.endsWith('.bit') && statSync(report.bin!).size > 0, report.bin!);
     assert.deepEqual(report.flashCommand, programmerCommand(board, report.bin!));
     assert.deepEqual(report.flashCommand, [...board.programmer.command.slice(0, -1), report.bin]);
+
+    // That command, run for real with no board here: the programmer finds no cable, and says so.
+    await assert.rejects(flashBitstream(board, report.bin!, { timeoutMs: 20_000 }), (e: unknown) => {
+      assert.ok(e instanceof FlashError, String(e));
+      assert.equal(e.reason, 'no-cable', e.outputTail);
+      assert.deepEqual(e.command, report.flashCommand);
+      return true;
+    });
   });
 
   for (const name of ['ulx3s', 'tangnano20k']) {

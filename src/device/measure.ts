@@ -35,7 +35,7 @@ export interface Measurement {
   /** The device's INFO as the run found it (already checked against the model). */
   before: DeviceInfo;
   data: EncodedSet;
-  request: Pick<RunRequest, 'net' | 'window' | 'power' | 'core' | 'cacheDir'>;
+  request: Pick<RunRequest, 'net' | 'window' | 'power' | 'core'>;
   root: string;
   report: RunReport;
   answers: StreamAnswers;
@@ -54,15 +54,15 @@ export function isLinkFailure(e: unknown): e is StreamError | LinkError {
 }
 
 /** Requests of the latency probe (one at a time) at the start of the stream. */
-export const LATENCY_PROBE = 32;
+const LATENCY_PROBE = 32;
 
-export function percentile(values: number[], q: number): number {
+function percentile(values: number[], q: number): number {
   const s = [...values].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))]!;
 }
 
 /** Requests in flight: as many as the device's receive FIFO holds (less one), at most 64 and at most asked. */
-export function streamWindow(fifoBytes: number, g: Geometry, asked: number | undefined): number {
+function streamWindow(fifoBytes: number, g: Geometry, asked: number | undefined): number {
   return Math.max(1, Math.min(asked ?? 64, Math.floor(fifoBytes / frameBytes(inferRequestBytes(g))) - 1, 64));
 }
 

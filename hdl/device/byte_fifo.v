@@ -1,4 +1,4 @@
-// Byte FIFO of 2**ADDR_BITS entries in one memory (iCE40 block RAM: synchronous read), with a
+// Byte FIFO of 2**ADDR_BITS entries in one block RAM (fifo_ram: the board family's), with a
 // show-ahead output register and a valid/ready output. The input has no backpressure (a UART
 // cannot wait): `full` says a byte written now is dropped, which is flagged with a one-cycle
 // overflow pulse. It delivers a byte every other clock.
@@ -17,10 +17,9 @@ module byte_fifo #(
   output reg        out_valid,
   input  wire       out_ready
 );
-  reg [7:0] mem [0:(1 << ADDR_BITS) - 1];
   reg [ADDR_BITS:0] wptr = {(ADDR_BITS + 1){1'b0}};
   reg [ADDR_BITS:0] rptr = {(ADDR_BITS + 1){1'b0}};
-  reg [7:0] rdata;
+  wire [7:0] rdata;
   reg reading = 1'b0;  // a read was issued last cycle; its byte is in rdata now
 
   wire empty = (wptr == rptr);
@@ -32,10 +31,9 @@ module byte_fifo #(
     out_valid = 1'b0;
   end
 
-  always @(posedge clk) begin
-    if (in_valid && !full) mem[wptr[ADDR_BITS-1:0]] <= in_data;
-    rdata <= mem[rptr[ADDR_BITS-1:0]];
-  end
+  fifo_ram #(.ADDR_BITS(ADDR_BITS)) ram (
+    .clk(clk), .we(in_valid && !full), .waddr(wptr[ADDR_BITS-1:0]), .wdata(in_data), .raddr(rptr[ADDR_BITS-1:0]), .rdata(rdata)
+  );
 
   always @(posedge clk) begin
     if (rst) begin

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { emitVerilog, type CorePorts, type EmitOptions, type EmittedDesign, type EmittedFile } from '../hdl/emit.js';
+import type { FpgaFamily } from '../board/devices.js';
 import type { DiscreteNetwork } from '../model/network.js';
 import { hdlDir } from '../util/paths.js';
 import { UserError } from '../util/errors.js';
@@ -9,8 +10,23 @@ import { UserError } from '../util/errors.js';
 /** Version of the device design (hdl/device + the generated top), reported by INFO. */
 export const DESIGN_VERSION = 1;
 
-/** Hand-written device sources in hdl/device, in dependency order. */
+/** Hand-written device sources in hdl/device, in dependency order (the FIFO memory comes first, per family). */
 export const DEVICE_SOURCES = ['crc16_ccitt_byte.v', 'uart_rx.v', 'uart_tx.v', 'byte_fifo.v', 'gatebench_device.v'] as const;
+
+/**
+ * Each family's FIFO memory (module fifo_ram): written for yosys to infer block RAM where it does
+ * (iCE40 SB_RAM40_4K, ECP5 DP16KD), a BSRAM instance (SDPB) on Gowin with the black box that
+ * declares it to yosys (.il: synthesis only; the virtual board compiles a model in its place).
+ */
+export const FIFO_RAM_SOURCES: Record<FpgaFamily, readonly string[]> = { ice40: ['fifo_ram.v'], ecp5: ['fifo_ram.v'], gowin: ['gowin_sdpb.il', 'fifo_ram_gowin.v'] };
+
+/** A black box for synthesis (RTLIL), which simulators leave out. */
+export function isSynthesisOnly(file: EmittedFile): boolean {
+  return file.name.endsWith('.il');
+}
+
+/** The largest FIFO of each family's fifo_ram, in address bits: one Gowin SDPB holds 2K bytes. */
+const FIFO_MAX_ADDR_BITS: Record<FpgaFamily, number> = { ice40: 15, ecp5: 15, gowin: 11 };
 
 export const DEVICE_TOP = 'gatebench_top';
 
@@ -18,6 +34,8 @@ export const DEVICE_TOP = 'gatebench_top';
 export const VIRTUAL_ACTIVITY_MACRO = 'GATEBENCH_VIRTUAL';
 
 export interface DeviceOptions {
+  /** The board's FPGA family: its block RAM for the FIFOs. Default ice40. */
+  family?: FpgaFamily;
   /** The board clock. */
   clockHz: number;
   baud: number;
@@ -31,6 +49,7 @@ export interface DeviceDesign {
   /** Every Verilog file of the device: hand-written sources, the core and the generated top. */
   files: EmittedFile[];
   top: typeof DEVICE_TOP;
+  family: FpgaFamily;
   core: EmittedDesign;
   ports: CorePorts;
   clockHz: number;
@@ -140,16 +159,19 @@ export function emitDeviceTop(core: EmittedDesign, o: { clockHz: number; baud: n
 /** The whole device for a network: core (emitVerilog) + hand-written sources + generated top. */
 export function deviceDesign(net: DiscreteNetwork, o: DeviceOptions): DeviceDesign {
   const cpb = clocksPerBit(o.clockHz, o.baud);
+  const family = o.family ?? 'ice40';
   const fifoAddrBits = o.fifoAddrBits ?? 10;
-  if (!Number.isInteger(fifoAddrBits) || fifoAddrBits < 4 || fifoAddrBits > 15) throw new UserError(`FIFO address bits: expected 4 to 15, got ${fifoAddrBits}`);
+  const maxBits = FIFO_MAX_ADDR_BITS[family];
+  if (!Number.isInteger(fifoAddrBits) || fifoAddrBits < 4 || fifoAddrBits > maxBits) throw new UserError(`FIFO address bits: expected 4 to ${maxBits} on ${family}, got ${fifoAddrBits}`);
   const core = emitVerilog(net, { ...(o.core ?? {}), moduleName: 'lgn_core' });
   const top = emitDeviceTop(core, { clockHz: o.clockHz, baud: o.baud, fifoAddrBits });
-  const files = [...DEVICE_SOURCES.map(readDeviceSource), ...core.files, top];
+  const files = [...FIFO_RAM_SOURCES[family].map(readDeviceSource), ...DEVICE_SOURCES.map(readDeviceSource), ...core.files, top];
   const h = createHash('sha256');
   for (const f of files) h.update(`${f.name}\0${f.text}\0`);
   return {
     files,
     top: DEVICE_TOP,
+    family,
     core,
     ports: core.ports,
     clockHz: o.clockHz,

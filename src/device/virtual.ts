@@ -10,13 +10,21 @@ import { buildWithoutSpaces, reuseVerilatorRuntime } from '../sim/simulate.js';
 import { endWithThisProcess } from '../util/reaper.js';
 import { hdlDir } from '../util/paths.js';
 import { UserError } from '../util/errors.js';
-import { VIRTUAL_ACTIVITY_MACRO, type DeviceDesign } from './top.js';
+import type { FpgaFamily } from '../board/devices.js';
+import { isSynthesisOnly, VIRTUAL_ACTIVITY_MACRO, type DeviceDesign } from './top.js';
 
 /** What the virtual board simulates: the RTL, or the placed-and-routed bitstream (icebox_vlog). */
 export type VirtualLevel = 'rtl' | 'bitstream';
 export const VIRTUAL_LEVELS: readonly VirtualLevel[] = ['rtl', 'bitstream'];
 
 export const HARNESS = 'virtual_board.cpp';
+
+/**
+ * Simulation models (hdl/virtual) of the family's primitives the device RTL instantiates, in place
+ * of the design's synthesis-only black boxes: the Gowin FIFO is an SDPB instance. The other
+ * families' FIFOs are plain RTL.
+ */
+export const PRIMITIVE_MODELS: Record<FpgaFamily, readonly string[]> = { ice40: [], ecp5: [], gowin: ['gowin_sdpb.v'] };
 const BINARY = 'vboard';
 
 export interface VirtualBuild {
@@ -76,8 +84,10 @@ export async function buildVirtualBoard(design: DeviceDesign, options: { level?:
   const level = options.level ?? 'rtl';
   const root = cacheRoot(options.cacheDir);
   let sources: EmittedFile[];
-  if (level === 'rtl') sources = design.files;
-  else {
+  if (level === 'rtl') {
+    const models = PRIMITIVE_MODELS[design.family].map((name) => ({ name, text: readFileSync(join(hdlDir(), 'virtual', name), 'utf8') }));
+    sources = [...models, ...design.files.filter((f) => !isSynthesisOnly(f))];
+  } else {
     if (!options.bitstreamVerilog) throw new Error('internal: the bitstream level needs the icebox_vlog netlist');
     const cells = iceCellsSim(await yosysShareDir());
     sources = [options.bitstreamVerilog, { name: 'cells_sim.v', text: readFileSync(cells, 'utf8') }];

@@ -15,14 +15,19 @@ import { modelPath } from './info.js';
 
 /** `run --build-only`: the bitstream a run would flash. */
 export function renderDeviceBuild(r: DeviceBuildReport): string {
-  return [`board ${r.board}, clock ${r.clockHz / 1e6} MHz, ${r.baud} baud, model ${r.modelId}`, `build: ${r.build.message}${r.build.cached ? ' (cached)' : ''}`, `bitstream ${r.bin ?? 'none'}`].join('\n');
+  return [
+    `board ${r.board}, clock ${r.clockHz / 1e6} MHz, ${r.baud} baud, model ${r.modelId}`,
+    `build: ${r.build.message}${r.build.cached ? ' (cached)' : ''}`,
+    `bitstream ${r.bin ?? 'none'}`,
+    ...(r.flashCommand ? [`a run flashes it with: ${r.flashCommand.join(' ')}`] : []),
+  ].join('\n');
 }
 
 export const runCommand = defineCommand<(RunReport & { runId: number; db: string }) | DeviceBuildReport>({
   name: 'run',
-  usage: `gatebench run model.json --board NAME|virtual [--build-only] [--port PATH] [--baud B (default 115200; virtual 3000000)] [--limit N] [--level rtl|bitstream] [--window W] [--pipeline P] [--head-pipeline 0|1] [--groupsum ${GROUPSUM_CHOICES.join('|')}] [--power virtual|lpm01a:PORT|ppk2:PORT|ina-serial:PORT|hwmon:[DIR]] [--power-window S] [${DATASET_USAGE}] ${DB_USAGE} [--json]`,
+  usage: `gatebench run model.json --board NAME|virtual [--as BOARD (virtual: the board it stands for, default icebreaker)] [--build-only] [--port PATH] [--baud B (default 115200; virtual: a quarter of the clock)] [--limit N] [--level rtl|bitstream] [--window W] [--pipeline P] [--head-pipeline 0|1] [--groupsum ${GROUPSUM_CHOICES.join('|')}] [--power virtual|lpm01a:PORT|ppk2:PORT|ina-serial:PORT|hwmon:[DIR]] [--power-window S] [${DATASET_USAGE}] ${DB_USAGE} [--json]`,
   summary: 'run the model on a board (or the virtual board): flash, check INFO, stream the test set, check every answer, measure power; stored in the database (--build-only: build the bitstream and stop)',
-  flags: { ...DATASET_FLAGS, ...DB_FLAG, board: { type: 'string' }, 'build-only': { type: 'boolean' }, port: { type: 'string' }, baud: { type: 'string' }, limit: { type: 'string' }, level: { type: 'string' }, window: { type: 'string' }, pipeline: { type: 'string' }, 'head-pipeline': { type: 'string' }, groupsum: { type: 'string' }, power: { type: 'string' }, 'power-window': { type: 'string' } },
+  flags: { ...DATASET_FLAGS, ...DB_FLAG, board: { type: 'string' }, as: { type: 'string' }, 'build-only': { type: 'boolean' }, port: { type: 'string' }, baud: { type: 'string' }, limit: { type: 'string' }, level: { type: 'string' }, window: { type: 'string' }, pipeline: { type: 'string' }, 'head-pipeline': { type: 'string' }, groupsum: { type: 'string' }, power: { type: 'string' }, 'power-window': { type: 'string' } },
   async run(positionals, options) {
     const path = modelPath(positionals, this.usage);
     const model = loadModel(path);
@@ -30,8 +35,10 @@ export const runCommand = defineCommand<(RunReport & { runId: number; db: string
     if (!board) throw new UserError(`--board: required (a board name or virtual) (usage: ${this.usage})`);
     // --pipeline P: pipeline registers every P layers, inputs and outputs registered.
     const pipeline = intOption(options, 'pipeline', null, 0);
+    const as = stringOption(options, 'as');
+    if (as !== undefined && board !== 'virtual') throw new UserError(`--as: only with --board virtual (the board the virtual board stands for), not with --board ${board}`);
     // --groupsum (default auto): the popcount head, for the family of the board's FPGA.
-    const family = loadBoard(board === 'virtual' ? VIRTUAL_BASE_BOARD : board).fpga.family;
+    const family = loadBoard(board === 'virtual' ? (as ?? VIRTUAL_BASE_BOARD) : board).fpga.family;
     // --head-pipeline N: N registers inside the head (class sums before the argmax), inputs and outputs registered.
     const headCuts = intOption(options, 'head-pipeline', 0, 0);
     const head = { groupSum: choiceOption(options, 'groupsum', GROUPSUM_CHOICES, 'auto'), family, headCuts };
@@ -41,10 +48,11 @@ export const runCommand = defineCommand<(RunReport & { runId: number; db: string
     if (options['build-only'] === true) {
       const runFlag = ['port', 'limit', 'level', 'window', 'power', 'power-window'].find((flag) => options[flag] !== undefined);
       if (runFlag) throw new UserError(`--${runFlag}: not with --build-only, which builds the bitstream and stops`);
+      if (options['as'] !== undefined) throw new UserError('--as: not with --build-only (the virtual board compiles its simulator when it runs)');
       return buildRunBitstream({ net: model.network, board, ...baud, ...core, log });
     }
     // Before the dataset loads (a second or more): a missing board fails at once.
-    await requireRunBoard({ board, port: stringOption(options, 'port') });
+    await requireRunBoard({ board, ...(as ? { as } : {}), port: stringOption(options, 'port') });
     const dataset = datasetFromOptions(options, model.dataset?.spec);
     const data = encodeSamples(model.encoding, dataset.test);
     const level = options['level'] === undefined ? undefined : choiceOption(options, 'level', VIRTUAL_LEVELS, 'rtl');
@@ -65,6 +73,7 @@ export const runCommand = defineCommand<(RunReport & { runId: number; db: string
         run: {
           data,
           board,
+          ...(as ? { as } : {}),
           port: stringOption(options, 'port'),
           ...baud,
           ...(limit !== null ? { limit } : {}),

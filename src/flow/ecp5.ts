@@ -11,6 +11,8 @@ export const ECP5_FLOW: FamilyFlow = {
   logicCellResource: 'TRELLIS_COMB',
   ioResource: 'TRELLIS_IO',
   logicCellUnit: 'TRELLIS_COMB',
+  // MEASURED-PLACEHOLDER
+  pnrDefaults: { router: 'router2', budgetMs: 20 * 60_000 },
   plan(board, sources, top, o) {
     const part = partOf(board, 'ecp5');
     const f = this.files;

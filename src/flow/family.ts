@@ -39,6 +39,13 @@ export interface FamilyFlow {
   readonly ioResource: string;
   /** How messages name logic cells ("LCs" on iCE40). */
   readonly logicCellUnit: string;
+  /**
+   * Place-and-route defaults measured for this family on LGN designs (random wiring is routing-
+   * bound): the router when the build names none, and the time nextpnr gets before the build is
+   * recorded as routing-failed (or placement-failed) with the router's progress instead of
+   * running on.
+   */
+  readonly pnrDefaults: { readonly router: 'router1' | 'router2' | null; readonly budgetMs: number };
   /** The three stages, planned with paths relative to the build directory. */
   plan(board: Board, sources: readonly string[], top: string, options: FamilyPlanOptions): readonly [synth: CommandPlan, pnr: CommandPlan, pack: CommandPlan];
 }

@@ -11,6 +11,8 @@ export const GOWIN_FLOW: FamilyFlow = {
   logicCellResource: 'LUT4',
   ioResource: 'IOB',
   logicCellUnit: 'LUT4',
+  // MEASURED-PLACEHOLDER
+  pnrDefaults: { router: 'router2', budgetMs: 20 * 60_000 },
   plan(board, sources, top, o) {
     const part = partOf(board, 'gowin');
     const f = this.files;

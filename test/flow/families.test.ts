@@ -74,6 +74,8 @@ for (const x of FAMILIES) {
       assert.ok(f.fmaxMHz > x.mhz && f.constraintMHz === x.mhz && f.clocks.length === 1, JSON.stringify(f.clocks));
       assert.ok(f.criticalPath.logicLevels >= 1 && f.criticalPath.routingNs > 0 && f.criticalPath.registerToRegister);
       assert.equal(f.icetimeMHz, null);
+      assert.equal(result.options.router, 'router2', "the family's default router (LGN designs are routing-bound)");
+      assert.equal(f.routing, null);
       assert.deepEqual(result.warnings, []);
       assert.deepEqual(result.stages.map((s: { stage: string; tool: string }) => `${s.stage}:${s.tool}`), ['synth:yosys', `pnr:${x.pnr.tool}`, `pack:${x.pack[0]}`]);
       for (const tool of [x.pnr.tool, x.pack[0]]) assert.match(`${result.toolchain[tool].origin} ${result.toolchain[tool].version}`, x.origins);

@@ -254,3 +254,37 @@ describe('renderReport on degenerate input', () => {
     assert.ok(html.includes('&#60;script&#62;alert(1)&#60;/script&#62;'));
   });
 });
+
+describe('renderReport of two sweeps on two families side by side', () => {
+  const meta: ReportMeta = {
+    title: 'gatebench sweeps ecp, ice',
+    sweep: 'ecp, ice',
+    generated: '2025-06-01T12:00:00.000Z',
+    board: null,
+    dataset: 'mnist',
+    provenance: {},
+    boards: [
+      { sweep: 'ice', board: 'icebreaker', family: 'ice40', device: 'iCE40UP5K', logicCells: 5280, logicCellUnit: 'LCs' },
+      { sweep: 'ecp', board: 'ulx3s', family: 'ecp5', device: 'LFE5U-85F', logicCells: 83640, logicCellUnit: 'TRELLIS_COMB' },
+    ],
+  };
+  const pair = (sweep: string, fullLut4: number, narrowLut4: number) => [
+    reportCell(2, 500, 500, { sweep, build: build('ok', { lut4: fullLut4, criticalPathNs: 50 }) }),
+    reportCell(2, 500, 100, { sweep, build: build('ok', { lut4: narrowLut4, criticalPathNs: 40 }) }),
+  ];
+  const routingFailed = reportCell(4, 8000, 8000, { sweep: 'ecp', build: build('routing-failed', { lut4: 60000, message: 'routing failed: not routed within the 20-minute place-and-route budget (router2 pass 40, 1,234 wires still overused, stopped after 20.0 min)' }) });
+
+  it("gives each sweep's final-layer effect under its board's capacity line, and a routing failure its own status", async () => {
+    const html = await renderReport([...pair('ice', 1000, 200), ...pair('ecp', 2000, 1500), routingFailed], meta);
+    assertWellFormed(html);
+    assert.match(html, /icebreaker: iCE40 iCE40UP5K, 5,280 logic cells \(LCs\) \(sweep ice\)<br>ulx3s: ECP5 LFE5U-85F, 83,640 logic cells \(TRELLIS_COMB\) \(sweep ecp\)/);
+    const effect = /<section id="effect">([\s\S]*?)<\/section>/.exec(html)![1]!;
+    const headlines = [...effect.matchAll(/<h3>Sweep (\w+) · ([^<]*)<\/h3>\n<p class="headline">([^<]*)<\/p>/g)].map((m) => [m[1], m[2], m[3]]);
+    assert.deepEqual(headlines, [
+      ['ecp', 'ulx3s: ECP5 LFE5U-85F, 83,640 logic cells (TRELLIS_COMB)', 'Narrowing the final layer from 500 to 100 changed LUT4 by -25.0% and the critical path by -20.0% (median over 1 pair).'],
+      ['ice', 'icebreaker: iCE40 iCE40UP5K, 5,280 logic cells (LCs)', 'Narrowing the final layer from 500 to 100 changed LUT4 by -80.0% and the critical path by -20.0% (median over 1 pair).'],
+    ]);
+    assert.match(html, /<tr class="routing-failed">[\s\S]*?routing failed: not routed within the 20-minute place-and-route budget/);
+    assert.match(html, /5 cells: 4 built, 1 routing failed\./);
+  });
+});

@@ -5,6 +5,7 @@ import { loadDataset, type Dataset } from '../data/index.js';
 import type { PhasedSample } from '../device/power.js';
 import { runAndRecord } from '../device/recordedRun.js';
 import type { RunReport } from '../device/run.js';
+import type { FpgaFamily } from '../board/devices.js';
 import { headLut4 } from '../flow/headCost.js';
 import { buildModel, type ModelBuild } from '../flow/modelBuild.js';
 import { loadModel, saveModel, type Model } from '../model/modelFile.js';
@@ -98,7 +99,7 @@ export async function runCell(spec: SweepSpec, job: SweepJob, ctx: CellContext):
 
   stage('build', `yosys + nextpnr for ${spec.board}`);
   const build = await buildModel(model.network, { board: spec.board, ...(ctx.cacheDir ? { cacheDir: ctx.cacheDir } : {}), onStage: (s) => stage('build', s.stage) });
-  const head = await headLut4(job.finalWidth, dataset.classes, ctx.cacheDir ? { cacheDir: ctx.cacheDir } : {});
+  const head = await headLut4(job.finalWidth, dataset.classes, { family: build.build.board.family as FpgaFamily, ...(ctx.cacheDir ? { cacheDir: ctx.cacheDir } : {}) });
   const buildId = ctx.recorder.build(build, head);
   const status = build.build.status;
 

@@ -1,7 +1,7 @@
 import { planGowinPack } from './gowinPack.js';
 import { planNextpnrHimbaechelGowin } from './nextpnrHimbaechel.js';
 import { planYosys } from './yosys.js';
-import { COMMON_FILES, partOf, type FamilyFlow } from './family.js';
+import { COMMON_FILES, PNR_DEFAULTS_YOWASP, partOf, type FamilyFlow } from './family.js';
 
 /** Gowin: synth_gowin -> nextpnr-himbaechel (routed netlist JSON) -> gowin_pack. */
 export const GOWIN_FLOW: FamilyFlow = {
@@ -11,8 +11,8 @@ export const GOWIN_FLOW: FamilyFlow = {
   logicCellResource: 'LUT4',
   ioResource: 'IOB',
   logicCellUnit: 'LUT4',
-  // MEASURED-PLACEHOLDER
-  pnrDefaults: { router: 'router2', budgetMs: 20 * 60_000 },
+  // Gowin's nextpnr (himbaechel) is the same WebAssembly build and routing problem: ECP5's defaults (ecp5.ts).
+  pnrDefaults: PNR_DEFAULTS_YOWASP,
   plan(board, sources, top, o) {
     const part = partOf(board, 'gowin');
     const f = this.files;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import type { ReportCell, ReportMeta } from '../../src/report/cells.js';
 import { renderReport } from '../../src/report/html.js';
-import { reportCellOf } from '../../src/report/fromStore.js';
+import { reportCellOf, sweepReportInput } from '../../src/report/fromStore.js';
 import { openStore } from '../../src/store/index.js';
 import { tempDir } from '../helpers.js';
 import { fixtureModel, fixtureProvenance, fixtureRun } from '../store/fixtures.js';
@@ -286,5 +286,22 @@ describe('renderReport of two sweeps on two families side by side', () => {
     ]);
     assert.match(html, /<tr class="routing-failed">[\s\S]*?routing failed: not routed within the 20-minute place-and-route budget/);
     assert.match(html, /5 cells: 4 built, 1 routing failed\./);
+  });
+
+  it("reads several stored sweeps into one page's input, each with its board's capacity from the board file", () => {
+    const store = openStore(join(tempDir('gatebench-report-sweeps-'), 'gatebench.db'));
+    const cells = [{ key: 'd2-w500-f500', depth: 2, width: 500, finalWidth: 500 }];
+    store.createSweep({ board: 'icebreaker', dataset: 'mnist', runOn: 'virtual' }, cells, { id: 'ice' });
+    store.createSweep({ board: 'ulx3s', dataset: 'mnist', runOn: 'none' }, cells, { id: 'ecp' });
+    const input = sweepReportInput(store, ['ice', 'ecp']);
+    store.close();
+    assert.deepEqual(input.cells.map((c) => `${c.sweep}/${c.cell}`), ['ice/d2-w500-f500', 'ecp/d2-w500-f500']);
+    assert.deepEqual(input.meta.boards, [
+      { sweep: 'ice', board: 'icebreaker', family: 'ice40', device: 'iCE40UP5K', logicCells: 5280, logicCellUnit: 'LCs' },
+      { sweep: 'ecp', board: 'ulx3s', family: 'ecp5', device: 'LFE5U-85F', logicCells: 83640, logicCellUnit: 'TRELLIS_COMB' },
+    ]);
+    assert.equal(input.meta.board, 'icebreaker, ulx3s');
+    assert.equal(input.meta.dataset, 'mnist');
+    assert.equal(input.meta.provenance['runs on'], 'virtual, none');
   });
 });

@@ -17,7 +17,7 @@ export const ECP5_FLOW: FamilyFlow = {
     const part = partOf(board, 'ecp5');
     const f = this.files;
     return [
-      planYosys(sources, { top, family: 'ecp5', abc9: o.abc9, netlist: f.netlist, stat: f.stat }),
+      planYosys(sources, { top, family: 'ecp5', abc9: o.abc9, noWideLut: true, netlist: f.netlist, stat: f.stat }),
       planNextpnrEcp5({ deviceFlag: part.nextpnrFlag, package: board.fpga.package, lpf: f.constraints, netlist: f.netlist, config: f.placed, report: f.report, freqMHz: o.freqMHz, seed: o.seed, ...(o.router ? { router: o.router } : {}) }),
       planEcppack(f.placed, f.bitstream),
     ];

@@ -19,6 +19,11 @@ export interface SynthOptions {
   /** Write the mapped netlist as Verilog (for simulation with yosys' cell models). */
   readonly verilog?: string | null;
   readonly stat?: string;
+  /**
+   * ECP5/Gowin: -nowidelut, LUT4s only instead of LUT5-LUT8 built from the slices' muxes
+   * (PFUMX/L6MUX21, MUX2_LUT5..8): wide-mux clusters make nextpnr's placement legaliser crawl.
+   */
+  readonly noWideLut?: boolean;
 }
 
 /** The yosys script: synth_<family>, optional netlist, then `stat -json` into a file. */
@@ -27,6 +32,7 @@ export function synthScript(o: SynthOptions): string {
   if (o.abc9) flags.push('-abc9');
   if (o.family === 'ice40' && o.ice40Device) flags.push(`-device ${o.ice40Device}`);
   if (o.family === 'xilinx') flags.push('-flatten');
+  if (o.noWideLut && (o.family === 'ecp5' || o.family === 'gowin')) flags.push('-nowidelut');
   const commands = [`synth_${o.family} ${flags.join(' ')}`];
   if (o.netlist) commands.push(`write_json ${o.netlist}`);
   commands.push(`tee -q -o ${o.stat ?? 'stat.json'} stat -json`);

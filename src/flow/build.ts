@@ -7,13 +7,13 @@ import { cacheRoot, hashKey, publishEntry, readEntry, scratchDir, sha256 } from 
 import { familyFlow } from './families.js';
 import { partOf, type FamilyFiles, type FamilyFlow } from './family.js';
 import { icetimeOutcome, planIcetime, type IcetimeReport } from './icetime.js';
-import { classifyNextpnrFailure, parseNextpnrReport, parseUtilisationLog, worstPath, type ClockFmax, type CriticalPath, type NextpnrReport, type Utilisation } from './nextpnr.js';
+import { classifyNextpnrFailure, parseNextpnrReport, parseRoutingProgress, parseUtilisationLog, routingProgressText, worstPath, type ClockFmax, type CriticalPath, type NextpnrReport, type RoutingProgress, type Utilisation } from './nextpnr.js';
 import { runPlan, type CommandPlan, type RunOptions, type StageRun } from './run.js';
 import { resolveTool, ToolNotFoundError, type ResolvedTool, type ToolName, type ToolOrigin } from './tools.js';
 import { netlistPortBits, synthOutcome, type YosysStat } from './yosys.js';
 
 /** Bump when the flow's commands or result shape change: old cache entries then miss. */
-export const FLOW_VERSION = 'gatebench-build/3';
+export const FLOW_VERSION = 'gatebench-build/4';
 
 export interface BuildOptions {
   /** yosys synth_ice40 -abc9. Default false. */
@@ -22,7 +22,7 @@ export interface BuildOptions {
   readonly seed?: number;
   /** nextpnr target frequency in MHz. Default: the board's clock. */
   readonly freqMHz?: number;
-  /** nextpnr router; default: nextpnr's own default. */
+  /** nextpnr router; default: the family's (FamilyFlow.pnrDefaults); null: nextpnr's own default. */
   readonly router?: 'router1' | 'router2' | null;
   /** Run icetime as a cross-check of nextpnr's timing (iCE40 only). Default true on iCE40. */
   readonly icetime?: boolean;
@@ -40,6 +40,12 @@ export interface BuildRequest {
   readonly force?: boolean;
   /** Per-stage time limit. */
   readonly timeoutMs?: number;
+  /**
+   * Time nextpnr gets before the build is recorded as routing-failed (placement-failed if it was
+   * still placing) with the router's progress. Default: the family's (FamilyFlow.pnrDefaults).
+   * Not part of the cache key; a build stopped by it is not cached (it depends on the machine's load).
+   */
+  readonly pnrBudgetMs?: number;
   readonly signal?: AbortSignal;
   /** Called when a stage starts and when it ends (for progress display). */
   readonly onStage?: (event: { stage: string; state: 'start' } | { stage: string; state: 'end'; run: StageRun }) => void;
@@ -76,6 +82,8 @@ export interface BuildFigures {
   readonly constraintMHz: number;
   readonly clocks: readonly ClockFmax[];
   readonly criticalPath: CriticalPath | null;
+  /** How far the router got when routing failed or ran out of budget; null otherwise. */
+  readonly routing: RoutingProgress | null;
   /** icetime's estimate of the same .asc. */
   readonly icetimeMHz: number | null;
 }
@@ -144,12 +152,17 @@ export function buildFile(result: BuildResult, file: keyof Omit<BuildFiles, 'sou
 /** iCE40's icetime cross-check: its plain pcf and report. */
 const ICETIME_FILES = { designPcf: 'design.pcf', icetime: 'icetime.rpt' } as const;
 
-function resolvedOptions(board: Board, o: BuildOptions = {}): BuildResult['options'] {
+function resolvedOptions(board: Board, flow: FamilyFlow, o: BuildOptions = {}): BuildResult['options'] {
   const freqMHz = o.freqMHz ?? board.clock.mhz;
   if (!(freqMHz > 0) || !Number.isFinite(freqMHz)) throw new UserError(`Expected the target frequency to be a positive number of MHz, got ${o.freqMHz}`);
   const seed = o.seed ?? 1;
   if (!Number.isInteger(seed) || seed < 0) throw new UserError(`Expected the seed to be a non-negative integer, got ${o.seed}`);
-  return { abc9: o.abc9 ?? false, seed, freqMHz, router: o.router ?? null, icetime: board.fpga.family === 'ice40' && (o.icetime ?? true) };
+  return { abc9: o.abc9 ?? false, seed, freqMHz, router: o.router === undefined ? flow.pnrDefaults.router : o.router, icetime: board.fpga.family === 'ice40' && (o.icetime ?? true) };
+}
+
+/** "20-minute" / "90-second" / "0.001-second". */
+function formatBudget(ms: number): string {
+  return ms % 60_000 === 0 ? `${ms / 60_000}-minute` : `${ms / 1000}-second`;
 }
 
 /** Names of the Verilog copies inside the build directory, in order. */
@@ -223,11 +236,12 @@ interface PlannedBuild {
 
 async function planEntry(request: BuildRequest): Promise<PlannedBuild> {
   const board = typeof request.board === 'string' ? loadBoard(request.board) : request.board;
-  let options = resolvedOptions(board, request.options);
+  const flow = familyFlow(board.fpga.family);
+  let options = resolvedOptions(board, flow, request.options);
   if (!/^[A-Za-z_][A-Za-z0-9_$]*$/.test(request.top)) throw new UserError(`Expected the top module to be a Verilog identifier, got '${request.top}'`);
+  if (request.pnrBudgetMs !== undefined && !(request.pnrBudgetMs > 0)) throw new UserError(`Expected the place-and-route budget to be a positive time, got ${request.pnrBudgetMs} ms`);
   const verilog = readVerilog(request.verilogFiles);
   const sources = sourceNames(request.verilogFiles);
-  const flow = familyFlow(board.fpga.family);
   const FILES = { ...flow.files, ...ICETIME_FILES };
   const { tools, missing, crossCheckMissing } = await toolchain(flow, options.icetime);
   // A cross-check that was asked for and cannot run or gives nothing is a warning, never a silent null.
@@ -294,9 +308,10 @@ export async function buildBitstream(request: BuildRequest): Promise<BuildResult
   const plans = planBuild(board, sources, request.top, options);
   const runOptions: RunOptions = { ...(request.timeoutMs ? { timeoutMs: request.timeoutMs } : {}), ...(request.signal ? { signal: request.signal } : {}) };
   const stages: StageRun[] = [];
-  const run = async (plan: CommandPlan): Promise<StageRun> => {
+  const pnrBudgetMs = request.pnrBudgetMs ?? flow.pnrDefaults.budgetMs;
+  const run = async (plan: CommandPlan, limitMs?: number): Promise<StageRun> => {
     request.onStage?.({ stage: plan.stage, state: 'start' });
-    const r = await runPlan(plan, work, runOptions);
+    const r = await runPlan(plan, work, limitMs && !(runOptions.timeoutMs && runOptions.timeoutMs < limitMs) ? { ...runOptions, timeoutMs: limitMs } : runOptions);
     request.onStage?.({ stage: plan.stage, state: 'end', run: r });
     return r;
   };
@@ -309,6 +324,7 @@ export async function buildBitstream(request: BuildRequest): Promise<BuildResult
   let icetime: IcetimeReport | null = null;
   // Logic cells from nextpnr's log when it stopped before writing its report (does not fit).
   let logicCellsFromLog: { used: number; available: number } | null = null;
+  let routing: RoutingProgress | null = null;
   const produced = (f: string): string | null => (existsSync(join(work, f)) ? f : null);
 
   const failedStage = (r: StageRun): boolean => {
@@ -332,20 +348,31 @@ export async function buildBitstream(request: BuildRequest): Promise<BuildResult
     synth = synthesis.stat;
     // iCE40's plain pcf of the design's own ports, for icetime and for icebox_vlog (sim --level bitstream).
     if (flow.family === 'ice40') writeFileSync(join(work, FILES.designPcf), plainPcfFor(board.constraints, netlistPortBits(readFileSync(join(work, FILES.netlist), 'utf8'), request.top)));
-    const pnrRun = await run(pnrPlan);
+    const pnrRun = await run(pnrPlan, pnrBudgetMs);
     stages.push(pnrRun);
     if (failedStage(pnrRun)) {
       if (status === 'ok') {
         const log = readFileSync(join(work, pnrRun.logFile), 'utf8');
         const failure = classifyNextpnrFailure(log);
         logicCellsFromLog = parseUtilisationLog(log)[flow.logicCellResource] ?? null;
-        if (failure?.kind === 'does-not-fit') {
+        const progress = parseRoutingProgress(log);
+        if (progress.started) routing = progress;
+        const outOfBudget = pnrRun.timedOut && pnrRun.durationMs >= pnrBudgetMs;
+        if (outOfBudget) {
+          // The budget, not the tool, ended the run: say how far it got.
+          const minutes = `${(pnrRun.durationMs / 60_000).toFixed(1)} min`;
+          status = progress.started ? 'routing-failed' : 'placement-failed';
+          message = progress.started
+            ? `routing failed: not routed within the ${formatBudget(pnrBudgetMs)} place-and-route budget (${[routingProgressText(progress), `stopped after ${minutes}`].filter((t) => t).join(', ')})`
+            : `placement failed: not placed within the ${formatBudget(pnrBudgetMs)} place-and-route budget (stopped after ${minutes})`;
+        } else if (failure?.kind === 'does-not-fit') {
           status = 'does-not-fit';
           const unit = failure.cellType === flow.logicCellResource ? flow.logicCellUnit : failure.cellType;
           message = `does not fit (needs ${failure.used} ${unit}, the board has ${failure.available})`;
         } else if (failure?.kind === 'routing-failed') {
           status = 'routing-failed';
-          message = `routing failed: ${pnrRun.error}`;
+          const text = routingProgressText(progress);
+          message = `routing failed${text ? ` (${text})` : ''}: ${pnrRun.error}`;
         } else if (failure?.kind === 'placement-failed') {
           status = 'placement-failed';
           message = `placement failed: ${pnrRun.error}`;
@@ -423,6 +450,7 @@ export async function buildBitstream(request: BuildRequest): Promise<BuildResult
       constraintMHz: options.freqMHz,
       clocks,
       criticalPath: pnr ? worstPath(pnr) : null,
+      routing,
       icetimeMHz: icetime?.mhz ?? null,
     },
     warnings,

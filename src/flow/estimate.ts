@@ -6,7 +6,7 @@ import { runPlan, type StageRun } from './run.js';
 import { resolveTool, type ToolOrigin } from './tools.js';
 import { FAMILIES, planYosys, synthOutcome, type Family, type YosysStat } from './yosys.js';
 
-export const ESTIMATE_VERSION = 'gatebench-estimate/1';
+export const ESTIMATE_VERSION = 'gatebench-estimate/2';
 
 export interface EstimateOptions {
   readonly abc9?: boolean;
@@ -63,7 +63,8 @@ export async function estimateResources(verilogFiles: readonly string[], top: st
   const work = scratchDir(finalDir);
   mkdirSync(join(work, 'src'), { recursive: true });
   texts.forEach((t, i) => writeFileSync(join(work, sources[i]!), t));
-  const plan = planYosys(sources, { top, family, abc9, netlist: null, stat: 'stat.json' });
+  // The same synthesis as a build of the family (ECP5, Gowin: LUT4s only, see SynthOptions.noWideLut).
+  const plan = planYosys(sources, { top, family, abc9, noWideLut: true, netlist: null, stat: 'stat.json' });
   const stage = await runPlan(plan, work, { ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}), ...(options.signal ? { signal: options.signal } : {}) });
   const { stat, error } = synthOutcome(work, stage, family);
   const message = stat

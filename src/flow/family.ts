@@ -39,6 +39,13 @@ export interface FamilyFlow {
   readonly ioResource: string;
   /** How messages name logic cells ("LCs" on iCE40). */
   readonly logicCellUnit: string;
+  /**
+   * Place-and-route defaults measured for this family on LGN designs (random wiring is routing-
+   * bound): the router when the build names none, and the time nextpnr gets before the build is
+   * recorded as routing-failed (or placement-failed) with the router's progress instead of
+   * running on.
+   */
+  readonly pnrDefaults: { readonly router: 'router1' | 'router2' | null; readonly budgetMs: number };
   /** The three stages, planned with paths relative to the build directory. */
   plan(board: Board, sources: readonly string[], top: string, options: FamilyPlanOptions): readonly [synth: CommandPlan, pnr: CommandPlan, pack: CommandPlan];
 }
@@ -52,3 +59,20 @@ export function partOf<F extends FpgaFamily>(board: Board, family: F): Extract<F
   if (part.family !== family) throw new Error(`internal: ${board.name} is a ${part.family} board, not ${family}`);
   return part as Extract<FpgaPart, { family: F }>;
 }
+
+/**
+ * Place-and-route defaults of the families gatebench places with YoWASP's WebAssembly nextpnr
+ * (ECP5, Gowin): router2 and a 60-minute budget. Measured with nextpnr 0.11.1 at nice 10 on 2 cores
+ * at load 12-16 (so slower than on a quiet machine), LGN cores being routing-bound (random wiring,
+ * a wide popcount head), before synthesis took -nowidelut (yosys.ts):
+ * - ECP5, router1, a random 3 x 4000 model (12,000 live gates): 23,258 of 41,133 arcs still
+ *   unrouted after 37.5 min of routing.
+ * - ECP5, router2, a trained 3 x 4000 model (5,530 live gates; 15,473 / 83,640 TRELLIS_COMB):
+ *   placement 24.5 min (HeAP 458 s, SA refinement 1,008 s), then router2 passes of 4.5-7 min
+ *   leaving 25,706 / 23,884 / 22,503 / 21,400 wires overused (-5% a pass); stopped at 45.5 min.
+ * - ECP5, router2: 2 x 2000 (6,067 TRELLIS_COMB) placed and routed in 707 s, 2 x 2000 / 200
+ *   (838) in 54 s.
+ * The budget keeps a build that will not route from running forever: it is recorded as
+ * routing-failed (or placement-failed) with the router's progress (build.ts).
+ */
+export const PNR_DEFAULTS_YOWASP: FamilyFlow['pnrDefaults'] = { router: 'router2', budgetMs: 60 * 60_000 };

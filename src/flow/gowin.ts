@@ -1,7 +1,7 @@
 import { planGowinPack } from './gowinPack.js';
 import { planNextpnrHimbaechelGowin } from './nextpnrHimbaechel.js';
 import { planYosys } from './yosys.js';
-import { COMMON_FILES, partOf, type FamilyFlow } from './family.js';
+import { COMMON_FILES, PNR_DEFAULTS_YOWASP, partOf, type FamilyFlow } from './family.js';
 
 /** Gowin: synth_gowin -> nextpnr-himbaechel (routed netlist JSON) -> gowin_pack. */
 export const GOWIN_FLOW: FamilyFlow = {
@@ -11,12 +11,14 @@ export const GOWIN_FLOW: FamilyFlow = {
   logicCellResource: 'LUT4',
   ioResource: 'IOB',
   logicCellUnit: 'LUT4',
+  // Gowin's nextpnr (himbaechel) is the same WebAssembly build and routing problem: ECP5's defaults (ecp5.ts).
+  pnrDefaults: PNR_DEFAULTS_YOWASP,
   plan(board, sources, top, o) {
     const part = partOf(board, 'gowin');
     const f = this.files;
     const device = part.partNumbers[board.fpga.package]!;
     return [
-      planYosys(sources, { top, family: 'gowin', abc9: o.abc9, netlist: f.netlist, stat: f.stat }),
+      planYosys(sources, { top, family: 'gowin', abc9: o.abc9, noWideLut: true, netlist: f.netlist, stat: f.stat }),
       planNextpnrHimbaechelGowin({ device, family: part.chipFamily, cst: f.constraints, netlist: f.netlist, routed: f.placed, report: f.report, freqMHz: o.freqMHz, seed: o.seed, ...(o.router ? { router: o.router } : {}) }),
       planGowinPack(part.chipFamily, f.placed, f.bitstream),
     ];

@@ -11,6 +11,8 @@ export const ICE40_FLOW: FamilyFlow = {
   logicCellResource: 'ICESTORM_LC',
   ioResource: 'SB_IO',
   logicCellUnit: 'LCs',
+  // nextpnr-ice40's own router (router1); a full UP5K places and routes in minutes (see scripts/bench-build).
+  pnrDefaults: { router: null, budgetMs: 30 * 60_000 },
   plan(board, sources, top, o) {
     const device = partOf(board, 'ice40');
     const f = this.files;

@@ -22,6 +22,7 @@ export interface ModelBuildOptions extends BuildOptions {
   readonly cacheDir?: string;
   readonly force?: boolean;
   readonly timeoutMs?: number;
+  readonly pnrBudgetMs?: number;
   readonly onStage?: BuildRequest['onStage'];
 }
 
@@ -76,6 +77,7 @@ async function withModelSources<T>(net: DiscreteNetwork, options: ModelBuildOpti
         ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}),
         ...(options.force ? { force: true } : {}),
         ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+        ...(options.pnrBudgetMs ? { pnrBudgetMs: options.pnrBudgetMs } : {}),
         ...(options.onStage ? { onStage: options.onStage } : {}),
       },
       board,

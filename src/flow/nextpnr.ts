@@ -119,6 +119,45 @@ export function parseUtilisationLog(log: string): Record<string, Utilisation> {
   return out;
 }
 
+/**
+ * How far nextpnr's router got, from its log: router1 prints a table whose "remaining arcs" column
+ * counts down from "Routing N arcs."; router2 prints one "iter=I wires=W overused=O ..." line per
+ * pass (wires used more than once, which must reach 0). Null figures were not printed (yet).
+ */
+export interface RoutingProgress {
+  /** True once the router has started (placement finished). */
+  readonly started: boolean;
+  readonly arcs: number | null;
+  /** router1's last "remaining arcs". */
+  readonly unroutedArcs: number | null;
+  /** router2's last pass: its number and the wires still overused. */
+  readonly router2Iterations: number | null;
+  readonly overusedWires: number | null;
+}
+
+export function parseRoutingProgress(log: string): RoutingProgress {
+  const started = /^Info: (Routing\.\.|Running router2|Routing globals)/m.test(log);
+  const arcs = /^Info: Routing (\d+) arcs\./m.exec(log);
+  const last = <T>(re: RegExp, pick: (m: RegExpMatchArray) => T): T | null => {
+    let value: T | null = null;
+    for (const m of log.matchAll(re)) value = pick(m);
+    return value;
+  };
+  // "Info:       1000 |        0       1000 |    0  1000 |     40133|       0.30       0.30 |"
+  const unroutedArcs = last(/^Info:\s+\d+ \|\s+\d+\s+\d+ \|\s+-?\d+\s+-?\d+ \|\s+(\d+)\|/gm, (m) => Number(m[1]));
+  const pass = last(/^Info:\s+iter=(\d+) wires=\d+ overused=(\d+)/gm, (m) => [Number(m[1]), Number(m[2])] as const);
+  return { started, arcs: arcs ? Number(arcs[1]) : null, unroutedArcs, router2Iterations: pass?.[0] ?? null, overusedWires: pass?.[1] ?? null };
+}
+
+/** "41,133 arcs, 23,258 unrouted" / "router2 pass 12, 3,120 wires overused": what a routing log says about progress. */
+export function routingProgressText(p: RoutingProgress): string {
+  const parts: string[] = [];
+  if (p.unroutedArcs !== null) parts.push(`${p.unroutedArcs.toLocaleString('en-US')} of ${p.arcs?.toLocaleString('en-US') ?? '?'} arcs unrouted`);
+  else if (p.arcs !== null) parts.push(`${p.arcs.toLocaleString('en-US')} arcs`);
+  if (p.overusedWires !== null) parts.push(`router2 pass ${p.router2Iterations}, ${p.overusedWires.toLocaleString('en-US')} wires still overused`);
+  return parts.join(', ');
+}
+
 export type NextpnrFailure =
   | { readonly kind: 'does-not-fit'; readonly cellType: string; readonly used: number; readonly available: number }
   | { readonly kind: 'routing-failed' }

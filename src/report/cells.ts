@@ -4,7 +4,7 @@
  * assumes one is there.
  */
 
-export type BuildStatus = 'ok' | 'timing-failed' | 'does-not-fit' | 'failed' | 'not-built';
+export type BuildStatus = 'ok' | 'timing-failed' | 'does-not-fit' | 'routing-failed' | 'failed' | 'not-built';
 
 export interface ReportCell {
   /** Sweep id. */
@@ -73,12 +73,30 @@ export interface ReportMeta {
   board: string | null;
   dataset: string | null;
   provenance: Record<string, string>;
+  /**
+   * The board of each sweep on the page with its capacity, so a report of several sweeps (families
+   * side by side) says what each one's LUT counts are out of. Absent: the single `board` above.
+   */
+  boards?: readonly SweepBoard[];
+}
+
+/** A sweep's board: "ulx3s: ECP5 LFE5U-85F, 83,640 TRELLIS_COMB". */
+export interface SweepBoard {
+  sweep: string;
+  board: string;
+  /** Null when the board file cannot be loaded any more (then only its name is known). */
+  family: string | null;
+  device: string | null;
+  logicCells: number | null;
+  /** The family's name for its logic cells (LCs, TRELLIS_COMB, LUT4). */
+  logicCellUnit: string | null;
 }
 
 const BUILD_STATUS_LABELS: Record<BuildStatus, string> = {
   ok: 'built',
   'timing-failed': 'timing failed',
   'does-not-fit': 'does not fit',
+  'routing-failed': 'routing failed',
   failed: 'build failed',
   'not-built': 'not built',
 };

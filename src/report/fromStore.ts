@@ -1,14 +1,16 @@
 import { powerEstimateGapOfBoard } from '../power/estimate.js';
 import type { ResultRow, Store } from '../store/index.js';
 import { gatebenchVersion, gitRevision } from '../util/provenance.js';
-import type { BuildStatus, ReportCell, ReportMeta } from './cells.js';
+import { loadBoard } from '../board/board.js';
+import { familyFlow } from '../flow/families.js';
+import type { BuildStatus, ReportCell, ReportMeta, SweepBoard } from './cells.js';
 
 const mwToW = (v: number | null): number | null => (v === null ? null : v / 1e3);
 const njToJ = (v: number | null): number | null => (v === null ? null : v / 1e9);
 
 function buildStatusOf(status: string | null): BuildStatus {
   if (status === null) return 'not-built';
-  return status === 'ok' || status === 'timing-failed' || status === 'does-not-fit' ? status : 'failed';
+  return status === 'ok' || status === 'timing-failed' || status === 'does-not-fit' || status === 'routing-failed' ? status : 'failed';
 }
 
 /** A stored sweep cell as the report draws it. */
@@ -61,25 +63,50 @@ export function reportCellOf(r: ResultRow): ReportCell {
   };
 }
 
-/** The cells and page header of one sweep's report. */
-export function sweepReportInput(store: Store, sweep: string): { cells: ReportCell[]; meta: ReportMeta } {
-  const record = store.getSweep(sweep);
-  const spec = (record?.spec ?? {}) as { board?: string; dataset?: string; runOn?: string };
-  const rows = store.resultRows({ sweep });
+interface StoredSpec {
+  board?: string;
+  dataset?: string;
+  runOn?: string;
+}
+
+/** A sweep's board with its capacity, from the board file (only the name if it no longer loads). */
+function sweepBoard(sweep: string, board: string): SweepBoard {
+  try {
+    const b = loadBoard(board);
+    return { sweep, board, family: b.fpga.family, device: b.device.part, logicCells: b.fpga.logicCells, logicCellUnit: familyFlow(b.fpga.family).logicCellUnit };
+  } catch {
+    return { sweep, board, family: null, device: null, logicCells: null, logicCellUnit: null };
+  }
+}
+
+/**
+ * The cells and page header of a report of one sweep, or of several side by side (e.g. one sweep
+ * per FPGA family): the cells of all, each sweep's board with its capacity in `meta.boards`.
+ */
+export function sweepReportInput(store: Store, sweeps: string | readonly string[]): { cells: ReportCell[]; meta: ReportMeta } {
+  const ids = typeof sweeps === 'string' ? [sweeps] : [...sweeps];
+  const records = ids.map((id) => ({ id, record: store.getSweep(id) }));
+  const specs = records.map(({ record }) => (record?.spec ?? {}) as StoredSpec);
+  const one = <K extends keyof StoredSpec>(key: K): string | null => {
+    const values = [...new Set(specs.map((s) => s[key] ?? 'n/a'))];
+    return values.length === 1 && values[0] !== 'n/a' ? values[0]! : values.length > 1 ? values.join(', ') : null;
+  };
+  const boards = records.flatMap(({ id }, i) => (specs[i]!.board ? [sweepBoard(id, specs[i]!.board!)] : []));
   return {
-    cells: rows.map(reportCellOf),
+    cells: ids.flatMap((sweep) => store.resultRows({ sweep }).map(reportCellOf)),
     meta: {
-      title: `gatebench sweep ${sweep}`,
-      sweep,
+      title: ids.length === 1 ? `gatebench sweep ${ids[0]}` : `gatebench sweeps ${ids.join(', ')}`,
+      sweep: ids.join(', '),
       generated: new Date().toISOString(),
-      board: spec.board ?? null,
-      dataset: spec.dataset ?? null,
+      board: one('board'),
+      dataset: one('dataset'),
       provenance: {
         gatebench: gatebenchVersion(),
         git: gitRevision() ?? 'not a git checkout',
-        'runs on': spec.runOn ?? 'n/a',
-        'sweep created': record?.createdAt ?? 'n/a',
+        'runs on': one('runOn') ?? 'n/a',
+        ...Object.fromEntries(records.map(({ id, record }) => [ids.length === 1 ? 'sweep created' : `sweep ${id} created`, record?.createdAt ?? 'n/a'])),
       },
+      boards,
     },
   };
 }

@@ -3,7 +3,7 @@
  * external resource) with the final-layer effect stated as numbers, the plots and every cell in a
  * table, failed and pending ones included.
  */
-import { buildStatusLabel, cellStatusLabel, sortCells, type ReportCell, type ReportMeta } from './cells.js';
+import { buildStatusLabel, cellStatusLabel, sortCells, type ReportCell, type ReportMeta, type SweepBoard } from './cells.js';
 import { cellColumns, pairColumns, runColumns } from './columns.js';
 import { effectSentence, finalLayerEffect, summariseFinalLayerEffect, unpairedNarrowCells, type FinalLayerEffect } from './effect.js';
 import { escapeHtml as esc, integer } from './format.js';
@@ -22,7 +22,7 @@ p{margin:.4rem 0;max-width:75em}
 .note,figcaption{font-size:12.5px;color:#444}
 .empty{color:#666;font-style:italic}
 tr.timing-failed td{background:#fff7df}
-tr.does-not-fit td,tr.failed td{background:#fdeceb}
+tr.does-not-fit td,tr.routing-failed td,tr.failed td{background:#fdeceb}
 tr.pending td,tr.running td,tr.not-built td,tr.incomplete td{color:#777}
 td.bad{color:#b00020;font-weight:600}
 figure{margin:1.2rem 0}
@@ -34,7 +34,7 @@ ${TABLE_CSS}`;
 
 /** "18 cells: 12 built, 2 timing failed, 1 does not fit, 3 pending." */
 function countsSentence(cells: readonly ReportCell[]): string {
-  const order = [...(['ok', 'timing-failed', 'does-not-fit', 'failed', 'not-built'] as const).map(buildStatusLabel), 'running', 'pending', 'failed', 'done'];
+  const order = [...(['ok', 'timing-failed', 'does-not-fit', 'routing-failed', 'failed', 'not-built'] as const).map(buildStatusLabel), 'running', 'pending', 'failed', 'done'];
   const counts = new Map(order.map((label) => [label, 0]));
   for (const cell of cells) counts.set(cellStatusLabel(cell), counts.get(cellStatusLabel(cell))! + 1);
   const parts = [...counts.entries()].filter(([, n]) => n > 0).map(([label, n]) => `${integer(n)} ${label}`);
@@ -46,7 +46,23 @@ function rowClass(cell: ReportCell): string {
   return cell.build?.status ?? cell.state;
 }
 
-function header(cells: readonly ReportCell[], meta: ReportMeta): string {
+const FAMILY_NAMES: Record<string, string> = { ice40: 'iCE40', ecp5: 'ECP5', gowin: 'Gowin' };
+
+/** "ulx3s: ECP5 LFE5U-85F, 83,640 logic cells (TRELLIS_COMB)". */
+export function boardCapacityLine(b: SweepBoard): string {
+  if (b.family === null || b.logicCells === null) return `${b.board}: board file not found, capacity unknown`;
+  return `${b.board}: ${FAMILY_NAMES[b.family] ?? b.family} ${b.device}, ${integer(b.logicCells)} logic cells (${b.logicCellUnit})`;
+}
+
+/** One line per board of the page, with the sweeps built for it (when the page shows several). */
+function capacityLines(meta: ReportMeta, sweeps: boolean): string {
+  const boards = meta.boards ?? [];
+  if (boards.length === 0) return '';
+  const lines = boards.map((b) => `${boardCapacityLine(b)}${sweeps ? ` (sweep ${b.sweep})` : ''}`);
+  return `<p class="meta">${lines.map(esc).join('<br>')}</p>`;
+}
+
+function header(cells: readonly ReportCell[], meta: ReportMeta, sweeps: boolean): string {
   const facts = [
     meta.sweep === null ? null : `sweep ${meta.sweep}`,
     meta.board === null ? null : `board ${meta.board}`,
@@ -54,17 +70,31 @@ function header(cells: readonly ReportCell[], meta: ReportMeta): string {
     `generated ${meta.generated}`,
   ].filter((f) => f !== null);
   const counts = cells.length === 0 ? '<p class="empty">No cells: nothing has been planned or stored for this report yet.</p>' : `<p>${esc(countsSentence(cells))}</p>`;
-  return `<header><h1>${esc(meta.title)}</h1><p class="meta">${esc(facts.join(' · '))}</p>${counts}</header>`;
+  return `<header><h1>${esc(meta.title)}</h1><p class="meta">${esc(facts.join(' · '))}</p>${capacityLines(meta, sweeps)}${counts}</header>`;
 }
 
-function effectSection(cells: readonly ReportCell[]): string {
+/**
+ * The headline sentences: one per narrow final width; on a page of several sweeps, per sweep under
+ * its board's capacity line, so each family's effect stands beside the others'.
+ */
+function effectHeadlines(effects: readonly FinalLayerEffect[], meta: ReportMeta, sweeps: boolean): string[] {
+  const sentences = (list: readonly FinalLayerEffect[]): string[] => summariseFinalLayerEffect(list).map((summary) => `<p class="headline">${esc(effectSentence(summary))}</p>`);
+  if (!sweeps) return sentences(effects);
+  const ids = [...new Set(effects.map((e) => e.sweep))].sort((a, b) => a.localeCompare(b));
+  return ids.flatMap((id) => {
+    const board = meta.boards?.find((b) => b.sweep === id);
+    return [`<h3>Sweep ${esc(id)}${board ? ` · ${esc(boardCapacityLine(board))}` : ''}</h3>`, ...sentences(effects.filter((e) => e.sweep === id))];
+  });
+}
+
+function effectSection(cells: readonly ReportCell[], meta: ReportMeta, sweeps: boolean): string {
   const effects = finalLayerEffect(cells);
   const unpaired = unpairedNarrowCells(cells);
   const parts: string[] = ['<section id="effect"><h2>Final-layer effect</h2>'];
   if (effects.length === 0) {
     parts.push('<p class="empty">No (depth, width) has both a full-width and a narrow final layer, so the effect cannot be measured yet.</p>');
   }
-  for (const summary of summariseFinalLayerEffect(effects)) parts.push(`<p class="headline">${esc(effectSentence(summary))}</p>`);
+  parts.push(...effectHeadlines(effects, meta, sweeps));
   if (effects.length > 0) {
     parts.push('<p class="note">Changes are narrow against full width at the same depth and hidden width. Nominal gates fall only by the final layer\'s own neurons; with random wiring a narrow final layer also leaves the upstream cones it no longer reads dead, and dead-logic removal drops them, so a live-gate drop beyond the nominal one is that pruning and the rest of the LUT4 change is the smaller popcount head.</p>');
     const byCell = new Map(cells.map((c) => [`${c.sweep}\u0000${c.cell}`, c]));
@@ -111,8 +141,8 @@ export async function renderReport(cells: readonly ReportCell[], meta: ReportMet
   const sorted = sortCells(cells);
   const sweeps = new Set(sorted.map((c) => c.sweep)).size > 1;
   const sections = sorted.length === 0
-    ? [header(sorted, meta)]
-    : [header(sorted, meta), effectSection(sorted), await plotSection(sorted), cellsSection(sorted, sweeps), runsSection(sorted, sweeps)];
+    ? [header(sorted, meta, sweeps)]
+    : [header(sorted, meta, sweeps), effectSection(sorted, meta, sweeps), await plotSection(sorted), cellsSection(sorted, sweeps), runsSection(sorted, sweeps)];
   sections.push(provenanceSection(meta));
   return `<!DOCTYPE html>
 <html lang="en">

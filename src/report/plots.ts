@@ -19,6 +19,7 @@ const SHAPES: Record<BuildStatus, string> = {
   ok: 'circle',
   'timing-failed': 'triangle-up',
   'does-not-fit': 'cross',
+  'routing-failed': 'triangle-down',
   failed: 'square',
   'not-built': 'diamond',
 };

@@ -5,6 +5,7 @@ import { loadDataset, type Dataset } from '../data/index.js';
 import type { PhasedSample } from '../device/power.js';
 import { runAndRecord } from '../device/recordedRun.js';
 import type { RunReport } from '../device/run.js';
+import type { FpgaFamily } from '../board/devices.js';
 import { headLut4 } from '../flow/headCost.js';
 import { buildModel, type ModelBuild } from '../flow/modelBuild.js';
 import { loadModel, saveModel, type Model } from '../model/modelFile.js';
@@ -106,7 +107,7 @@ export async function runCell(spec: SweepSpec, job: SweepJob, ctx: CellContext):
   stage('build', `yosys + nextpnr for ${spec.board}`);
   const build = await buildModel(model.network, { board: spec.board, ...(ctx.cacheDir ? { cacheDir: ctx.cacheDir } : {}), onStage: (s) => stage('build', s.stage) });
   const emitted = build.core.stats;
-  const head = await headLut4(job.finalWidth, dataset.classes, { style: emitted.groupSum, ...(emitted.headFamily ? { family: emitted.headFamily } : {}), ...(ctx.cacheDir ? { cacheDir: ctx.cacheDir } : {}) });
+  const head = await headLut4(job.finalWidth, dataset.classes, { style: emitted.groupSum, family: emitted.headFamily ?? (build.build.board.family as FpgaFamily), ...(ctx.cacheDir ? { cacheDir: ctx.cacheDir } : {}) });
   const buildId = ctx.recorder.build(build, head);
   const status = build.build.status;
 

@@ -124,6 +124,17 @@ describe('buildBitstream (real tools)', () => {
     assert.equal(again.status, 'does-not-fit');
   });
 
+  it('stops nextpnr at the place-and-route budget and says how far it got, without caching that', async () => {
+    const r = await buildBitstream({ verilogFiles: [counter], top: 'top', board: 'icebreaker', cacheDir, options: { seed: 5, icetime: false }, pnrBudgetMs: 1 });
+    assert.equal(r.status, 'placement-failed');
+    assert.match(r.message, /^placement failed: not placed within the 0\.001-second place-and-route budget \(stopped after [\d.]+ min\)$/);
+    assert.equal(r.stages.at(-1)!.timedOut, true);
+    assert.equal(r.figures.routing, null);
+    const again = await buildBitstream({ verilogFiles: [counter], top: 'top', board: 'icebreaker', cacheDir, options: { seed: 5, icetime: false } });
+    assert.equal(again.cached, false, 'a build stopped by its budget depends on the load: it is not cached');
+    assert.equal(again.status, 'ok', again.message);
+  });
+
   it('reports a missed target frequency as failed timing, keeping the bitstream', async () => {
     const r = await buildBitstream({ verilogFiles: [counter], top: 'top', board: 'icebreaker', cacheDir, options: { freqMHz: 400, icetime: false } });
     assert.equal(r.status, 'timing-failed');

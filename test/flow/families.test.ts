@@ -50,7 +50,7 @@ for (const x of FAMILIES) {
       const board = loadBoard(x.board);
       const [synth, pnr, pack, ...rest] = planBuild(board, ['src/0-a.v'], 'top', { abc9: false, seed: 3, freqMHz: x.mhz, router: null, icetime: false });
       assert.deepEqual(rest, []);
-      assert.match(synth!.argv[1]!, new RegExp(`^synth_${x.family} -top top; write_json synth\\.json; `));
+      assert.match(synth!.argv[1]!, new RegExp(`^synth_${x.family} -top top -nowidelut; write_json synth\\.json; `), "LUT4s only: wide-mux clusters make placement crawl");
       assert.equal(pnr!.tool, x.pnr.tool);
       assert.deepEqual(pnr!.argv.slice(0, x.pnr.head.length), x.pnr.head);
       assert.deepEqual(pnr!.inputs, ['synth.json', x.pnr.constraints]);
@@ -74,6 +74,8 @@ for (const x of FAMILIES) {
       assert.ok(f.fmaxMHz > x.mhz && f.constraintMHz === x.mhz && f.clocks.length === 1, JSON.stringify(f.clocks));
       assert.ok(f.criticalPath.logicLevels >= 1 && f.criticalPath.routingNs > 0 && f.criticalPath.registerToRegister);
       assert.equal(f.icetimeMHz, null);
+      assert.equal(result.options.router, 'router2', "the family's default router (LGN designs are routing-bound)");
+      assert.equal(f.routing, null);
       assert.deepEqual(result.warnings, []);
       assert.deepEqual(result.stages.map((s: { stage: string; tool: string }) => `${s.stage}:${s.tool}`), ['synth:yosys', `pnr:${x.pnr.tool}`, `pack:${x.pack[0]}`]);
       for (const tool of [x.pnr.tool, x.pack[0]]) assert.match(`${result.toolchain[tool].origin} ${result.toolchain[tool].version}`, x.origins);

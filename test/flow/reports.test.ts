@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { classifyNextpnrFailure, parseIcetime, parseNextpnrReport, parseUtilisationLog, parseYosysStat, planIceboxVlog, worstPath } from '../../src/flow/index.js';
+import { classifyNextpnrFailure, parseIcetime, parseRoutingProgress, routingProgressText, parseNextpnrReport, parseUtilisationLog, parseYosysStat, planIceboxVlog, worstPath } from '../../src/flow/index.js';
 
 // Report texts in the shape yosys 0.23, nextpnr-ice40 0.4 and icetime print them.
 const STAT = JSON.stringify({
@@ -59,6 +59,26 @@ describe('report parsers', () => {
     assert.deepEqual(classifyNextpnrFailure(OVERFULL_LOG), { kind: 'does-not-fit', cellType: 'ICESTORM_LC', used: 2169, available: 1280 });
     assert.deepEqual(classifyNextpnrFailure('Info: Routing..\nERROR: Failed to route design'), { kind: 'routing-failed' });
     assert.equal(classifyNextpnrFailure('all fine'), null);
+  });
+
+  it("reads how far router1 and router2 got from nextpnr's log (a build stopped by its budget reports it)", () => {
+    const router1 = [
+      'Info: Routing..',
+      'Info: Setting up routing queue.',
+      'Info: Routing 41133 arcs.',
+      'Info:            |   (re-)routed arcs  |   delta    | remaining|       time spent     |',
+      'Info:    IterCnt |  w/ripup   wo/ripup |  w/r  wo/r |      arcs| batch(sec) total(sec)|',
+      'Info:       1000 |        0       1000 |    0  1000 |     40133|       0.30       0.30 |',
+      'Info:     200000 |    97000     103000 |  900   100 |     23258|       9.10    2250.00 |',
+    ].join('\n');
+    const p1 = parseRoutingProgress(router1);
+    assert.deepEqual(p1, { started: true, arcs: 41133, unroutedArcs: 23258, router2Iterations: null, overusedWires: null });
+    assert.equal(routingProgressText(p1), '23,258 of 41,133 arcs unrouted');
+    const router2 = ['Info: Routing globals...', 'Info: Running router2...', 'Info:     iter=1 wires=161390 overused=19876 overuse=24131 archfail=NA', 'Info:     iter=2 wires=160002 overused=8123 overuse=9000 archfail=NA'].join('\n');
+    const p2 = parseRoutingProgress(router2);
+    assert.deepEqual(p2, { started: true, arcs: null, unroutedArcs: null, router2Iterations: 2, overusedWires: 8123 });
+    assert.equal(routingProgressText(p2), 'router2 pass 2, 8,123 wires still overused');
+    assert.deepEqual(parseRoutingProgress('Info: Running main analytical placer'), { started: false, arcs: null, unroutedArcs: null, router2Iterations: null, overusedWires: null });
   });
 
   it("reads icetime's timing estimate", () => {

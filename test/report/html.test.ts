@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import type { ReportCell, ReportMeta } from '../../src/report/cells.js';
 import { renderReport } from '../../src/report/html.js';
-import { reportCellOf } from '../../src/report/fromStore.js';
+import { reportCellOf, sweepReportInput } from '../../src/report/fromStore.js';
 import { openStore } from '../../src/store/index.js';
 import { tempDir } from '../helpers.js';
 import { fixtureModel, fixtureProvenance, fixtureRun } from '../store/fixtures.js';
@@ -252,5 +252,56 @@ describe('renderReport on degenerate input', () => {
     const html = await renderReport([reportCell(2, 500, 500, { cell: hostile, accuracy: 0.9, build: build('ok', { lut4: 400, criticalPathNs: 12, fmaxMHz: 83.3 }) })], { ...meta, title: hostile });
     assertWellFormed(html);
     assert.ok(html.includes('&#60;script&#62;alert(1)&#60;/script&#62;'));
+  });
+});
+
+describe('renderReport of two sweeps on two families side by side', () => {
+  const meta: ReportMeta = {
+    title: 'gatebench sweeps ecp, ice',
+    sweep: 'ecp, ice',
+    generated: '2025-06-01T12:00:00.000Z',
+    board: null,
+    dataset: 'mnist',
+    provenance: {},
+    boards: [
+      { sweep: 'ice', board: 'icebreaker', family: 'ice40', device: 'iCE40UP5K', logicCells: 5280, logicCellUnit: 'LCs' },
+      { sweep: 'ecp', board: 'ulx3s', family: 'ecp5', device: 'LFE5U-85F', logicCells: 83640, logicCellUnit: 'TRELLIS_COMB' },
+    ],
+  };
+  const pair = (sweep: string, fullLut4: number, narrowLut4: number) => [
+    reportCell(2, 500, 500, { sweep, build: build('ok', { lut4: fullLut4, criticalPathNs: 50 }) }),
+    reportCell(2, 500, 100, { sweep, build: build('ok', { lut4: narrowLut4, criticalPathNs: 40 }) }),
+  ];
+  const routingFailed = reportCell(4, 8000, 8000, { sweep: 'ecp', build: build('routing-failed', { lut4: 60000, message: 'routing failed: not routed within the 20-minute place-and-route budget (router2 pass 40, 1,234 wires still overused, stopped after 20.0 min)' }) });
+
+  it("gives each sweep's final-layer effect under its board's capacity line, and a routing failure its own status", async () => {
+    const html = await renderReport([...pair('ice', 1000, 200), ...pair('ecp', 2000, 1500), routingFailed], meta);
+    assertWellFormed(html);
+    assert.match(html, /icebreaker: iCE40 iCE40UP5K, 5,280 logic cells \(LCs\) \(sweep ice\)<br>ulx3s: ECP5 LFE5U-85F, 83,640 logic cells \(TRELLIS_COMB\) \(sweep ecp\)/);
+    const effect = /<section id="effect">([\s\S]*?)<\/section>/.exec(html)![1]!;
+    const headlines = [...effect.matchAll(/<h3>Sweep (\w+) · ([^<]*)<\/h3>\n<p class="headline">([^<]*)<\/p>/g)].map((m) => [m[1], m[2], m[3]]);
+    assert.deepEqual(headlines, [
+      ['ecp', 'ulx3s: ECP5 LFE5U-85F, 83,640 logic cells (TRELLIS_COMB)', 'Narrowing the final layer from 500 to 100 changed LUT4 by -25.0% and the critical path by -20.0% (median over 1 pair).'],
+      ['ice', 'icebreaker: iCE40 iCE40UP5K, 5,280 logic cells (LCs)', 'Narrowing the final layer from 500 to 100 changed LUT4 by -80.0% and the critical path by -20.0% (median over 1 pair).'],
+    ]);
+    assert.match(html, /<tr class="routing-failed">[\s\S]*?routing failed: not routed within the 20-minute place-and-route budget/);
+    assert.match(html, /5 cells: 4 built, 1 routing failed\./);
+  });
+
+  it("reads several stored sweeps into one page's input, each with its board's capacity from the board file", () => {
+    const store = openStore(join(tempDir('gatebench-report-sweeps-'), 'gatebench.db'));
+    const cells = [{ key: 'd2-w500-f500', depth: 2, width: 500, finalWidth: 500 }];
+    store.createSweep({ board: 'icebreaker', dataset: 'mnist', runOn: 'virtual' }, cells, { id: 'ice' });
+    store.createSweep({ board: 'ulx3s', dataset: 'mnist', runOn: 'none' }, cells, { id: 'ecp' });
+    const input = sweepReportInput(store, ['ice', 'ecp']);
+    store.close();
+    assert.deepEqual(input.cells.map((c) => `${c.sweep}/${c.cell}`), ['ice/d2-w500-f500', 'ecp/d2-w500-f500']);
+    assert.deepEqual(input.meta.boards, [
+      { sweep: 'ice', board: 'icebreaker', family: 'ice40', device: 'iCE40UP5K', logicCells: 5280, logicCellUnit: 'LCs' },
+      { sweep: 'ecp', board: 'ulx3s', family: 'ecp5', device: 'LFE5U-85F', logicCells: 83640, logicCellUnit: 'TRELLIS_COMB' },
+    ]);
+    assert.equal(input.meta.board, 'icebreaker, ulx3s');
+    assert.equal(input.meta.dataset, 'mnist');
+    assert.equal(input.meta.provenance['runs on'], 'virtual, none');
   });
 });

@@ -16,8 +16,10 @@ export const BUILD_FLAGS = {
   freq: { type: 'string' },
   seed: { type: 'string' },
   abc9: { type: 'boolean' },
+  router: { type: 'string' },
+  'pnr-budget': { type: 'string' },
 } as const satisfies Flags;
-export const BUILD_USAGE = `--board NAME [--pipeline P] [--head-pipeline 0|1] [--groupsum ${GROUPSUM_CHOICES.join('|')} (auto: the board family's best head)] [--freq MHz] [--seed S] [--abc9]`;
+export const BUILD_USAGE = `--board NAME [--pipeline P] [--head-pipeline 0|1] [--groupsum ${GROUPSUM_CHOICES.join('|')} (auto: the board family's best head)] [--freq MHz] [--seed S] [--abc9] [--router router1|router2] [--pnr-budget MINUTES]`;
 
 /** Flags shared by build and sim --level bitstream. */
 export function buildOptionsFrom(options: RawOptions, defaultBoard?: string) {
@@ -25,6 +27,8 @@ export function buildOptionsFrom(options: RawOptions, defaultBoard?: string) {
   if (!board) throw new UserError(`--board: required (gatebench boards lists them)`);
   const freq = options['freq'] === undefined ? undefined : numberOption(options, 'freq', 0);
   const seed = options['seed'] === undefined ? undefined : intOption(options, 'seed', 1, 0);
+  const router = options['router'] === undefined ? undefined : choiceOption(options, 'router', ['router1', 'router2'] as const, 'router1');
+  const budgetMinutes = options['pnr-budget'] === undefined ? undefined : numberOption(options, 'pnr-budget', 0);
   return {
     board,
     pipeline: intOption(options, 'pipeline', 0, 0),
@@ -33,6 +37,8 @@ export function buildOptionsFrom(options: RawOptions, defaultBoard?: string) {
     ...(freq !== undefined ? { freqMHz: freq } : {}),
     ...(seed !== undefined ? { seed } : {}),
     abc9: options['abc9'] === true,
+    ...(router !== undefined ? { router } : {}),
+    ...(budgetMinutes !== undefined ? { pnrBudgetMs: budgetMinutes * 60_000 } : {}),
   };
 }
 
@@ -68,7 +74,8 @@ export const buildCommand = defineCommand<BuildCommandResult>({
     `The core (registered I/O, optional pipeline) sits in ${BENCH_TOP}, a placeholder top with a two-pin serial loader`,
     '(clk, uart_rx in, uart_tx out) until the HIL stage brings the UART device top; `sim --level bitstream` simulates this very',
     'bitstream. Builds are cached by content (Verilog, board, options, tool versions). A design that does not fit, misses',
-    'timing or fails to route is reported with its figures and exits with code 2.',
+    'timing or fails to route is reported with its figures and exits with code 2. --router and --pnr-budget override the',
+    "family's place-and-route defaults (ECP5 and Gowin: router2; nextpnr stopped after the budget is recorded as routing failed).",
   ].join('\n'),
   flags: BUILD_FLAGS,
   async run(positionals, options) {

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { DB_FLAG, DB_USAGE, dbPathFromOptions } from '../../app/dbOptions.js';
 import { stringOption } from '../../app/options.js';
 import { finalLayerEffect, summariseFinalLayerEffect, effectSentence } from '../../report/effect.js';
-import { renderReport } from '../../report/html.js';
+import { boardCapacityLine, renderReport } from '../../report/html.js';
 import { sweepReportInput } from '../../report/fromStore.js';
 import { openStore } from '../../store/index.js';
 import { UserError } from '../../util/errors.js';
@@ -20,9 +20,9 @@ export interface ReportOutput {
 
 export const reportCommand = defineCommand<ReportOutput>({
   name: 'report',
-  usage: `gatebench report [--sweep ID (default: the newest)] --out report.html ${DB_USAGE} [--json]`,
+  usage: `gatebench report [--sweep ID[,ID...] (default: the newest)] --out report.html ${DB_USAGE} [--json]`,
   summary: "a self-contained HTML page of a sweep: tables, plots, and the final-layer effect as a number",
-  details: OUTPUT_RULE,
+  details: `${OUTPUT_RULE}\nSeveral sweeps (e.g. one per FPGA family: --sweep demo,ulx3s) share one page: each sweep's final-layer effect under its board's capacity line.`,
   flags: { ...DB_FLAG, sweep: { type: 'string' }, out: { type: 'string' } },
   async run(_positionals, options) {
     const outRaw = stringOption(options, 'out');
@@ -32,13 +32,22 @@ export const reportCommand = defineCommand<ReportOutput>({
     const store = openStore(db, { create: false });
     try {
       const sweeps = store.listSweeps();
-      const sweep = stringOption(options, 'sweep') ?? sweeps[0]?.id;
-      if (!sweep) throw new UserError(`${db}: no sweeps to report on (run gatebench sweep first)`);
-      if (!sweeps.some((s) => s.id === sweep)) throw new UserError(`--sweep: no sweep '${sweep}' in ${db}; it has ${sweeps.map((s) => s.id).join(', ') || 'none'}`);
-      const { cells, meta } = sweepReportInput(store, sweep);
+      const raw = stringOption(options, 'sweep') ?? sweeps[0]?.id;
+      if (!raw) throw new UserError(`${db}: no sweeps to report on (run gatebench sweep first)`);
+      const ids = [...new Set(raw.split(',').map((s) => s.trim()))];
+      for (const id of ids) {
+        if (!sweeps.some((s) => s.id === id)) throw new UserError(`--sweep: no sweep '${id}' in ${db}; it has ${sweeps.map((s) => s.id).join(', ') || 'none'}`);
+      }
+      const { cells, meta } = sweepReportInput(store, ids);
       const html = await renderReport(cells, meta);
       writeFileSync(out, html);
-      return { out, sweep, cells: cells.length, bytes: Buffer.byteLength(html), effect: summariseFinalLayerEffect(finalLayerEffect(cells)).map(effectSentence) };
+      const effects = finalLayerEffect(cells);
+      const effect = ids.flatMap((id) => {
+        const sentences = summariseFinalLayerEffect(effects.filter((e) => e.sweep === id)).map(effectSentence);
+        const board = meta.boards?.find((b) => b.sweep === id);
+        return ids.length === 1 ? sentences : sentences.map((s) => `${id}${board ? ` (${boardCapacityLine(board)})` : ''}: ${s}`);
+      });
+      return { out, sweep: ids.join(','), cells: cells.length, bytes: Buffer.byteLength(html), effect };
     } finally {
       store.close();
     }

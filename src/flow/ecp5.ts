@@ -3,11 +3,13 @@ import { planNextpnrEcp5 } from './nextpnrEcp5.js';
 import { planYosys } from './yosys.js';
 import { COMMON_FILES, PNR_DEFAULTS_YOWASP, partOf, type FamilyFlow } from './family.js';
 
-/** ECP5: synth_ecp5 -> nextpnr-ecp5 (text configuration) -> ecppack. */
+const FILES = { ...COMMON_FILES, constraints: 'board.lpf', placed: 'pnr.config', routed: 'pnr-routed.json', bitstream: 'design.bit' } as const;
+
+/** ECP5: synth_ecp5 -> nextpnr-ecp5 (text configuration, and the routed netlist as JSON) -> ecppack. */
 export const ECP5_FLOW: FamilyFlow = {
   family: 'ecp5',
   tools: ['yosys', 'nextpnr-ecp5', 'ecppack'],
-  files: { ...COMMON_FILES, constraints: 'board.lpf', placed: 'pnr.config', bitstream: 'design.bit' },
+  files: FILES,
   logicCellResource: 'TRELLIS_COMB',
   ioResource: 'TRELLIS_IO',
   logicCellUnit: 'TRELLIS_COMB',
@@ -15,10 +17,10 @@ export const ECP5_FLOW: FamilyFlow = {
   pnrDefaults: PNR_DEFAULTS_YOWASP,
   plan(board, sources, top, o) {
     const part = partOf(board, 'ecp5');
-    const f = this.files;
+    const f = FILES;
     return [
       planYosys(sources, { top, family: 'ecp5', abc9: o.abc9, noWideLut: true, netlist: f.netlist, stat: f.stat }),
-      planNextpnrEcp5({ deviceFlag: part.nextpnrFlag, package: board.fpga.package, lpf: f.constraints, netlist: f.netlist, config: f.placed, report: f.report, freqMHz: o.freqMHz, seed: o.seed, ...(o.router ? { router: o.router } : {}) }),
+      planNextpnrEcp5({ deviceFlag: part.nextpnrFlag, package: board.fpga.package, lpf: f.constraints, netlist: f.netlist, config: f.placed, routed: f.routed, report: f.report, freqMHz: o.freqMHz, seed: o.seed, ...(o.router ? { router: o.router } : {}) }),
       planEcppack(f.placed, f.bitstream),
     ];
   },

@@ -19,6 +19,8 @@ export interface FamilyFiles {
   readonly stat: string;
   /** nextpnr's placed and routed design (pnr.asc, pnr.config). */
   readonly placed: string;
+  /** nextpnr's routed netlist as JSON (`sim --level routed`), where the flow writes one. */
+  readonly routed?: string;
   readonly report: string;
   /** What the programmer loads (design.bin, design.bit). */
   readonly bitstream: string;

@@ -7,7 +7,7 @@ import { COMMON_FILES, PNR_DEFAULTS_YOWASP, partOf, type FamilyFlow } from './fa
 export const GOWIN_FLOW: FamilyFlow = {
   family: 'gowin',
   tools: ['yosys', 'nextpnr-himbaechel', 'gowin_pack'],
-  files: { ...COMMON_FILES, constraints: 'board.cst', placed: 'pnr.json', bitstream: 'design.fs' },
+  files: { ...COMMON_FILES, constraints: 'board.cst', placed: 'pnr.json', routed: 'pnr.json', bitstream: 'design.fs' },
   logicCellResource: 'LUT4',
   ioResource: 'IOB',
   logicCellUnit: 'LUT4',

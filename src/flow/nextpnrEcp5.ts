@@ -9,10 +9,13 @@ export interface NextpnrEcp5Options extends NextpnrCommonOptions {
   readonly lpf: string;
   /** The placed and routed design as ecppack's text configuration. */
   readonly config: string;
+  /** Also write the routed netlist as JSON (`--write`), for `sim --level routed`. */
+  readonly routed?: string;
 }
 
-/** Plan nextpnr-ecp5 (see nextpnrCommonArgs): netlist + .lpf in, text configuration + report out. */
+/** Plan nextpnr-ecp5 (see nextpnrCommonArgs): netlist + .lpf in, text configuration + report (+ routed netlist) out. */
 export function planNextpnrEcp5(o: NextpnrEcp5Options): CommandPlan {
-  const argv = [o.deviceFlag, '--package', o.package, '--lpf', o.lpf, '--textcfg', o.config, ...nextpnrCommonArgs(o)];
-  return { stage: 'pnr', tool: 'nextpnr-ecp5', argv, inputs: [o.netlist, o.lpf], outputs: [o.config, o.report] };
+  const routed = o.routed ? ['--write', o.routed] : [];
+  const argv = [o.deviceFlag, '--package', o.package, '--lpf', o.lpf, '--textcfg', o.config, ...routed, ...nextpnrCommonArgs(o)];
+  return { stage: 'pnr', tool: 'nextpnr-ecp5', argv, inputs: [o.netlist, o.lpf], outputs: [o.config, ...(o.routed ? [o.routed] : []), o.report] };
 }

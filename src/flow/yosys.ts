@@ -67,7 +67,7 @@ export function synthOutcome(dir: string, stage: StageRun, family: Family, stat 
 }
 
 export interface SynthResult {
-  /** The synthesised netlist as Verilog (SB_* cells of yosys' iCE40 library). */
+  /** The synthesised netlist as Verilog (cells of yosys' library for the family: SB_* on iCE40). */
   netlist: { name: string; text: string };
   /** Cell counts from `stat -json` (SB_LUT4, SB_CARRY, SB_DFF...). */
   cells: Record<string, number>;
@@ -79,25 +79,31 @@ export interface SynthResult {
 }
 
 /**
- * Synthesise Verilog texts with yosys synth_ice40 into a Verilog netlist (for `sim --level
- * netlist` and benchmarks), cached by content (yosys version, script, sources). A synthesis error
- * throws: the input is generated Verilog, so a failure here is a bug, not a result.
+ * Synthesise Verilog texts with yosys synth_<family> (the planner the family's build uses) into a
+ * Verilog netlist (for `sim --level netlist` and benchmarks), cached by content (yosys version,
+ * script, sources). A synthesis error throws: the input is generated Verilog, so a failure here is
+ * a bug, not a result.
  */
-export async function synthIce40(files: readonly { name: string; text: string }[], top: string, options: { cacheDir?: string; abc9?: boolean } = {}): Promise<SynthResult> {
+export async function synthNetlist(files: readonly { name: string; text: string }[], top: string, family: Family, options: { cacheDir?: string; abc9?: boolean } = {}): Promise<SynthResult> {
   const yosys = await resolveTool('yosys');
-  const o: SynthOptions = { top, family: 'ice40', abc9: options.abc9 ?? false, netlist: null, verilog: 'netlist.v', stat: 'stat.json' };
+  const o: SynthOptions = { top, family, abc9: options.abc9 ?? false, netlist: null, verilog: 'netlist.v', stat: 'stat.json' };
   const plan = planYosys(files.map((f) => f.name), o);
   const key = hashKey({ yosys: `${yosys.origin} ${yosys.version}`, argv: plan.argv, files: files.map((f) => [f.name, f.text]) });
   const started = performance.now();
   const entry = await cached(cacheRoot(options.cacheDir), 'synth', key, async (dir) => {
     for (const f of files) writeFileSync(join(dir, f.name), f.text);
     const stage = await runPlan(plan, dir);
-    const outcome = synthOutcome(dir, stage, 'ice40');
-    if (outcome.error !== null) throw new Error(`synth_ice40 of ${top} failed: ${outcome.error}`);
+    const outcome = synthOutcome(dir, stage, family);
+    if (outcome.error !== null) throw new Error(`synth_${family} of ${top} failed: ${outcome.error}`);
     return { seconds: stage.durationMs / 1000, yosys: yosys.version, top, cells: outcome.stat.cells };
   });
   const netlist = { name: `${top}_netlist.v`, text: readFileSync(join(entry.dir, 'netlist.v'), 'utf8') };
   return { netlist, cells: { ...entry.meta.cells }, seconds: entry.meta.seconds, lookupSeconds: (performance.now() - started) / 1000, cacheHit: entry.hit };
+}
+
+/** synthNetlist for iCE40 (synth_ice40). */
+export function synthIce40(files: readonly { name: string; text: string }[], top: string, options: { cacheDir?: string; abc9?: boolean } = {}): Promise<SynthResult> {
+  return synthNetlist(files, top, 'ice40', options);
 }
 
 /** Cell counts after synthesis, read once from `stat -json`. */

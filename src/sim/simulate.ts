@@ -5,12 +5,13 @@ import { benchTopCycles } from '../hdl/benchTop.js';
 import type { EmittedDesign, EmittedFile } from '../hdl/emit.js';
 import type { ReferenceResult } from '../model/reference.js';
 import { runTool } from '../flow/run.js';
-import { iceCellsSim, toolVersion, yosysShareDir } from '../flow/tools.js';
-import { synthIce40, type SynthResult } from '../flow/yosys.js';
+import { toolVersion } from '../flow/tools.js';
+import { synthNetlist, type SynthResult } from '../flow/yosys.js';
 import { cached, cacheRoot, contentKey, publishEntry, readEntry, scratchDir } from '../util/cache.js';
 import { UserError } from '../util/errors.js';
 import { hdlDir } from '../util/paths.js';
-import { planIverilogBuild, planRun, planVerilatorBuild, VERILATOR_RUNTIME_OBJECTS, type SimLevel, type SimulatorName } from './simulators.js';
+import { yosysCellModels, type NetlistFamily } from './cells.js';
+import { isChipLevel, planIverilogBuild, planRun, planVerilatorBuild, VERILATOR_RUNTIME_OBJECTS, type SimLevel, type SimulatorName } from './simulators.js';
 
 /** Input vectors: one byte (0/1) per bit, row-major; bit i of a row drives x[i]. */
 export interface VectorSet {
@@ -26,11 +27,16 @@ export interface SimulateOptions {
   cacheDir?: string;
   /** Verilator only: compile the model at -O2 instead of -O0 (slower build, faster simulation). */
   optimize?: boolean;
+  /** Level netlist: the family whose synthesis (synth_<family>) and cell models are simulated; default ice40. */
+  family?: NetlistFamily;
   /**
-   * Level bitstream only: the icebox_vlog Verilog (module `chip`) of a placed-and-routed bench top
-   * holding this design (see src/sim/bitstream.ts); it is simulated behind hdl/sim/bitstream_adapter.v.
+   * Levels bitstream and routed: the Verilog (module `chip`) of a placed-and-routed bench top holding
+   * this design: icebox_vlog's (src/sim/bitstream.ts) or nextpnr's routed netlist
+   * (src/sim/routed.ts); it is simulated behind hdl/sim/bitstream_adapter.v.
    */
   chip?: EmittedFile;
+  /** Level routed: the cell models of the chip's cells (RoutedVerilog.cellModels). */
+  cellModels?: EmittedFile[];
 }
 
 export interface SimulationRun {
@@ -111,16 +117,18 @@ export async function simulate(design: EmittedDesign, vectors: VectorSet, option
   const root = cacheRoot(options.cacheDir);
   let sources: EmittedFile[] = design.files;
   let synth: SynthResult | null = null;
-  if (level === 'bitstream') {
-    if (!options.chip) throw new Error('internal: simulate at level bitstream needs options.chip (see src/sim/bitstream.ts)');
-    sources = [options.chip, { name: 'bitstream_adapter.v', text: readFileSync(join(hdlDir(), 'sim', 'bitstream_adapter.v'), 'utf8') }];
+  if (isChipLevel(level)) {
+    if (!options.chip) throw new Error(`internal: simulate at level ${level} needs options.chip (see src/sim/bitstream.ts, src/sim/routed.ts)`);
+    if (level === 'routed' && !options.cellModels) throw new Error('internal: simulate at level routed needs options.cellModels (see src/sim/routed.ts)');
+    const adapter = { name: 'bitstream_adapter.v', text: readFileSync(join(hdlDir(), 'sim', 'bitstream_adapter.v'), 'utf8') };
+    sources = [options.chip, ...(options.cellModels ?? []), adapter];
     // The adapter takes one vector at a time; LATENCY bounds the cycles per vector (for the stall check).
     ports = { ...ports, clocked: true, latency: benchTopCycles(design) };
   }
   if (level === 'netlist') {
-    synth = await synthIce40(design.files, design.top, { cacheDir: root });
-    const cells = iceCellsSim(await yosysShareDir());
-    sources = [synth.netlist, { name: 'cells_sim.v', text: readFileSync(cells, 'utf8') }];
+    const family = options.family ?? 'ice40';
+    synth = await synthNetlist(design.files, design.top, family, { cacheDir: root });
+    sources = [synth.netlist, await yosysCellModels(family)];
   }
   const tbName = simulator === 'verilator' ? 'tb_lgn_core.cpp' : 'tb_lgn_core.v';
   const tbText = readFileSync(join(hdlDir(), 'sim', tbName), 'utf8');

@@ -7,12 +7,18 @@ export type SimulatorName = (typeof SIMULATORS)[number];
 /** Levels simulate() reaches from an emitted design alone. */
 export const LEVELS = ['rtl', 'netlist'] as const;
 /**
- * Every level: rtl (the emitted Verilog), netlist (yosys synth_ice40 with yosys' cell models),
- * bitstream (a placed-and-routed .asc turned back into Verilog by icebox_vlog, behind
- * hdl/sim/bitstream_adapter.v; see src/sim/bitstream.ts).
+ * Every level: rtl (the emitted Verilog), netlist (yosys synth_<family> with yosys' cell models),
+ * bitstream (an iCE40 placed-and-routed .asc turned back into Verilog by icebox_vlog; see
+ * src/sim/bitstream.ts), routed (ECP5/Gowin: nextpnr's routed netlist, not the bitstream; see
+ * src/sim/routed.ts). The last two simulate a bench top behind hdl/sim/bitstream_adapter.v.
  */
-export const SIM_LEVELS = ['rtl', 'netlist', 'bitstream'] as const;
+export const SIM_LEVELS = ['rtl', 'netlist', 'bitstream', 'routed'] as const;
 export type SimLevel = (typeof SIM_LEVELS)[number];
+
+/** Levels that simulate a placed-and-routed bench top (module `chip`) through its serial pins. */
+export function isChipLevel(level: SimLevel): boolean {
+  return level === 'bitstream' || level === 'routed';
+}
 
 /** Macros both testbenches (and the bitstream adapter) read (see hdl/sim/tb_lgn_core.*). */
 export function tbDefines(ports: CorePorts, level: SimLevel = 'rtl'): Record<string, string> {
@@ -22,7 +28,7 @@ export function tbDefines(ports: CorePorts, level: SimLevel = 'rtl'): Record<str
     IDX_BITS: String(ports.classIdxBits),
     LATENCY: String(ports.latency),
     ...(ports.clocked ? { CLOCKED: '1' } : {}),
-    ...(level === 'bitstream' ? { READY: '1' } : {}),
+    ...(isChipLevel(level) ? { READY: '1' } : {}),
   };
 }
 
@@ -60,8 +66,8 @@ export function planVerilatorBuild(dir: string, ports: CorePorts, sources: strin
     'Vtb',
     '-Wno-fatal',
     ...(level === 'netlist' ? ['-Wno-lint', '-Wno-style', '-DNO_ICE40_DEFAULT_ASSIGNMENTS'] : []),
-    // icebox_vlog's chip is not lint clean either; the adapter reads the testbench's macros.
-    ...(level === 'bitstream' ? ['-Wno-lint', '-Wno-style', ...defines] : []),
+    // icebox_vlog's chip and nextpnr's routed netlist are not lint clean either; the adapter reads the testbench's macros.
+    ...(isChipLevel(level) ? ['-Wno-lint', '-Wno-style', ...defines] : []),
     '-CFLAGS',
     defines.join(' '),
     ...extraFlags,

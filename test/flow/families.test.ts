@@ -19,7 +19,7 @@ const FAMILIES = [
     device: 'LFE5U-85F',
     package: 'CABGA381',
     mhz: 25,
-    pnr: { tool: 'nextpnr-ecp5', head: ['--85k', '--package', 'CABGA381', '--lpf', 'board.lpf', '--textcfg', 'pnr.config'], constraints: 'board.lpf' },
+    pnr: { tool: 'nextpnr-ecp5', head: ['--85k', '--package', 'CABGA381', '--lpf', 'board.lpf', '--textcfg', 'pnr.config', '--write', 'pnr-routed.json'], constraints: 'board.lpf' },
     pack: ['ecppack', 'pnr.config', 'design.bit'],
     logicCells: { name: 'TRELLIS_COMB', available: 83640 },
     ff: { name: 'TRELLIS_FF', available: 83640 },

@@ -7,10 +7,13 @@ import { BENCH_TOP } from '../../hdl/benchTop.js';
 import { emitVerilog, type EmittedDesign, type EmittedFile } from '../../hdl/emit.js';
 import { loadModel } from '../../model/modelFile.js';
 import { evaluateReference } from '../../model/reference.js';
+import { loadBoard, type Board } from '../../board/board.js';
 import { chipVerilog } from '../../sim/bitstream.js';
+import { NETLIST_FAMILIES, ROUTED_FAMILIES, type NetlistFamily } from '../../sim/cells.js';
+import { routedJsonOf, routedVerilog } from '../../sim/routed.js';
 import { randomVectors } from '../../sim/check.js';
 import { compareWithReference, simulate, type Mismatch, type VectorSet } from '../../sim/simulate.js';
-import { SIM_LEVELS, SIMULATORS, type SimLevel, type SimulatorName } from '../../sim/simulators.js';
+import { isChipLevel, SIM_LEVELS, SIMULATORS, type SimLevel, type SimulatorName } from '../../sim/simulators.js';
 import { UserError } from '../../util/errors.js';
 import { defineCommand } from '../command.js';
 import { emitOptionsFrom, HDL_FLAGS, HDL_USAGE, HEAD_FAMILY_FLAG, HEAD_FAMILY_USAGE, headFamilyFrom } from './emit.js';
@@ -22,6 +25,8 @@ export interface SimResult {
   design: string;
   simulator: SimulatorName;
   level: SimLevel;
+  /** Level netlist: the family whose synthesis and cell models were simulated. */
+  family: NetlistFamily | null;
   pipeline: number;
   registeredIo: boolean;
   groupSum: string;
@@ -55,19 +60,40 @@ export interface SimResult {
     iceboxSeconds: number;
     iceboxCached: boolean;
   } | null;
+  /**
+   * Level routed (ECP5, Gowin): the build whose nextpnr routed netlist was simulated. It verifies
+   * synthesis, packing and the netlist nextpnr placed and routed, not the bitstream.
+   */
+  routed: {
+    board: string;
+    family: string;
+    top: string;
+    status: string;
+    message: string;
+    hash: string;
+    routedJson: string;
+    cells: Record<string, number>;
+    buildCached: boolean;
+    buildSeconds: number;
+    verilogSeconds: number;
+    verilogCached: boolean;
+  } | null;
 }
 
 export const simCommand = defineCommand<SimResult>({
   name: 'sim',
-  usage: `gatebench sim model.json [--simulator verilator|iverilog] [--level rtl|netlist|bitstream] [--board NAME] [${DATASET_USAGE}] [--split test|train] [--limit N (0: no dataset vectors)] [--random N] [--seed S] ${HDL_USAGE} ${HEAD_FAMILY_USAGE} [--optimize] [--json]`,
+  usage: `gatebench sim model.json [--simulator verilator|iverilog] [--level rtl|netlist|bitstream|routed] [--board NAME] [${DATASET_USAGE}] [--split test|train] [--limit N (0: no dataset vectors)] [--random N] [--seed S] ${HDL_USAGE} ${HEAD_FAMILY_USAGE} [--optimize] [--json]`,
   details: [
-    'Levels: rtl simulates the emitted Verilog; netlist the yosys synth_ice40 netlist with yosys\' iCE40 cell models;',
-    `bitstream builds the core (registered I/O) in the ${BENCH_TOP} placeholder top for --board (default icebreaker; the`,
-    'same cached build as `gatebench build`), turns the placed-and-routed .asc back into Verilog with icebox_vlog and drives',
-    "it through the top's two serial pins (hdl/sim/bitstream_adapter.v), one vector at a time. It checks the logic of that",
-    'very bitstream (core, loader, routing), not its timing.',
+    'Levels: rtl simulates the emitted Verilog; netlist the yosys synth_<family> netlist with yosys\' cell models of',
+    "--board's family (iCE40 without --board; ECP5, Gowin);",
+    `bitstream (iCE40) builds the core (registered I/O) in the ${BENCH_TOP} placeholder top for --board (default icebreaker;`,
+    'the same cached build as `gatebench build`), turns the placed-and-routed .asc back into Verilog with icebox_vlog and',
+    "drives it through the top's two serial pins (hdl/sim/bitstream_adapter.v), one vector at a time. It checks the logic of",
+    'that very bitstream (core, loader, routing), not its timing.',
+    'routed (ECP5, Gowin: --board required) does the same with nextpnr\'s routed netlist of that build (JSON, turned into',
+    'Verilog by yosys, simulated with cell models): nextpnr\'s routed netlist, not the bitstream (only iCE40 has icebox_vlog).',
   ].join('\n'),
-  summary: 'simulate the emitted Verilog, its iCE40 netlist or its placed-and-routed bitstream and check every class sum against the reference',
+  summary: 'simulate the emitted Verilog, its synthesised netlist, its iCE40 bitstream or its ECP5/Gowin routed netlist and check every class sum against the reference',
   flags: {
     ...DATASET_FLAGS,
     ...HDL_FLAGS,
@@ -85,7 +111,11 @@ export const simCommand = defineCommand<SimResult>({
     const model = loadModel(modelPath(positionals, this.usage));
     const simulator = choiceOption(options, 'simulator', SIMULATORS, 'verilator');
     const level = choiceOption(options, 'level', SIM_LEVELS, 'rtl');
-    if (options['board'] !== undefined && level !== 'bitstream') throw new UserError(`--board: only with --level bitstream, got --level ${level}`);
+    if (options['board'] !== undefined && level === 'rtl') throw new UserError(`--board: only with --level netlist, bitstream or routed, got --level rtl`);
+    const boardName = stringOption(options, 'board');
+    const family = level === 'netlist' ? netlistFamily(boardName) : null;
+    // Checked before any build, like the output paths of other commands.
+    const routedTarget = level === 'routed' ? routedBoard(boardName) : null;
     const emit = emitOptionsFrom(options);
     const random = intOption(options, 'random', 0, 0);
     // --limit 0: no dataset vectors (only the --random ones).
@@ -114,9 +144,11 @@ export const simCommand = defineCommand<SimResult>({
 
     let design: EmittedDesign;
     let chip: EmittedFile | undefined;
+    let cellModels: EmittedFile[] | undefined;
     let bitstream: SimResult['bitstream'] = null;
+    let routed: SimResult['routed'] = null;
     if (level === 'bitstream') {
-      const board = stringOption(options, 'board') ?? 'icebreaker';
+      const board = boardName ?? 'icebreaker';
       const { build, core } = await buildModel(model.network, { board, pipeline: emit.pipeline, headCuts: emit.headCuts, groupSum: emit.groupSum });
       const asc = buildFile(build, 'asc');
       if (!asc) throw new UserError(`sim: no bitstream to verify: ${build.message}`);
@@ -136,17 +168,42 @@ export const simCommand = defineCommand<SimResult>({
         iceboxSeconds: vlog.seconds,
         iceboxCached: vlog.cacheHit,
       };
+    } else if (routedTarget) {
+      const board = routedTarget;
+      const buildOptions = { board, pipeline: emit.pipeline, headCuts: emit.headCuts, groupSum: emit.groupSum };
+      let { build, core } = await buildModel(model.network, buildOptions);
+      // A build cached before its flow wrote the routed netlist: build it again, once.
+      if (build.ok && !routedJsonOf(build)) ({ build, core } = await buildModel(model.network, { ...buildOptions, force: true }));
+      if (!routedJsonOf(build)) throw new UserError(`sim: no routed netlist to verify for ${board.name}: ${build.message}`);
+      const vlog = await routedVerilog(build);
+      design = core;
+      chip = vlog.chip;
+      cellModels = vlog.cellModels;
+      routed = {
+        board: build.board.name,
+        family: build.board.family,
+        top: build.top,
+        status: build.status,
+        message: build.message,
+        hash: build.hash,
+        routedJson: vlog.routedJson,
+        cells: vlog.cells,
+        buildCached: build.cached,
+        buildSeconds: build.buildDurationMs / 1000,
+        verilogSeconds: vlog.seconds,
+        verilogCached: vlog.cacheHit,
+      };
     } else {
-      // The netlist level synthesises for iCE40: a family-specific head is iCE40's.
-      const family = headFamilyFrom(options);
-      if (level === 'netlist' && family !== undefined && family !== 'ice40') throw new UserError(`--family: the netlist level synthesises for ice40, got ${family}`);
-      design = emitVerilog(model.network, { ...emit, ...(level === 'netlist' ? { family: 'ice40' as const } : family ? { family } : {}) });
+      // The netlist level synthesises for --board's family (iCE40 without one): the head is that family's.
+      const headFamily = headFamilyFrom(options);
+      if (family !== null && headFamily !== undefined && headFamily !== family) throw new UserError(`--family: the netlist level synthesises for ${family} (--board's family), got ${headFamily}`);
+      design = emitVerilog(model.network, { ...emit, ...(family !== null ? { family } : headFamily ? { family: headFamily } : {}) });
     }
     const reference = evaluateReference(model.network, { ...all, labels: new Uint8Array(all.count) });
-    const run = await simulate(design, all, { simulator, level, optimize: options['optimize'] === true, ...(chip ? { chip } : {}) });
+    const run = await simulate(design, all, { simulator, level, optimize: options['optimize'] === true, ...(family ? { family } : {}), ...(chip ? { chip } : {}), ...(cellModels ? { cellModels } : {}) });
     const comparison = compareWithReference(run, reference);
-    // At bitstream level the testbench measures the serial adapter's cycles, not the core's latency.
-    if (level !== 'bitstream' && run.measuredLatency !== null && run.measuredLatency !== design.ports.latency) {
+    // At bitstream and routed level the testbench measures the serial adapter's cycles, not the core's latency.
+    if (!isChipLevel(level) && run.measuredLatency !== null && run.measuredLatency !== design.ports.latency) {
       throw new Error(`internal: the testbench measured a latency of ${run.measuredLatency} cycles, the emitter reports ${design.ports.latency}`);
     }
     const result: SimResult = {
@@ -155,6 +212,7 @@ export const simCommand = defineCommand<SimResult>({
       design: design.designHash,
       simulator,
       level,
+      family,
       pipeline: emit.pipeline,
       registeredIo: design.stats.registeredIo,
       groupSum: design.stats.groupSum,
@@ -177,6 +235,7 @@ export const simCommand = defineCommand<SimResult>({
       cacheHit: run.cacheHit,
       synth: run.synth,
       bitstream,
+      routed,
     };
     if (!result.ok) {
       // The report first (the CLI prints nothing after an error), then a failing exit.
@@ -194,19 +253,45 @@ export const simCommand = defineCommand<SimResult>({
         (m) => `  vector ${m.index} (${m.source} #${m.sourceIndex}): expected sums [${m.expected.sums.join(' ')}] class ${m.expected.classIdx}, got [${m.actual.sums.join(' ')}] class ${m.actual.classIdx}`,
       ),
       `${r.simulator} ${r.level}, pipeline ${r.pipeline}${r.registeredIo ? ', registered I/O' : ''}, GroupSum ${r.groupSum}: ${r.liveGates} live gates, ` +
-        (r.bitstream
+        (r.bitstream || r.routed
           ? `${r.cyclesPerInference} cycles per inference in the core; ${r.cycles} cycles through the serial pins (${(r.cycles / Math.max(1, r.checked)).toFixed(0)} per vector)`
           : r.cyclesPerInference
             ? `${r.cyclesPerInference} cycles per inference (measured ${r.measuredLatency}), ${r.cycles} cycles`
             : 'combinational'),
       `${Math.round(r.vectorsPerSecond)} vectors/s (${r.runSeconds.toFixed(2)} s); build ${r.compileSeconds.toFixed(1)} s${r.cacheHit ? ' (cached)' : ''}` +
-        (r.synth ? `; synth_ice40 ${r.synth.seconds.toFixed(1)} s${r.synth.cacheHit ? ' (cached)' : ''}: ${cells}` : ''),
+        (r.synth ? `; synth_${r.family ?? 'ice40'} ${r.synth.seconds.toFixed(1)} s${r.synth.cacheHit ? ' (cached)' : ''}: ${cells}` : ''),
       ...(r.bitstream
         ? [
             `bitstream: ${r.bitstream.top} for ${r.bitstream.board} (${r.bitstream.message}); build ${r.bitstream.buildSeconds.toFixed(1)} s${r.bitstream.buildCached ? ' (cached)' : ''}, icebox_vlog ${r.bitstream.iceboxSeconds.toFixed(1)} s${r.bitstream.iceboxCached ? ' (cached)' : ''}`,
             `  ${r.bitstream.asc}`,
           ]
         : []),
+      ...(r.routed
+        ? [
+            `routed netlist (nextpnr's, not the bitstream): ${r.routed.top} for ${r.routed.board} (${r.routed.message}); build ${r.routed.buildSeconds.toFixed(1)} s${r.routed.buildCached ? ' (cached)' : ''}, to Verilog ${r.routed.verilogSeconds.toFixed(1)} s${r.routed.verilogCached ? ' (cached)' : ''}: ` +
+              Object.entries(r.routed.cells).map(([k, v]) => `${v} ${k}`).join(', '),
+            `  ${r.routed.routedJson}`,
+          ]
+        : []),
     ].join('\n');
   },
 });
+
+/** The family `--level netlist` synthesises for: --board's, else iCE40. */
+function netlistFamily(boardName: string | undefined): NetlistFamily {
+  if (boardName === undefined) return 'ice40';
+  const board = loadBoard(boardName);
+  const family = board.fpga.family;
+  if (!(NETLIST_FAMILIES as readonly string[]).includes(family)) throw new UserError(`--board: ${board.name} is in the ${family} family; --level netlist knows ${NETLIST_FAMILIES.join(', ')}`);
+  return family as NetlistFamily;
+}
+
+/** The board `--level routed` builds for: required, and of a family whose nextpnr writes a routed netlist. */
+function routedBoard(boardName: string | undefined): Board {
+  if (boardName === undefined) throw new UserError(`--board: required with --level routed (an ECP5 or Gowin board, e.g. ulx3s or tangnano20k)`);
+  const board = loadBoard(boardName);
+  if (!(ROUTED_FAMILIES as readonly string[]).includes(board.fpga.family)) {
+    throw new UserError(`--board: ${board.name} is in the ${board.fpga.family} family; --level routed is for ${ROUTED_FAMILIES.join(' and ')} (use --level bitstream on iCE40)`);
+  }
+  return board;
+}

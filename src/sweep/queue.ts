@@ -57,7 +57,8 @@ export class SqliteCellQueue implements CellQueue<SweepCell> {
     return cell ? { id: String(cell.id), data: cell, attempt: cell.attempts } : null;
   }
 
-  async finish(claim: Claim<SweepCell>): Promise<void> {
+  /** The cell's results are in the store already (its recorder wrote them stage by stage). */
+  async finish(claim: Claim<SweepCell>, _result?: unknown): Promise<void> {
     this.store.finishCell(claim.data.id);
   }
 

@@ -84,6 +84,15 @@ export class SqliteCellQueue implements CellQueue<SweepCell> {
 /** How often a job runs at most: its attempts for failures, and (minus one) restarts after a stall. */
 export const JOB_ATTEMPTS = 3;
 
+/**
+ * Enqueue a job under a fixed id: BullMQ ignores an add whose id is already in the queue, so a
+ * job enqueued twice (a retried enqueue, a resumed coordinator) is one job. Finished jobs stay a
+ * day: the coordinator reads their results from there.
+ */
+export async function addStageJob(queue: Queue, id: string, data: unknown): Promise<void> {
+  await queue.add(queue.name, data, { jobId: id, attempts: JOB_ATTEMPTS, removeOnComplete: { age: 86_400 }, removeOnFail: { age: 86_400 } });
+}
+
 export interface BullQueueOptions {
   /** This worker's name in job records and heartbeats. */
   worker: string;
@@ -131,8 +140,8 @@ export class BullStageQueue<T> implements CellQueue<T> {
   }
 
   /** Enqueue one job; a job with this id already in Redis is left as it is (idempotent). */
-  async add(id: string, data: T): Promise<void> {
-    await this.queue.add(this.name, data, { jobId: id, attempts: JOB_ATTEMPTS, removeOnComplete: { age: 86_400 }, removeOnFail: { age: 86_400 } });
+  add(id: string, data: T): Promise<void> {
+    return addStageJob(this.queue, id, data);
   }
 
   /** Check for abandoned jobs every lock period from now on (each worker process does). */

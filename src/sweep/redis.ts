@@ -65,14 +65,16 @@ export function lastingConnection(target: QueueTarget): ConnectionOptions {
  */
 export async function connectQueue(flag: string, target: QueueTarget): Promise<Redis> {
   const client = new Redis({ ...target.options, lazyConnect: true, connectTimeout: CONNECT_TIMEOUT_MS, maxRetriesPerRequest: 1, retryStrategy: () => null });
-  // The first failure is reported by connect(); later ones are for the reconnect logic, not the console.
-  client.on('error', () => undefined);
+  // connect() rejects with "Connection is closed"; the cause (refused, timed out) comes as an error event.
+  let cause: unknown = null;
+  client.on('error', (e: unknown) => (cause ??= e));
   try {
     await client.connect();
     await client.ping();
   } catch (e) {
     client.disconnect();
-    throw new UserError(`${flag} ${target.shown}: ${connectionProblem(e)}`, { cause: e });
+    const why = cause ?? e;
+    throw new UserError(`${flag} ${target.shown}: ${connectionProblem(why)}`, { cause: why });
   }
   client.options.retryStrategy = (times: number) => Math.min(200 * times, 2000);
   client.options.maxRetriesPerRequest = null;
@@ -87,6 +89,7 @@ function connectionProblem(e: unknown): string {
   if (prefix === 'WRONGPASS' || prefix === 'NOAUTH' || prefix === 'NOPERM') return `Redis refused the credentials (${message.split('\n')[0]}); check user and password in the URL`;
   if (err.code === 'ECONNREFUSED') return 'connection refused: is redis-server running there?';
   if (err.code === 'ENOTFOUND' || err.code === 'EAI_AGAIN') return 'unknown host';
+  if (/Unknown RESP type/.test(message)) return 'something answered that is not Redis';
   if (err.code === 'ETIMEDOUT' || /timed? ?out/i.test(message)) return `no answer within ${CONNECT_TIMEOUT_MS / 1000} s (unreachable host or port)`;
   return `cannot connect: ${message.split('\n')[0]}`;
 }

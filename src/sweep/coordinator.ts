@@ -90,7 +90,7 @@ async function drive(o: QueuedSweepOptions, onEvent: (e: QueuedSweepEvent) => vo
     const sweep = store.getSweep(o.sweep)!;
     const spec = sweep.spec as SweepSpec;
     onEvent({ type: 'started', sweep: o.sweep, total: sweep.cells.total, pending: driven.length, workers: 0 });
-    const ctx: DriveContext = { store, redis, spec, sweep: o.sweep, queueOf, onEvent, ...(o.cacheDir ? { cacheDir: o.cacheDir } : {}) };
+    const ctx: DriveContext = { store, redis, spec, sweep: o.sweep, specHash: sweep.specHash, queueOf, onEvent, ...(o.cacheDir ? { cacheDir: o.cacheDir } : {}) };
     let active = driven;
     while (active.length > 0 && !isCancelled()) {
       const served = await servedQueues(redis).catch(() => null);
@@ -129,6 +129,7 @@ interface DriveContext {
   redis: Redis;
   spec: SweepSpec;
   sweep: string;
+  specHash: string;
   cacheDir?: string;
   queueOf(name: string): Queue;
   onEvent(e: QueuedSweepEvent): void;
@@ -188,7 +189,7 @@ async function advance(ctx: DriveContext, cell: DrivenCell, done: Map<CellStage,
     return true;
   }
   const queueName = stageQueueName(ctx.spec, stage);
-  const id = stageJobId(ctx.sweep, current.key, stage);
+  const id = stageJobId({ id: ctx.sweep, specHash: ctx.specHash }, current.key, stage);
   const job = await Job.fromId<StagePayload, StageResult>(ctx.queueOf(queueName), id);
   if (!job) {
     const model = done.get('train')?.artifact ?? null;

@@ -1,9 +1,12 @@
+import { fork, type ChildProcess } from 'node:child_process';
 import { hostname } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import type { SweepSpec } from './spec.js';
 import { BullStageQueue, type Claim } from './queue.js';
 import { connectQueue, type QueueTarget } from './redis.js';
 import { announceWorker, HEARTBEAT_MS, withdrawWorker, type WorkerBeat } from './registry.js';
-import { runQueueName, runStageJob, type StagePayload } from './stageJobs.js';
+import type { StageAnswer, StageRequest } from './stageMain.js';
+import { runQueueName, type StagePayload, type StageResult } from './stageJobs.js';
 import type { RunPlace } from './job.js';
 
 /** A board this host runs cells on: a physical one (its UART, if not found by itself) or the virtual board standing in for one. */
@@ -37,6 +40,40 @@ export interface QueueWorkerHandle {
   stop(): Promise<void>;
   /** Resolves when stopped: how many jobs this worker finished and failed. */
   readonly done: Promise<{ finished: number; failed: number }>;
+}
+
+const STAGE_MAIN = fileURLToPath(new URL('./stageMain.js', import.meta.url));
+/** Kept of a failing stage process's stderr for the job's failure reason. */
+const STDERR_TAIL = 2000;
+
+function killGroup(child: ChildProcess): void {
+  try {
+    if (child.pid && child.exitCode === null) process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+}
+
+/**
+ * Run a stage job in its own process group (it ends with this worker: see stageMain.ts), its
+ * result back over IPC; a crash of the stage process is the job's failure.
+ */
+function runInChild(request: StageRequest, children: Set<ChildProcess>): Promise<StageResult> {
+  return new Promise((resolve, reject) => {
+    const child = fork(STAGE_MAIN, [], { detached: true, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    children.add(child);
+    let answer: StageAnswer | null = null;
+    let stderr = '';
+    child.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-STDERR_TAIL)));
+    child.once('message', (m: StageAnswer) => (answer = m));
+    child.once('exit', (code, signal) => {
+      children.delete(child);
+      if (answer && 'result' in answer) resolve(answer.result);
+      else if (answer) reject(new Error(answer.error));
+      else reject(new Error(`the stage process ended with ${signal ?? `exit ${code}`}: ${stderr.trim().split('\n').slice(-2).join(' | ')}`));
+    });
+    child.send(request);
+  });
 }
 
 /** Idle slots look for work this often. */
@@ -74,6 +111,7 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
   };
 
   let stopping = false;
+  const children = new Set<ChildProcess>();
   const counts = { finished: 0, failed: 0 };
   const take = async (): Promise<{ queue: BullStageQueue<StagePayload>; claim: Claim<StagePayload> } | null> => {
     for (const queue of queues) {
@@ -96,7 +134,7 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
       void beat();
       o.log(`${what}: started (attempt ${claim.attempt})`);
       try {
-        const result = await runStageJob(p, { redis, runPlace, ...(o.cacheDir ? { cacheDir: o.cacheDir } : {}) });
+        const result = await runInChild({ payload: p, target: o.target, ...(o.cacheDir ? { cacheDir: o.cacheDir } : {}), place: p.stage === 'run' ? runPlace(p.spec) : null }, children);
         if (stopping) return;
         await queue.finish(claim, result);
         counts.finished++;
@@ -126,6 +164,7 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
       stopping = true;
       clearInterval(heart);
       await withdrawWorker(redis, o.name).catch(() => undefined);
+      for (const child of children) killGroup(child);
       for (const q of queues) await q.close().catch(() => undefined);
       redis.disconnect();
       markStopped();

@@ -17,7 +17,7 @@ export interface WorkerBeat {
 
 export const HEARTBEAT_MS = 2000;
 /** A worker not heard from for this long is taken as gone (its jobs stall and move on). */
-export const WORKER_GONE_MS = 10_000;
+export const WORKER_GONE_MS = 15_000;
 /** Entries of workers gone this long are dropped from the registry. */
 const FORGET_MS = 86_400_000;
 

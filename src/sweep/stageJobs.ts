@@ -49,9 +49,12 @@ export function runQueueName(o: { virtual: boolean; board: string }): string {
   return o.virtual ? `run.virtual.${o.board}` : `run.${o.board}`;
 }
 
-/** A stage job's id: one job per (sweep, cell, stage), so enqueueing it twice makes no second job. */
-export function stageJobId(sweep: string, cell: string, stage: CellStage): string {
-  return `${sweep}.${cell}.${stage}`;
+/**
+ * A stage job's id: one job per (sweep, cell, stage), so enqueueing it twice makes no second job.
+ * Sweep ids are per database (s1, s2...): the spec hash keeps two databases' sweeps apart on one Redis.
+ */
+export function stageJobId(sweep: { id: string; specHash: string }, cell: string, stage: CellStage): string {
+  return `${sweep.id}-${sweep.specHash.slice(0, 16)}.${cell}.${stage}`;
 }
 
 /** What a worker brings to a stage: Redis for artifacts, its own cache, and its board's port and monitor. */

@@ -95,10 +95,11 @@ async function drive(o: QueuedSweepOptions, onEvent: (e: QueuedSweepEvent) => vo
     while (active.length > 0 && !isCancelled()) {
       const served = await servedQueues(redis).catch(() => null);
       const records = stagesByCell(store.stageRecords(o.sweep));
+      const stored = new Map(store.sweepCells(o.sweep).map((c) => [c.id, c]));
       const next: DrivenCell[] = [];
       for (const cell of active) {
         if (isCancelled()) break;
-        const settled = await advance(ctx, cell, records.get(cell.claim.data.key) ?? new Map(), served).catch((e: unknown) => {
+        const settled = await advance(ctx, cell, stored.get(cell.claim.data.id)!, records.get(cell.claim.data.key) ?? new Map(), served).catch((e: unknown) => {
           // Redis went away mid-look: look again next time.
           if (lost) return false;
           throw e;
@@ -177,9 +178,8 @@ function outcomeOf(ctx: DriveContext, cell: SweepCell, done: ReadonlyMap<CellSta
  * when the job completed, fail the cell when the job failed for good, or make sure the job is
  * enqueued (and say when no live worker takes its queue). True when the cell is settled.
  */
-async function advance(ctx: DriveContext, cell: DrivenCell, done: Map<CellStage, StageRecord>, served: Set<string> | null): Promise<boolean> {
+async function advance(ctx: DriveContext, cell: DrivenCell, current: SweepCell, done: Map<CellStage, StageRecord>, served: Set<string> | null): Promise<boolean> {
   const { store } = ctx;
-  const current = store.sweepCells(ctx.sweep).find((c) => c.id === cell.claim.data.id)!;
   const stage = nextStage(ctx, done);
   if (stage === null) {
     const outcome = outcomeOf(ctx, current, done);
@@ -201,15 +201,16 @@ async function advance(ctx: DriveContext, cell: DrivenCell, done: Map<CellStage,
   }
   const state = await job.getState();
   if (state === 'completed') {
-    const failure = await record(ctx, current, job);
+    const { failure, stored } = await record(ctx, current, job);
     if (failure) {
       store.setCellQueueWorker(current.id, null);
       store.failCell(current.id, failure);
       ctx.onEvent({ type: 'cell-failed', cell: current.key, error: failure });
       return true;
     }
-    done.set(stage, store.stageRecords(ctx.sweep).find((r) => r.cellKey === current.key && r.stage === stage)!);
-    return advance(ctx, cell, done, served);
+    done.set(stage, stored);
+    // The cell as stored now (linked to the new result), for its next stage.
+    return advance(ctx, cell, store.sweepCells(ctx.sweep).find((c) => c.id === current.id)!, done, served);
   }
   if (state === 'failed') {
     const error = `${stage} failed after ${job.attemptsMade} attempt${job.attemptsMade === 1 ? '' : 's'}${job.processedBy ? ` (last on ${job.processedBy})` : ''}: ${job.failedReason}`;
@@ -250,9 +251,9 @@ async function republishModel(ctx: DriveContext, hash: string): Promise<Artifact
 
 /**
  * Store a completed stage's result once (a duplicate of a stored stage adds nothing), linked to
- * its cell. Returns why the cell fails after this result (a bit-exactness mismatch), or null.
+ * its cell. Returns the stage record, and why the cell fails after this result (a bit-exactness mismatch) or null.
  */
-async function record(ctx: DriveContext, cell: SweepCell, job: Job<StagePayload, StageResult>): Promise<string | null> {
+async function record(ctx: DriveContext, cell: SweepCell, job: Job<StagePayload, StageResult>): Promise<{ failure: string | null; stored: StageRecord }> {
   const { store } = ctx;
   const r = job.returnvalue;
   // The model file is fetched (checked by hash) before the transaction: it is the coordinator's copy.
@@ -290,7 +291,6 @@ async function record(ctx: DriveContext, cell: SweepCell, job: Job<StagePayload,
     }
   });
   ctx.onEvent({ type: 'stage', cell: cell.key, stage: r.stage, detail: `stored (${stored.worker}, attempt ${stored.attempt})` });
-  if (r.stage === 'check') return checkProblem(r.check, r.vectors);
-  if (r.stage === 'run') return runProblem(r.report);
-  return null;
+  const failure = r.stage === 'check' ? checkProblem(r.check, r.vectors) : r.stage === 'run' ? runProblem(r.report) : null;
+  return { failure, stored };
 }

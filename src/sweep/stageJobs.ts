@@ -31,9 +31,10 @@ export type StageResult = { provenance: Provenance } & (
   | { stage: 'run'; report: RunReport; samples: PhasedSample[] }
 );
 
-/** The board a stage is for: where its run streams for 'run', the board built for otherwise. */
+/** The board a stage is for: where its run streams for 'run' (the virtual one standing in for the board), the board built for otherwise. */
 export function stageBoard(spec: SweepSpec, stage: CellStage): string {
-  return stage === 'run' ? spec.runOn : spec.board;
+  if (stage !== 'run') return spec.board;
+  return spec.runOn === 'virtual' ? `virtual ${spec.board}` : spec.runOn;
 }
 
 /**

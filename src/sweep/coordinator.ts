@@ -201,7 +201,10 @@ async function advance(ctx: DriveContext, cell: DrivenCell, current: SweepCell, 
   }
   const state = await job.getState();
   if (state === 'completed') {
-    const { failure, stored } = await record(ctx, current, job);
+    // The job was read before it completed: read it again for its result.
+    const completed = await Job.fromId<StagePayload, StageResult>(ctx.queueOf(queueName), id);
+    if (!completed?.returnvalue) return false;
+    const { failure, stored } = await record(ctx, current, completed);
     if (failure) {
       store.setCellQueueWorker(current.id, null);
       store.failCell(current.id, failure);

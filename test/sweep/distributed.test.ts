@@ -78,6 +78,12 @@ describe('distributed sweep: refusals and failures', () => {
     mkdirSync(cache);
     const worker = new Proc(['worker', '--queue', redis.url, '--train', '--name', 'lacking', '--lock-seconds', '5'], { GATEBENCH_CACHE: cache });
     procs.push(worker);
+    // `workers` lists it with what it takes and its heartbeat.
+    await worker.line(/taking jobs from train/);
+    const listed = runCli(['workers', '--queue', redis.url]);
+    assert.equal(listed.status, 0, listed.stderr);
+    assert.match(listed.stdout, /^worker\s+process\s+queues\s+slots\s+running\s+heartbeat/);
+    assert.match(listed.stdout, /\nlacking\s+\S+:\d+\s+train\s+1\s+(idle|gone d2-w20-f20 train)\s+\d+\.\d s\n?$/);
     const code = await coordinator.exited;
     await worker.kill('SIGTERM');
     assert.equal(code, 1, coordinator.stderr);

@@ -16,9 +16,11 @@ import { runCommand } from './commands/run.js';
 import { simCommand } from './commands/sim.js';
 import { sweepCommand } from './commands/sweep.js';
 import { trainCommand } from './commands/train.js';
+import { workerCommand } from './commands/worker.js';
+import { workersCommand } from './commands/workers.js';
 import { interactiveTerminal, uiCommand } from './commands/ui.js';
 
-const COMMANDS: Command<any>[] = [trainCommand, evalCommand, infoCommand, importCommand, boardsCommand, emitCommand, simCommand, buildCommand, estimateCommand, runCommand, sweepCommand, resultsCommand, reportCommand, uiCommand, doctorCommand];
+const COMMANDS: Command<any>[] = [trainCommand, evalCommand, infoCommand, importCommand, boardsCommand, emitCommand, simCommand, buildCommand, estimateCommand, runCommand, sweepCommand, workerCommand, workersCommand, resultsCommand, reportCommand, uiCommand, doctorCommand];
 
 function help(): string {
   return ['usage: gatebench <command> [options]', '', ...COMMANDS.map((c) => `  ${c.name.padEnd(8)} ${c.summary}\n           ${c.usage}`)].join('\n');

@@ -208,6 +208,24 @@ export interface SweepCell {
   readonly stage: string | null;
   readonly stageDetail: string | null;
   readonly stageAt: string | null;
+  /** Distributed sweeps: the queue worker running the cell's current stage. */
+  readonly queueWorker: string | null;
+}
+
+/** A stage of a cell done by a queue worker and stored by the coordinator (once per sweep, cell, stage). */
+export interface StageRecord {
+  readonly sweepId: string;
+  readonly cellKey: string;
+  readonly stage: 'train' | 'check' | 'build' | 'run';
+  readonly worker: string;
+  readonly attempt: number;
+  /** The stored row: a model hash, or a simulation, build or run id. */
+  readonly result: string | null;
+  /** sha256 of the artifact the stage handed on (a model file). */
+  readonly artifact: string | null;
+  readonly enqueuedAt: string | null;
+  readonly startedAt: string | null;
+  readonly finishedAt: string;
 }
 
 /**

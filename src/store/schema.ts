@@ -206,6 +206,25 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE models ADD COLUMN origin TEXT;
   `,
+  // 7: distributed sweeps. Each stage result a coordinator
+  // stored, keyed by (sweep, cell, stage), so a retried or duplicated job never adds a second row;
+  // and the queue worker running a cell's current stage, for live views.
+  `
+  ALTER TABLE sweep_cells ADD COLUMN queue_worker TEXT;
+  CREATE TABLE sweep_stages (
+    sweep_id TEXT NOT NULL,
+    cell_key TEXT NOT NULL,
+    stage TEXT NOT NULL CHECK (stage IN ('train', 'check', 'build', 'run')),
+    worker TEXT NOT NULL,              -- the queue worker's name
+    attempt INTEGER NOT NULL,
+    result TEXT,                       -- the stored row: a model hash or a simulation, build, run id
+    artifact TEXT,                     -- sha256 of what the stage handed on (the model file), if any
+    enqueued_at TEXT, started_at TEXT,
+    finished_at TEXT NOT NULL,
+    PRIMARY KEY (sweep_id, cell_key, stage),
+    FOREIGN KEY (sweep_id, cell_key) REFERENCES sweep_cells(sweep_id, key) ON DELETE CASCADE
+  ) WITHOUT ROWID;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

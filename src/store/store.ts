@@ -27,6 +27,7 @@ import type {
   SweepCell,
   SweepRecord,
   SweepStatus,
+  StageRecord,
 } from './records.js';
 import { checkIdentity, migrate } from './schema.js';
 
@@ -152,7 +153,8 @@ function modelFrom(row: Row): ModelRecord {
 
 const CELL_COLUMNS = `id, sweep_id AS sweepId, key, position, depth, width, final_width AS finalWidth, params, state, error, attempts, worker,
   started_at AS startedAt, finished_at AS finishedAt, model_hash AS modelHash, build_id AS buildId, simulation_id AS simulationId, run_id AS runId,
-  stage, stage_detail AS stageDetail, stage_at AS stageAt`;
+  stage, stage_detail AS stageDetail, stage_at AS stageAt, queue_worker AS queueWorker`;
+const STAGE_COLUMNS = `sweep_id AS sweepId, cell_key AS cellKey, stage, worker, attempt, result, artifact, enqueued_at AS enqueuedAt, started_at AS startedAt, finished_at AS finishedAt`;
 
 function cellFrom(row: Row): SweepCell {
   return { ...(row as unknown as SweepCell), params: parsed(row['params']) };
@@ -645,6 +647,32 @@ export class Store {
   /** Where a running cell is (its stage and progress), for live views. Not an error if it stopped running. */
   setCellStage(cellId: number, stage: string, detail: string): void {
     this.atomically(() => this.sql(`UPDATE sweep_cells SET stage = ?, stage_detail = ?, stage_at = ? WHERE id = ?`).run(stage, detail, now(), cellId));
+  }
+
+  /** The queue worker running a cell's current stage (null: none), for live views. */
+  setCellQueueWorker(cellId: number, worker: string | null): void {
+    this.atomically(() => this.sql(`UPDATE sweep_cells SET queue_worker = ? WHERE id = ?`).run(worker, cellId));
+  }
+
+  /** The stages of a sweep's cells stored so far (distributed sweeps). */
+  stageRecords(sweepId: string): StageRecord[] {
+    return this.sql(`SELECT ${STAGE_COLUMNS} FROM sweep_stages WHERE sweep_id = ? ORDER BY finished_at`).all(sweepId) as StageRecord[];
+  }
+
+  /**
+   * Store a stage's result once: `store` writes the result rows and returns what to keep in the
+   * stage record, and runs only when (sweep, cell, stage) has no record yet, in the same
+   * transaction. Returns the record, the earlier one for a duplicate.
+   */
+  recordStage(key: Pick<StageRecord, 'sweepId' | 'cellKey' | 'stage'>, store: () => Omit<StageRecord, 'sweepId' | 'cellKey' | 'stage' | 'finishedAt'>): { record: StageRecord; duplicate: boolean } {
+    const find = (): StageRecord | undefined => this.sql(`SELECT ${STAGE_COLUMNS} FROM sweep_stages WHERE sweep_id = ? AND cell_key = ? AND stage = ?`).get(key.sweepId, key.cellKey, key.stage) as StageRecord | undefined;
+    return this.atomically(() => {
+      const earlier = find();
+      if (earlier) return { record: earlier, duplicate: true };
+      const r = store();
+      this.insert('sweep_stages', { sweep_id: key.sweepId, cell_key: key.cellKey, stage: key.stage, worker: r.worker, attempt: r.attempt, result: r.result, artifact: r.artifact, enqueued_at: r.enqueuedAt, started_at: r.startedAt, finished_at: now() });
+      return { record: find()!, duplicate: false };
+    });
   }
 
   finishCell(cellId: number, links: CellLinks = {}): SweepCell {

@@ -6,7 +6,8 @@ import type { PhasedSample } from '../device/power.js';
 import { runAndRecord } from '../device/recordedRun.js';
 import type { RunReport } from '../device/run.js';
 import type { FpgaFamily } from '../board/devices.js';
-import { headLut4 } from '../flow/headCost.js';
+import type { BuildResult } from '../flow/build.js';
+import { headLut4 as headCost } from '../flow/headCost.js';
 import { buildModel, type ModelBuild } from '../flow/modelBuild.js';
 import { loadModel, saveModel, type Model } from '../model/modelFile.js';
 import { trainModel } from '../model/trainModel.js';
@@ -27,12 +28,9 @@ export interface CellRecorder {
   run(report: RunReport, samples: PhasedSample[]): number;
 }
 
-export interface CellContext {
+/** A cell's stages in one process: the recorder stores each result; onStage is for people (the CLI's log, the TUI's pipeline view). */
+export interface CellContext extends StageContext {
   recorder: CellRecorder;
-  cacheDir?: string;
-  /** Stage changes and progress for people (the CLI's log, the TUI's pipeline view). */
-  onStage?: (stage: CellStage, detail: string) => void;
-  log?: (line: string) => void;
 }
 
 export interface CellOutcome {
@@ -59,8 +57,23 @@ function datasetOf(spec: SweepSpec): Dataset {
   return d;
 }
 
+/** Where a stage may keep things and tell people how it is going. */
+export interface StageContext {
+  cacheDir?: string;
+  onStage?: (stage: CellStage, detail: string) => void;
+  log?: (line: string) => void;
+}
+
+const cacheOption = (ctx: StageContext): { cacheDir?: string } => (ctx.cacheDir ? { cacheDir: ctx.cacheDir } : {});
+
 /** Train (or fetch from the cache: same data, encoding and settings give the same model). */
-async function trainCell(spec: SweepSpec, job: SweepJob, dataset: Dataset, ctx: CellContext): Promise<{ model: Model; path: string }> {
+export async function trainCell(spec: SweepSpec, job: SweepJob, ctx: StageContext): Promise<{ model: Model; path: string }> {
+  if (job.model) {
+    ctx.onStage?.('train', `model file ${job.model.path}`);
+    return loadCellModel(job.model);
+  }
+  const dataset = datasetOf(spec);
+  ctx.onStage?.('train', `widths ${job.widths.join(',')}`);
   const encoding = makeEncoding(dataset, spec.encoding);
   const trainSpec = { ...spec.training, widths: job.widths };
   const key = hashKey({ kind: 'sweep-model/1', dataset: dataset.hash, encoding, train: trainSpec });
@@ -83,57 +96,107 @@ function loadCellModel(file: SweepModelFile): { model: Model; path: string } {
   return { model, path: file.path };
 }
 
+/** The test vectors a cell streams: the whole encoded test split, and the even subset checked and run. */
+function vectorsOf(spec: SweepSpec, model: Model): { test: EncodedSet; count: number; checked: EncodedSet } {
+  const test = encodeSamples(model.encoding, datasetOf(spec).test);
+  const checked = evenSubset(test, spec.vectors);
+  return { test, count: checked.count, checked };
+}
+
+/** Bit-exactness in Verilator against the software model, on the sweep's vectors. */
+export async function checkCell(spec: SweepSpec, model: Model, ctx: StageContext): Promise<{ check: CheckResult; vectors: number }> {
+  const { checked, count } = vectorsOf(spec, model);
+  ctx.onStage?.('check', `${count} vectors in Verilator against the software model`);
+  const check = await checkDesign(model.network, checked, { simulator: 'verilator', level: 'rtl', ...cacheOption(ctx) });
+  return { check, vectors: count };
+}
+
+/** Why a check fails its cell (after it is stored), or null. */
+export function checkProblem(check: CheckResult, vectors: number): string | null {
+  const n = check.comparison.mismatches;
+  return n > 0 ? `bit-exactness violated: ${n} of ${vectors} vectors differ from the software model in Verilator` : null;
+}
+
+/** The bitstream for the sweep's board, and the popcount head's LUT4 alone. */
+export async function buildCell(spec: SweepSpec, job: SweepJob, model: Model, ctx: StageContext): Promise<{ build: ModelBuild; headLut4: number | null }> {
+  ctx.onStage?.('build', `yosys + nextpnr for ${spec.board}`);
+  const build = await buildModel(model.network, { board: spec.board, ...cacheOption(ctx), onStage: (s) => ctx.onStage?.('build', s.stage) });
+  // The head the core was emitted with, synthesised for the board's family: its share is in the same LUT4s.
+  const emitted = build.core.stats;
+  const headLut4 = await headCost(job.finalWidth, datasetOf(spec).classes, { style: emitted.groupSum, family: emitted.headFamily ?? (build.build.board.family as FpgaFamily), ...cacheOption(ctx) });
+  return { build, headLut4 };
+}
+
+/** Why a cell is not run on a board after its build (null: it is run). */
+export function runSkipped(spec: SweepSpec, build: BuildResult): string | null {
+  const status = build.status;
+  const runnable = spec.runOn === 'virtual' ? status === 'ok' || status === 'timing-failed' : status === 'ok';
+  if (spec.runOn === 'none') return 'the sweep runs no board';
+  return runnable ? null : `the build for ${spec.board} ${status}: ${build.message}`;
+}
+
+/** Where a run streams: the board's UART (a board host's own port) and its power monitor. */
+export interface RunPlace {
+  port?: string;
+  /** The power monitor spec; null for none. */
+  power: string | null;
+}
+
+/**
+ * Stream the cell's vectors to the board (or the virtual board) with power, handing the report to
+ * `record` even when the run stopped part-way (then it throws after recording).
+ */
+export async function runOnBoard<T>(spec: SweepSpec, model: Model, place: RunPlace, ctx: StageContext, record: (report: RunReport, samples: PhasedSample[]) => T): Promise<{ report: RunReport; recorded: T }> {
+  const { test, count } = vectorsOf(spec, model);
+  ctx.onStage?.('run', `${count} vectors on ${spec.runOn}${place.power ? `, power ${place.power}` : ''}`);
+  const { report, recorded, error } = await runAndRecord(
+    {
+      net: model.network,
+      data: test,
+      board: spec.runOn,
+      limit: count,
+      ...(place.port ? { port: place.port } : {}),
+      ...(place.power ? { power: { spec: place.power, ...(spec.powerWindowSeconds ? { windowSeconds: spec.powerWindowSeconds } : {}) } } : {}),
+      ...cacheOption(ctx),
+      ...(ctx.log ? { log: ctx.log } : {}),
+    },
+    record,
+  );
+  // A run that stopped part-way is still measured: it is recorded, then the cell fails.
+  if (error) throw error;
+  return { report, recorded };
+}
+
+/** Why a run fails its cell (after it is stored), or null. */
+export function runProblem(report: RunReport): string | null {
+  return report.mismatches > 0 ? `bit-exactness violated on ${report.board}: ${report.mismatches} of ${report.answered} answers differ from the software model` : null;
+}
+
 /**
  * One cell: train (or load its model file) -> check bit-exactness in Verilator -> build for the board -> run on the board
  * (or the virtual board) with power, each result handed to the recorder as soon as it exists.
  * A build that does not fit or misses timing is a result; only a failure to produce one throws.
+ * A distributed sweep runs the same stages as separate jobs (src/sweep/stageJobs.ts).
  */
 export async function runCell(spec: SweepSpec, job: SweepJob, ctx: CellContext): Promise<CellOutcome> {
-  const stage = (s: CellStage, detail: string): void => ctx.onStage?.(s, detail);
-  const dataset = datasetOf(spec);
-
-  stage('train', job.model ? `model file ${job.model.path}` : `widths ${job.widths.join(',')}`);
-  const { model, path } = job.model ? loadCellModel(job.model) : await trainCell(spec, job, dataset, ctx);
+  const { model, path } = await trainCell(spec, job, ctx);
   ctx.recorder.model(model, path);
-  const test: EncodedSet = encodeSamples(model.encoding, dataset.test);
-  const vectors = evenSubset(test, spec.vectors);
-  const count = vectors.count;
 
-  stage('check', `${count} vectors in Verilator against the software model`);
-  const check = await checkDesign(model.network, vectors, { simulator: 'verilator', level: 'rtl', ...(ctx.cacheDir ? { cacheDir: ctx.cacheDir } : {}) });
-  const simulationId = ctx.recorder.simulation(check, count);
-  if (check.comparison.mismatches > 0) throw new Error(`bit-exactness violated: ${check.comparison.mismatches} of ${count} vectors differ from the software model in Verilator`);
+  const { check, vectors } = await checkCell(spec, model, ctx);
+  const simulationId = ctx.recorder.simulation(check, vectors);
+  const checkFailure = checkProblem(check, vectors);
+  if (checkFailure) throw new Error(checkFailure);
 
-  stage('build', `yosys + nextpnr for ${spec.board}`);
-  const build = await buildModel(model.network, { board: spec.board, ...(ctx.cacheDir ? { cacheDir: ctx.cacheDir } : {}), onStage: (s) => stage('build', s.stage) });
-  const emitted = build.core.stats;
-  const head = await headLut4(job.finalWidth, dataset.classes, { style: emitted.groupSum, family: emitted.headFamily ?? (build.build.board.family as FpgaFamily), ...(ctx.cacheDir ? { cacheDir: ctx.cacheDir } : {}) });
-  const buildId = ctx.recorder.build(build, head);
-  const status = build.build.status;
+  const { build, headLut4 } = await buildCell(spec, job, model, ctx);
+  const buildId = ctx.recorder.build(build, headLut4);
 
   let runId: number | null = null;
-  let skippedRun: string | null = null;
-  const runnable = spec.runOn === 'virtual' ? status === 'ok' || status === 'timing-failed' : status === 'ok';
-  if (spec.runOn === 'none') skippedRun = 'the sweep runs no board';
-  else if (!runnable) skippedRun = `the build for ${spec.board} ${status}: ${build.build.message}`;
-  else {
-    stage('run', `${count} vectors on ${spec.runOn}${spec.power ? `, power ${spec.power}` : ''}`);
-    const { report, recorded, error } = await runAndRecord(
-      {
-        net: model.network,
-        data: test,
-        board: spec.runOn,
-        limit: count,
-        ...(spec.power ? { power: { spec: spec.power, ...(spec.powerWindowSeconds ? { windowSeconds: spec.powerWindowSeconds } : {}) } } : {}),
-        ...(ctx.cacheDir ? { cacheDir: ctx.cacheDir } : {}),
-        ...(ctx.log ? { log: ctx.log } : {}),
-      },
-      (r, samples) => ctx.recorder.run(r, samples),
-    );
-    // A run that stopped part-way is still measured: it is recorded, then the cell fails.
-    if (error) throw error;
+  const skippedRun = runSkipped(spec, build.build);
+  if (skippedRun === null) {
+    const { report, recorded } = await runOnBoard(spec, model, { power: spec.power }, ctx, (r, samples) => ctx.recorder.run(r, samples));
     runId = recorded;
-    if (report.mismatches > 0) throw new Error(`bit-exactness violated on ${report.board}: ${report.mismatches} of ${report.answered} answers differ from the software model`);
+    const runFailure = runProblem(report);
+    if (runFailure) throw new Error(runFailure);
   }
-  return { modelHash: model.hash, accuracy: model.metrics.discreteTestAccuracy, simulationId, buildId, buildStatus: status, runId, skippedRun };
+  return { modelHash: model.hash, accuracy: model.metrics.discreteTestAccuracy, simulationId, buildId, buildStatus: build.build.status, runId, skippedRun };
 }

@@ -56,6 +56,12 @@ export function cellKey(depth: number, width: number, finalWidth: number): strin
   return `d${depth}-w${width}-f${finalWidth}`;
 }
 
+/** A stored cell as the job its stages run (its widths and model file are kept in its params). */
+export function jobOfCell(cell: { key: string; depth: number; width: number; finalWidth: number; params: Record<string, unknown> }): SweepJob {
+  const model = cell.params['model'] as SweepModelFile | undefined;
+  return { key: cell.key, depth: cell.depth, width: cell.width, finalWidth: cell.finalWidth, widths: cell.params['widths'] as number[], ...(model ? { model } : {}) };
+}
+
 /** A model file's cell: named by its hash, as the same network is the same cell whatever the path. */
 export function modelCell(model: SweepModelFile, widths: number[]): SweepJob {
   return { key: `model-${model.hash.slice(0, 12)}`, depth: widths.length, width: widths[0]!, finalWidth: widths[widths.length - 1]!, widths, model };

@@ -1,6 +1,7 @@
 import { collectProvenance, openStore, powerSummaryOf, simulationFromCheck, type Provenance, type Store, type SweepCell } from '../store/index.js';
 import { runCell, type CellOutcome, type CellRecorder, type CellStage } from './job.js';
-import type { SweepModelFile, SweepSpec } from './spec.js';
+import { SqliteCellQueue } from './queue.js';
+import { jobOfCell, type SweepSpec } from './spec.js';
 
 /** What a worker tells the sweep that started it (over the IPC channel). */
 export type WorkerMessage =
@@ -68,13 +69,14 @@ export async function work(args: WorkerArgs, send: (m: WorkerMessage) => void): 
     if (!sweep) throw new Error(`no sweep ${args.sweep} in ${args.db}`);
     const spec = sweep.spec as SweepSpec;
     const provenance = await collectProvenance({ seeds: { training: spec.training.seed }, board: spec.board });
+    const queue = new SqliteCellQueue(store, args.sweep);
     for (;;) {
-      const cell = store.claimCell(args.sweep);
-      if (!cell) break;
+      const claim = await queue.claim();
+      if (!claim) break;
+      const cell = claim.data;
       const recorder = recorderFor(store, cell, provenance);
       try {
-        const model = cell.params['model'] as SweepModelFile | undefined;
-        const job = { key: cell.key, depth: cell.depth, width: cell.width, finalWidth: cell.finalWidth, widths: cell.params['widths'] as number[], ...(model ? { model } : {}) };
+        const job = jobOfCell(cell);
         const outcome = await runCell(spec, job, {
           recorder,
           ...(args.cacheDir ? { cacheDir: args.cacheDir } : {}),
@@ -84,11 +86,11 @@ export async function work(args: WorkerArgs, send: (m: WorkerMessage) => void): 
           },
           log: (line) => send({ type: 'log', cell: cell.key, line }),
         });
-        store.finishCell(cell.id);
+        await queue.finish(claim, outcome);
         send({ type: 'done', cell: cell.key, outcome });
       } catch (e) {
         const error = (e instanceof Error ? e.message : String(e)).split('\n')[0]!;
-        store.failCell(cell.id, error);
+        await queue.fail(claim, error);
         send({ type: 'failed', cell: cell.key, error });
       }
     }

@@ -118,7 +118,8 @@ describe('terminal UI on a filled database', () => {
     assert.match(grid, /w40-f20\s+w40-f40/);
     assert.match(grid, /depth 2\s+✓ done\s+✗ failed/);
     assert.match(grid, /depth 3\s+▶ running build\s+· pending/);
-    assert.match(grid, new RegExp(`${filled.cells.running}: train ✓ -> check ✓ -> \\[build: nextpnr-ice40\\] -> run`));
+    // The worker on the running cell: here a queue worker of a distributed sweep.
+    assert.match(grid, new RegExp(`${filled.cells.running} @lab-bench-2: train ✓ -> check ✓ -> \\[build: nextpnr-ice40\\] -> run`));
     for (const [state, key] of Object.entries(filled.cells)) assert.match(grid, new RegExp(`${key}\\s+\\S ${state}`));
     assert.match(grid, /does not fit \(needs 9000 LCs/);
     assert.match(grid, /n resume this sweep/);

@@ -65,6 +65,7 @@ export async function fillStore(db: string, dir: string): Promise<Filled> {
     store.failCell(failed.id, 'build: does not fit (needs 9000 LCs, the board has 5280)');
     const running = store.claimCell('s1')!;
     store.setCellStage(running.id, 'build', 'nextpnr-ice40');
+    store.setCellQueueWorker(running.id, 'lab-bench-2');
     return { models, buildIds, cells: { done: done.key, failed: failed.key, running: running.key, pending: keys[3]! } };
   } finally {
     store.close();

@@ -9,7 +9,10 @@ import { requireSweepBoard, sweepFromOptions } from '../../app/sweep.js';
 import { renderReport } from '../../report/html.js';
 import { sweepReportInput } from '../../report/fromStore.js';
 import { openStore, type ResultRow, type SweepRecord } from '../../store/index.js';
-import { startSweep, type SweepEvent } from '../../sweep/executor.js';
+import { startQueuedSweep, type QueuedSweepEvent } from '../../sweep/coordinator.js';
+import { startSweep } from '../../sweep/executor.js';
+import { connectQueue } from '../../sweep/redis.js';
+import { queueFromOptions, QUEUE_USAGE } from '../../app/sweepQueue.js';
 import { UserError } from '../../util/errors.js';
 import { OUTPUT_RULE, checkOutputFile, checkOutputFolder } from '../../util/outputPath.js';
 import { defineCommand } from '../command.js';
@@ -22,10 +25,14 @@ export interface SweepOutput {
   report: string | null;
 }
 
-function describe(e: SweepEvent): string | null {
+function describe(e: QueuedSweepEvent): string | null {
   switch (e.type) {
+    case 'waiting':
+      return `  ${e.cell}: ${e.message}`;
+    case 'queue':
+      return `  ${e.line}`;
     case 'started':
-      return `sweep ${e.sweep}: ${e.total} cells, ${e.pending} to run on ${e.workers} worker${e.workers === 1 ? '' : 's'}`;
+      return `sweep ${e.sweep}: ${e.total} cells, ${e.pending} to run ${e.workers === 0 && e.pending > 0 ? 'on queue workers' : `on ${e.workers} worker${e.workers === 1 ? '' : 's'}`}`;
     case 'stage':
       return `  ${e.cell}: ${e.stage} ${e.detail}`;
     case 'cell-done':
@@ -40,7 +47,7 @@ function describe(e: SweepEvent): string | null {
 }
 
 /** A line per step: training progress (every 100 iterations) and repeated steps are left out. */
-function quietStages(): (e: SweepEvent) => boolean {
+function quietStages(): (e: QueuedSweepEvent) => boolean {
   const last = new Map<string, string>();
   return (e) => {
     if (e.type !== 'stage') return true;
@@ -53,7 +60,7 @@ function quietStages(): (e: SweepEvent) => boolean {
 
 export const sweepCommand = defineCommand<SweepOutput>({
   name: 'sweep',
-  usage: `gatebench sweep (--depth D1,D2,.. --width W1,W2,.. [--final-width F1,..,same] [--model A.json,..] | --model A.json,.. | --resume ID) [--board icebreaker] [--run-on virtual|BOARD|none] [--power virtual|SPEC|none] [--power-window S] [--vectors N] [--jobs N] [--iterations I] [--batch B] [--lr LR] [--tau T] [--wiring random|unique] [--init normal|residual] [--augment none|shift:N] [--seed S] [${DATASET_USAGE}] ${ENCODING_USAGE} [--id NAME] [--report FILE] ${DB_USAGE} [--json]`,
+  usage: `gatebench sweep (--depth D1,D2,.. --width W1,W2,.. [--final-width F1,..,same] [--model A.json,..] | --model A.json,.. | --resume ID) [--board icebreaker] [--run-on virtual|BOARD|none] [--power virtual|SPEC|none] [--power-window S] [--vectors N] [--jobs N] [--iterations I] [--batch B] [--lr LR] [--tau T] [--wiring random|unique] [--init normal|residual] [--augment none|shift:N] [--seed S] [${DATASET_USAGE}] ${ENCODING_USAGE} [--id NAME] [--report FILE] ${DB_USAGE} [${QUEUE_USAGE}] [--json]`,
   summary: 'depth x width x final-layer-width grid: train -> check -> build -> run -> store, in parallel, resumable',
   details: [
     'Every cell: train (cached), check bit-exactness in Verilator, build for --board (a failed build is a result),',
@@ -62,6 +69,8 @@ export const sweepCommand = defineCommand<SweepOutput>({
     'Killed or Ctrl-C: run the same command',
     "again (or --resume ID) and finished cells are skipped. Ends with the results table and writes the report",
     '(default out/report-ID.html, out/ created in the current folder). Exits 1 when every cell failed.',
+    'With --queue URL the cells run on queue workers (gatebench worker) on any machine, through that Redis: this',
+    'process owns the database, enqueues each stage as its turn comes and stores each result once as it arrives.',
     OUTPUT_RULE,
   ].join('\n'),
   flags: {
@@ -82,6 +91,7 @@ export const sweepCommand = defineCommand<SweepOutput>({
     id: { type: 'string' },
     resume: { type: 'string' },
     report: { type: 'string' },
+    queue: { type: 'string' },
   },
   async run(_positionals, options) {
     const db = dbPathFromOptions(options);
@@ -90,18 +100,23 @@ export const sweepCommand = defineCommand<SweepOutput>({
     // The default report goes to out/ (created here); a --report FILE goes into an existing folder.
     if (reportFlag) checkOutputFile('--report', reportFlag);
     else checkOutputFolder('--report', 'out');
+    const queue = queueFromOptions(options);
+    // A wrong password or an unreachable Redis is one line now, before any sweep is stored.
+    if (queue) (await connectQueue('--queue', queue)).disconnect();
     const { sweep, created } = sweepFromOptions(db, options);
-    await requireSweepBoard(sweep);
+    // On the queue, the board hangs off a worker's host, not this one.
+    if (!queue) await requireSweepBoard(sweep);
 
     const log = (line: string): void => void process.stderr.write(`${line}\n`);
     const worth = quietStages();
-    const handle = startSweep({ db, sweep: sweep.id, jobs }, (e) => {
+    const onEvent = (e: QueuedSweepEvent): void => {
       const line = worth(e) ? describe(e) : null;
       if (line) log(line);
-    });
+    };
+    const handle = queue ? startQueuedSweep({ db, sweep: sweep.id, target: queue }, onEvent) : startSweep({ db, sweep: sweep.id, jobs }, onEvent);
     // Ctrl-C: stop the workers; what they finished is stored, the rest resumes next time.
     const interrupt = (): void => {
-      log(`interrupted: stopping the workers; resume with gatebench sweep --resume ${sweep.id} --db ${db}`);
+      log(`interrupted: stopping ${queue ? 'the coordinator' : 'the workers'}; resume with gatebench sweep --resume ${sweep.id} --db ${db}${queue ? ` --queue ${queue.shown}` : ''}`);
       handle.cancel();
     };
     process.once('SIGINT', interrupt);

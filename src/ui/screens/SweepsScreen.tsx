@@ -60,11 +60,15 @@ export function SweepGrid({ cells, buildStatus }: { cells: readonly SweepCell[];
   );
 }
 
-/** A running cell's way through train -> check -> build -> run, its current stage with progress. */
+/**
+ * A running cell's way through train -> check -> build -> run, its current stage with progress, and
+ * the worker on it: the queue worker of a distributed sweep, else the local process (host:pid).
+ */
 export function CellPipeline({ cell }: { cell: SweepCell }) {
   const current = CELL_STAGES.indexOf(cell.stage as (typeof CELL_STAGES)[number]);
   const steps = CELL_STAGES.map((s, i) => (i < current ? `${s} ✓` : i === current ? `[${s}: ${cell.stageDetail ?? ''}]` : s));
-  return <Text wrap="truncate-end">{`  ${cell.key}: ${steps.join(' -> ')}`}</Text>;
+  const worker = cell.queueWorker ?? cell.worker;
+  return <Text wrap="truncate-end">{`  ${cell.key}${worker ? ` @${worker}` : ''}: ${steps.join(' -> ')}`}</Text>;
 }
 
 export function SweepDetail({ sweep, cells, builds, job, selected, height }: { sweep: SweepRecord; cells: readonly SweepCell[]; builds: readonly BuildSummary[]; job: SweepJob | null; selected: number; height: number }) {

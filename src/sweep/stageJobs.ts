@@ -1,0 +1,98 @@
+import { readFileSync } from 'node:fs';
+import type { Redis } from 'ioredis';
+import type { PhasedSample } from '../device/power.js';
+import type { RunReport } from '../device/run.js';
+import type { BuildResult } from '../flow/build.js';
+import { loadModel, type Model } from '../model/modelFile.js';
+import type { CheckResult } from '../sim/check.js';
+import { collectProvenance, type Provenance } from '../store/index.js';
+import { fetchArtifact, shareArtifact, type ArtifactRef } from './artifacts.js';
+import { buildCell, checkCell, runOnBoard, trainCell, type CellStage, type RunPlace, type StageContext } from './job.js';
+import type { SweepJob, SweepSpec } from './spec.js';
+
+/**
+ * One stage of one cell as a BullMQ job: plain data only. The spec travels with it; the model
+ * (after training) travels by reference, its bytes in Redis under their hash.
+ */
+export interface StagePayload {
+  sweep: string;
+  cell: string;
+  stage: CellStage;
+  spec: SweepSpec;
+  job: SweepJob;
+  model: ArtifactRef | null;
+}
+
+/** What a stage job returns (its BullMQ return value), with the worker's provenance. */
+export type StageResult = { provenance: Provenance } & (
+  | { stage: 'train'; model: ArtifactRef; modelHash: string }
+  | { stage: 'check'; check: CheckResult; vectors: number }
+  | { stage: 'build'; build: BuildResult; headLut4: number | null }
+  | { stage: 'run'; report: RunReport; samples: PhasedSample[] }
+);
+
+/** The board a stage is for: where its run streams for 'run' (the virtual one standing in for the board), the board built for otherwise. */
+export function stageBoard(spec: SweepSpec, stage: CellStage): string {
+  if (stage !== 'run') return spec.board;
+  return spec.runOn === 'virtual' ? `virtual ${spec.board}` : spec.runOn;
+}
+
+/**
+ * The queue a stage's jobs wait in: one per stage kind; runs one per board kind (a virtual board
+ * per board it stands in for), so a job for a board goes only to a host that has it.
+ */
+export function stageQueueName(spec: SweepSpec, stage: CellStage): string {
+  if (stage !== 'run') return stage;
+  return spec.runOn === 'virtual' ? runQueueName({ virtual: true, board: spec.board }) : runQueueName({ virtual: false, board: spec.runOn });
+}
+
+export function runQueueName(o: { virtual: boolean; board: string }): string {
+  return o.virtual ? `run.virtual.${o.board}` : `run.${o.board}`;
+}
+
+/**
+ * A stage job's id: one job per (sweep, cell, stage), so enqueueing it twice makes no second job.
+ * Sweep ids are per database (s1, s2...): the spec hash keeps two databases' sweeps apart on one Redis.
+ */
+export function stageJobId(sweep: { id: string; specHash: string }, cell: string, stage: CellStage): string {
+  return `${sweep.id}-${sweep.specHash.slice(0, 16)}.${cell}.${stage}`;
+}
+
+/** What a worker brings to a stage: Redis for artifacts, its own cache, and its board's port and monitor. */
+export interface StageWorkerContext extends StageContext {
+  redis: Redis;
+  /** Where this host runs a sweep's cells (its port, its power monitor). */
+  runPlace(spec: SweepSpec): RunPlace;
+}
+
+async function modelOf(p: StagePayload, ctx: StageWorkerContext): Promise<Model> {
+  if (!p.model) throw new Error(`internal: ${p.stage} job of ${p.cell} carries no model`);
+  return loadModel(await fetchArtifact(ctx.redis, p.model, ctx.cacheDir));
+}
+
+/** Run one stage job on this worker: the same stage functions as the local pool, results as plain data. */
+export async function runStageJob(p: StagePayload, ctx: StageWorkerContext): Promise<StageResult> {
+  const { spec } = p;
+  const base = await collectProvenance({ seeds: { training: spec.training.seed }, board: spec.board });
+  if (p.stage === 'train') {
+    const { model, path } = await trainCell(spec, p.job, ctx);
+    const ref = await shareArtifact(ctx.redis, readFileSync(path), ctx.cacheDir);
+    return { stage: 'train', model: ref, modelHash: model.hash, provenance: { ...base, modelHash: model.hash } };
+  }
+  const model = await modelOf(p, ctx);
+  const provenance = { ...base, modelHash: model.hash };
+  switch (p.stage) {
+    case 'check': {
+      const { check, vectors } = await checkCell(spec, model, ctx);
+      return { stage: 'check', check, vectors, provenance };
+    }
+    case 'build': {
+      const { build, headLut4 } = await buildCell(spec, p.job, model, ctx);
+      return { stage: 'build', build: build.build, headLut4, provenance };
+    }
+    case 'run': {
+      const { recorded } = await runOnBoard(spec, model, ctx.runPlace(spec), ctx, (report, samples) => ({ report, samples }));
+      return { stage: 'run', ...recorded, provenance };
+    }
+  }
+}

@@ -8,7 +8,7 @@ import { APPLICATION_ID, migrate, MIGRATIONS } from '../../src/store/schema.js';
 import { UserError } from '../../src/util/errors.js';
 import { tempDir } from '../helpers.js';
 
-const TABLES = ['builds', 'models', 'power_samples', 'power_summaries', 'runs', 'simulations', 'sweep_cells', 'sweeps'];
+const TABLES = ['builds', 'models', 'power_samples', 'power_summaries', 'runs', 'simulations', 'sweep_cells', 'sweep_stages', 'sweeps'];
 
 function tables(db: Database.Database): string[] {
   return db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).pluck().all() as string[];

@@ -138,11 +138,27 @@ export async function countToggles(design: ToggleDesign, vectors: VectorSet, opt
  * Verilator replaces identifiers longer than about 128 characters by a hash (`..___Vhsh<hash>`),
  * also in coverage names, and yosys' netlist names grow with the depth of the logic (an MNIST
  * core has names of 200 characters). Such names become `gatebench_long_<k>` before Verilating,
- * so every coverage point keeps a name the netlist's JSON can be matched with.
+ * so every coverage point keeps a name the netlist's JSON can be matched with. Escaped identifiers
+ * (`\c0_add.aa`, the nets of a flattened submodule such as the carry head's adders), which
+ * Verilator mangles (`c0_add__02eaa`), become plain `gatebench_esc_c0_add_aa` first.
  */
 export function shortenIdentifiers(verilog: string): string {
+  const plain = new Map<string, string>();
+  const taken = new Set<string>();
+  const unescaped = verilog.replace(/\\(\S+)(?=\s)/g, (_escaped, name: string) => {
+    let p = plain.get(name);
+    if (p === undefined) {
+      // No `__` in the result: Verilator writes it as `___05F` in coverage names.
+      const base = `gatebench_esc_${name.replace(/[^A-Za-z0-9_$]/g, '_').replace(/_{2,}/g, '_')}`;
+      p = base;
+      for (let k = 1; taken.has(p); k++) p = `${base}_${k}`;
+      plain.set(name, p);
+      taken.add(p);
+    }
+    return p;
+  });
   const short = new Map<string, string>();
-  return verilog.replace(/[A-Za-z_][A-Za-z0-9_$]{100,}/g, (name) => {
+  return unescaped.replace(/[A-Za-z_][A-Za-z0-9_$]{100,}/g, (name) => {
     let s = short.get(name);
     if (s === undefined) short.set(name, (s = `gatebench_long_${short.size}`));
     return s;

@@ -67,6 +67,11 @@ test('long netlist names are shortened consistently (Verilator would hash them o
   assert.equal(shortenIdentifiers(text), 'wire [3:0] gatebench_long_0;\nwire gatebench_long_1;\n.I0(gatebench_long_0[2]), .I1(gatebench_long_1), .I2(short_name)');
 });
 
+test('escaped netlist names (a flattened submodule\'s nets) become plain ones, the same name for the same net', () => {
+  const text = 'wire [3:0] \\c0_add.aa ;\nwire \\c0_add/aa ;\n.I0(\\c0_add.aa [2]), .I1(\\c0_add/aa ), .I2(short_name)';
+  assert.equal(shortenIdentifiers(text), 'wire [3:0] gatebench_esc_c0_add_aa ;\nwire gatebench_esc_c0_add_aa_1 ;\n.I0(gatebench_esc_c0_add_aa [2]), .I1(gatebench_esc_c0_add_aa_1 ), .I2(short_name)');
+});
+
 test('the STRESS sequence rotates the packed payload down one byte a clock', () => {
   const vector = Uint8Array.from({ length: 12 }, (_, i) => (i === 0 || i === 9 ? 1 : 0));
   const seq = stressSequence(vector, 12, 3);

@@ -130,14 +130,17 @@ test('the carry tree: LUT full adders at the leaves, then one cell per adder bit
   assert.equal(withOnes.cells, seven.cells - 1);
 });
 
-test("--groupsum: 'auto' is the family's carry head, 'tree' without a family; 'carry' without a family is a user error", () => {
+test("--groupsum: 'auto' is the carry head on iCE40 and ECP5, 'tree' on Gowin and without a family; 'carry' without a family is a user error", () => {
   assert.equal(resolveGroupSum('auto', 'ice40'), 'carry');
+  assert.equal(resolveGroupSum('auto', 'ecp5'), 'carry');
+  assert.equal(resolveGroupSum('auto', 'gowin'), 'tree');
   assert.equal(resolveGroupSum('auto', undefined), 'tree');
   assert.equal(resolveGroupSum('chain', 'ecp5'), 'chain');
   assert.throws(() => resolveGroupSum('carry', undefined), (e: unknown) => e instanceof UserError && /--groupsum carry: needs the FPGA family/.test(e.message));
   const net = identityNetwork(3, 7, 0);
-  assert.equal(emitVerilog(net, { family: 'gowin' }).stats.groupSum, 'carry');
-  assert.equal(emitVerilog(net, { family: 'gowin' }).stats.headFamily, 'gowin');
+  assert.equal(emitVerilog(net, { family: 'ecp5' }).stats.groupSum, 'carry');
+  assert.equal(emitVerilog(net, { family: 'ecp5' }).stats.headFamily, 'ecp5');
+  assert.equal(emitVerilog(net, { family: 'gowin', groupSum: 'carry' }).stats.groupSum, 'carry');
   assert.equal(emitVerilog(net).stats.groupSum, 'tree');
   assert.equal(emitVerilog(net).stats.headFamily, null);
 });

@@ -3,7 +3,7 @@
  * k = 10, batch 128. Target: >= 1,000 samples/s on the 2 cores here. The first iterations (JIT
  * warm-up) are left out of the figure.
  */
-import { encodeSamples, makeEncoding } from '../src/data/encoding.js';
+import { encodeSamples, makeEncoding, trainingBits } from '../src/data/encoding.js';
 import { loadEmbeddedMnist } from '../src/data/mnist.js';
 import { trainNetwork } from '../src/model/train.js';
 
@@ -14,7 +14,7 @@ const encoding = makeEncoding(dataset, { method: 'threshold', crop: 20 });
 const train = encodeSamples(encoding, dataset.train);
 const test = encodeSamples(encoding, { ...dataset.test, count: 200, features: dataset.test.features.subarray(0, 200 * 784) });
 const marks: { iteration: number; at: number }[] = [];
-const result = await trainNetwork(train, test, {
+const result = await trainNetwork(trainingBits(train), trainingBits(test), {
   architecture: { inputBits: train.inputBits, widths: [8000, 8000, 8000, 8000, 8000, 8000], classes: 10, tau: 10, wiring: 'random' },
   init: 'normal',
   seed: 1,

@@ -1,7 +1,7 @@
 import type { CsvOptions } from '../data/csv.js';
 import { ENCODING_METHODS, makeEncoding, type Encoding, type EncodingOptions } from '../data/encoding.js';
 import { loadDataset, type Dataset } from '../data/index.js';
-import { INIT_MODES } from '../model/network.js';
+import { INIT_MODES, TRAIN_INPUTS } from '../model/network.js';
 import { parseAugment, type TrainSpec } from '../model/trainModel.js';
 import { WIRING_MODES } from '../model/wiring.js';
 import { UserError } from '../util/errors.js';
@@ -20,7 +20,7 @@ export const ENCODING_FLAGS: Flags = {
   crop: { type: 'string' },
 };
 
-export const DATASET_USAGE = '--dataset mnist|idx:DIR|csv:FILE [--label-column C] [--csv-header yes|no]';
+export const DATASET_USAGE = '--dataset mnist|fashion-mnist|idx:DIR|csv:FILE [--label-column C] [--csv-header yes|no]';
 export const ENCODING_USAGE = '[--encoding threshold|thermometer] [--levels K] [--threshold T] [--crop N]';
 
 /** `--label-column` and `--csv-header`, as plain data (a sweep stores them). */
@@ -33,7 +33,7 @@ export function csvOptionsFromOptions(options: RawOptions): CsvOptions {
 
 export function datasetFromOptions(options: RawOptions, fallback?: string): Dataset {
   const spec = stringOption(options, 'dataset') ?? fallback;
-  if (spec === undefined) throw new UserError('--dataset: required (mnist, idx:DIR or csv:FILE)');
+  if (spec === undefined) throw new UserError('--dataset: required (mnist, fashion-mnist, idx:DIR or csv:FILE)');
   return loadDataset(spec, csvOptionsFromOptions(options));
 }
 
@@ -56,6 +56,7 @@ export const TRAINING_FLAGS: Flags = {
   wiring: { type: 'string' },
   init: { type: 'string' },
   augment: { type: 'string' },
+  'train-inputs': { type: 'string' },
   iterations: { type: 'string' },
   batch: { type: 'string' },
   lr: { type: 'string' },
@@ -75,5 +76,7 @@ export function trainingFromOptions(options: RawOptions): Omit<TrainSpec, 'width
     batch: intOption(options, 'batch', 128),
     lr: numberOption(options, 'lr', 0.01),
     augment,
+    // Absent for the default, so specs and cache keys of bit-trained models stay what they were.
+    ...(choiceOption(options, 'train-inputs', TRAIN_INPUTS, 'bits') === 'real' ? { inputs: 'real' as const } : {}),
   };
 }

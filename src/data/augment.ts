@@ -1,16 +1,17 @@
 import { UserError } from '../util/errors.js';
-import { encodeSamples, type EncodedSet, type Encoding } from './encoding.js';
+import { encodeSamples, trainingBits, type Encoding, type TrainingSet } from './encoding.js';
 import type { Samples } from './dataset.js';
 import type { Rng } from '../util/rng.js';
 
 /** Makes a training batch from sample indices, with fresh random variation every call. */
-export type Augmenter = (indices: Int32Array, rng: Rng) => EncodedSet;
+export type Augmenter = (indices: Int32Array, rng: Rng) => TrainingSet;
 
 /**
  * Random translation of images by up to `maxShift` pixels in each direction (zero fill), applied to
- * the raw image before encoding. Only training batches are shifted; evaluation never is.
+ * the raw image before encoding (`toInputs`: the bits, or their relaxed values). Only training
+ * batches are shifted; evaluation never is.
  */
-export function shiftAugmenter(encoding: Encoding, samples: Samples, maxShift: number): Augmenter {
+export function shiftAugmenter(encoding: Encoding, samples: Samples, maxShift: number, toInputs: (shifted: Samples) => TrainingSet = (shifted) => trainingBits(encodeSamples(encoding, shifted))): Augmenter {
   if (encoding.shape.length !== 2) throw new UserError(`--augment shift: needs 2-D images, the data has samples of shape [${encoding.shape}]`);
   const [height, width] = encoding.shape as [number, number];
   const pixels = height * width;
@@ -29,6 +30,6 @@ export function shiftAugmenter(encoding: Encoding, samples: Samples, maxShift: n
       }
       labels[s] = samples.labels[index]!;
     });
-    return encodeSamples(encoding, { features, labels, count: indices.length });
+    return toInputs({ features, labels, count: indices.length });
   };
 }

@@ -115,7 +115,12 @@ function keptFeatures(encoding: Encoding): Int32Array {
   return kept;
 }
 
-export function encodeSamples(encoding: Encoding, samples: Samples): EncodedSet {
+/**
+ * Visit every input of every sample in bit order (sample i, kept feature f, level j at index
+ * i * inputBits + f * K + j) with the raw value and its feature's thresholds: the one loop behind
+ * the bits and their relaxed values. Returns the input count per sample.
+ */
+function forEachInput(encoding: Encoding, samples: Samples, visit: (index: number, value: number, thresholds: number[], level: number) => void): number {
   const kept = keptFeatures(encoding);
   const levels = encoding.thresholds[0]!.length;
   const inputBits = kept.length * levels;
@@ -124,15 +129,53 @@ export function encodeSamples(encoding: Encoding, samples: Samples): EncodedSet 
     throw new UserError(`samples have ${samples.features.length / samples.count} features, the model's encoding expects ${rawWidth}`);
   }
   const shared = encoding.thresholds.length === 1;
-  const bits = new Uint8Array(samples.count * inputBits);
   for (let i = 0; i < samples.count; i++) {
     const row = i * rawWidth;
     const out = i * inputBits;
     for (let f = 0; f < kept.length; f++) {
       const value = samples.features[row + kept[f]!]!;
       const t = encoding.thresholds[shared ? 0 : f]!;
-      for (let j = 0; j < levels; j++) bits[out + f * levels + j] = value > t[j]! ? 1 : 0;
+      for (let j = 0; j < levels; j++) visit(out + f * levels + j, value, t, j);
     }
   }
+  return inputBits;
+}
+
+export function encodeSamples(encoding: Encoding, samples: Samples): EncodedSet {
+  const bits = new Uint8Array(samples.count * inputBitCount(encoding));
+  const inputBits = forEachInput(encoding, samples, (index, value, t, j) => {
+    bits[index] = value > t[j]! ? 1 : 0;
+  });
   return { count: samples.count, inputBits, bits, labels: samples.labels };
+}
+
+/**
+ * What training reads: the encoded bits, or their relaxed real values in [0, 1] (relaxSamples),
+ * one number per input, row-major.
+ */
+export interface TrainingSet {
+  count: number;
+  inputBits: number;
+  inputs: Uint8Array | Float32Array;
+  labels: Uint8Array;
+}
+
+export const trainingBits = (set: EncodedSet): TrainingSet => ({ count: set.count, inputBits: set.inputBits, inputs: set.bits, labels: set.labels });
+
+/**
+ * Each input bit as a real value in [0, 1] on the bit's side of 0.5: a ramp crossing 0.5 at the
+ * bit's threshold, reaching 0 at the threshold below (or the value range's
+ * minimum) and 1 at the threshold above (or the maximum). With one threshold at 0.5 on pixels in
+ * [0, 1] it is the pixel itself, which is how difflogic's recipes train (real-valued pixels in
+ * training, thresholded ones in evaluation); the relaxed gates then see how far a pixel is from its
+ * threshold. Only training uses it: every stage evaluates the stored encoding's bits.
+ */
+export function relaxSamples(encoding: Encoding, samples: Samples, range: { min: number; max: number }): TrainingSet {
+  const inputs = new Float32Array(samples.count * inputBitCount(encoding));
+  const ramp = (value: number, from: number, to: number): number => (to > from ? Math.min(1, Math.max(0, (value - from) / (to - from))) : value > from ? 1 : 0);
+  const inputBits = forEachInput(encoding, samples, (index, value, t, j) => {
+    const threshold = t[j]!;
+    inputs[index] = value > threshold ? 0.5 + 0.5 * ramp(value, threshold, j + 1 < t.length ? t[j + 1]! : range.max) : 0.5 * ramp(value, j > 0 ? t[j - 1]! : range.min, threshold);
+  });
+  return { count: samples.count, inputBits, inputs, labels: samples.labels };
 }

@@ -1,6 +1,7 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { loadBoard, type Board } from '../board/board.js';
+import { requireFlowSupport } from './support.js';
 import { plainPcfFor } from '../board/pcf.js';
 import { UserError } from '../util/errors.js';
 import { cacheRoot, hashKey, publishEntry, readEntry, scratchDir, sha256 } from '../util/cache.js';
@@ -298,6 +299,9 @@ export async function buildBitstream(request: BuildRequest): Promise<BuildResult
     const hit = cacheHit(plan, started);
     if (hit) return hit;
   }
+  // A part the installed place-and-route tool has no chip database for is the board file's fault:
+  // one line naming its field (exit 2) before synthesis, not a nextpnr error after it.
+  if (!missing) await requireFlowSupport(board);
 
   mkdirSync(cacheDir, { recursive: true });
   const work = scratchDir(finalDir);

@@ -22,7 +22,7 @@ import { planNextpnrEcp5 } from './nextpnrEcp5.js';
 import { planNextpnrHimbaechelGowin } from './nextpnrHimbaechel.js';
 import { runPlanWith, type CommandPlan, type RunOptions, type StageRun } from './run.js';
 import { resolveTool, ToolNotFoundError, yowaspPackage, yowaspTool, type ResolvedTool, type ToolName, type ToolOrigin } from './tools.js';
-import { planYosys, synthOutcome } from './yosys.js';
+import { planYosys, synthOutcome, yosysFor } from './yosys.js';
 
 /** ok: the smoke test passed; untested: it needs the output of a tool that failed. */
 export type CheckStatus = 'ok' | 'failed' | 'missing' | 'untested';
@@ -201,8 +201,9 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorRepo
     native(name, async (t) => ((await placed).asc ? smoke(t) : null));
 
   /**
-   * Another family's chain: synth_<family> by the resolved yosys (part of the place-and-route
-   * tool's smoke test, as yosys has its own check), place and route, pack.
+   * Another family's chain: synth_<family> -nowidelut by the yosys that family's builds use
+   * (yosysFor; part of the place-and-route tool's smoke test, as yosys has its own check), place
+   * and route, pack.
    */
   const familyChain = (family: 'ecp5' | 'gowin', files: Record<string, string>, pnr: { tool: ToolName; plan: CommandPlan; logicCells: string; what: string }, pack: { tool: ToolName; plan: CommandPlan; output: string }): Promise<ToolCheck>[] => {
     const dir = folder(family, { 'top.v': DESIGN, ...files });
@@ -210,9 +211,9 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorRepo
       let placed = false;
       const result = await native(pnr.tool, async (t) => {
         // Without yosys there is nothing to place: untested (the yosys check says why).
-        const yosys = await resolveTool('yosys').catch(() => null);
+        const yosys = await yosysFor(family).catch(() => null);
         if (!yosys) return null;
-        const synth = await run(yosys, planYosys(['top.v'], { top: 'top', family, netlist: 'synth.json', stat: 'stat.json' }), dir);
+        const synth = await run(yosys, planYosys(['top.v'], { top: 'top', family, noWideLut: true, netlist: 'synth.json', stat: 'stat.json' }), dir);
         const synthesised = synthOutcome(dir, synth, family, 'stat.json');
         if (synthesised.stat === null) return { run: synth, outcome: fail(`synth_${family} failed: ${synthesised.error}`) };
         const r = await run(t, pnr.plan, dir);

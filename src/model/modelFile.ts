@@ -4,7 +4,7 @@ import { ENCODING_METHODS, inputBitCount, type Encoding } from '../data/encoding
 import { UserError } from '../util/errors.js';
 import { Fields } from '../util/validate.js';
 import { GATE_COUNT } from './gates.js';
-import { INIT_MODES, networkHash, type Architecture, type DiscreteNetwork, type InitMode } from './network.js';
+import { INIT_MODES, networkHash, TRAIN_INPUTS, type Architecture, type DiscreteNetwork, type InitMode, type TrainInputs } from './network.js';
 import { WIRING_MODES } from './wiring.js';
 
 export const MODEL_FORMAT = 'gatebench-lgn';
@@ -24,6 +24,8 @@ export interface TrainingInfo {
   init: InitMode;
   /** Training-batch augmentation: 'none' or 'shift:N'. */
   augment: string;
+  /** What the relaxed network trained on: the encoded bits or their real values. */
+  inputs: TrainInputs;
   iterations: number;
   epochs: number | null;
   batch: number;
@@ -207,6 +209,7 @@ export function parseModel(source: string, raw: unknown): Model {
       seed: t.field('seed').int(),
       init: t.field('init').oneOf(INIT_MODES),
       augment: t.has('augment') ? t.field('augment').string() : 'none',
+      inputs: t.has('inputs') ? t.field('inputs').oneOf(TRAIN_INPUTS) : 'bits',
       iterations: t.field('iterations').int(0),
       epochs: t.has('epochs') ? t.field('epochs').number() : null,
       batch: t.field('batch').int(1),

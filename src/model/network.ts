@@ -24,6 +24,10 @@ export interface DiscreteNetwork {
 export const INIT_MODES = ['normal', 'residual'] as const;
 export type InitMode = (typeof INIT_MODES)[number];
 
+/** What the relaxed network trains on: the encoded bits, or their real values (difflogic's recipes). */
+export const TRAIN_INPUTS = ['bits', 'real'] as const;
+export type TrainInputs = (typeof TRAIN_INPUTS)[number];
+
 /** The shape of a network before training: widths, wiring and GroupSum temperature. */
 export interface Architecture {
   inputBits: number;

@@ -1,7 +1,7 @@
 import type { Tensor, Tensor2D } from '@tensorflow/tfjs';
 import { Adam } from './adam.js';
 import type { Augmenter } from '../data/augment.js';
-import type { EncodedSet } from '../data/encoding.js';
+import type { TrainingSet } from '../data/encoding.js';
 import { Rng } from '../util/rng.js';
 import { GATE_COEFFICIENTS, GATE_COUNT } from './gates.js';
 import { gateMixture, gateMixtureBackward, groupSum, groupSumBackward, logicBackward, logicForward, type LayerShape } from './logicKernel.js';
@@ -48,7 +48,7 @@ const REPORT_EVERY = 20;
  * Train an LGN with Adam on softmax-relaxed gates, then discretise every neuron to its most likely
  * gate. The same seed draws the same wiring, initial logits and batch order.
  */
-export async function trainNetwork(train: EncodedSet, test: EncodedSet, options: TrainOptions): Promise<TrainResult> {
+export async function trainNetwork(train: TrainingSet, test: TrainingSet, options: TrainOptions): Promise<TrainResult> {
   const { tf, backend } = await loadTf();
   const { architecture: arch } = options;
   const rng = new Rng(options.seed);
@@ -196,14 +196,14 @@ class RelaxedModel {
   }
 
   /** Class scores [batch, classes] of the relaxed network, GroupSum divided by tau. */
-  scores(data: EncodedSet, indices: ArrayLike<number>, logits: Tensor2D[]): Tensor2D {
+  scores(data: TrainingSet, indices: ArrayLike<number>, logits: Tensor2D[]): Tensor2D {
     const { tf } = this;
     const batch = indices.length;
     const bits = data.inputBits;
     const x0 = new Float32Array(bits * batch);
     for (let s = 0; s < batch; s++) {
       const row = indices[s]! * bits;
-      for (let i = 0; i < bits; i++) x0[i * batch + s] = data.bits[row + i]!;
+      for (let i = 0; i < bits; i++) x0[i * batch + s] = data.inputs[row + i]!;
     }
     let h: Tensor2D = tf.tensor2d(x0, [bits, batch]);
     this.layerOps.forEach((op, l) => {
@@ -212,14 +212,14 @@ class RelaxedModel {
     return this.groupSumOp(h);
   }
 
-  loss(data: EncodedSet, indices: Int32Array, logits: Tensor2D[]): Tensor {
+  loss(data: TrainingSet, indices: Int32Array, logits: Tensor2D[]): Tensor {
     const { tf } = this;
     const labels = tf.oneHot(tf.tensor1d(Array.from(indices, (i) => data.labels[i]!), 'int32'), this.arch.classes);
     return tf.losses.softmaxCrossEntropy(labels, this.scores(data, indices, logits));
   }
 
   /** The relaxed network's accuracy on `data`; null for an empty set (nothing was measured). */
-  accuracy(data: EncodedSet, logits: Float32Array[], chunk = EVALUATION_CHUNK): number | null {
+  accuracy(data: TrainingSet, logits: Float32Array[], chunk = EVALUATION_CHUNK): number | null {
     if (data.count === 0) return null;
     let correct = 0;
     for (let start = 0; start < data.count; start += chunk) {

@@ -1,12 +1,12 @@
 import { shiftAugmenter } from '../data/augment.js';
-import { encodeSamples, inputBitCount, type Encoding } from '../data/encoding.js';
-import type { Dataset } from '../data/index.js';
+import { encodeSamples, inputBitCount, relaxSamples, trainingBits, type Encoding } from '../data/encoding.js';
+import type { Dataset, Samples } from '../data/index.js';
 import { UserError } from '../util/errors.js';
 import { gatebenchVersion, gitRevision } from '../util/provenance.js';
 import { checkTrainingFits } from './memory.js';
 import { accuracy } from './metrics.js';
 import { makeModel, type Model } from './modelFile.js';
-import type { InitMode } from './network.js';
+import type { InitMode, TrainInputs } from './network.js';
 import { evaluateReference } from './reference.js';
 import { trainNetwork, type TrainProgress } from './train.js';
 import type { WiringMode } from './wiring.js';
@@ -25,6 +25,8 @@ export interface TrainSpec {
   epochs: number | null;
   /** 'none' or 'shift:N'. */
   augment: string;
+  /** What the relaxed network trains on: the encoded bits (absent: the default) or their real values (relaxSamples). */
+  inputs?: TrainInputs;
 }
 
 /** `none` or `shift:N`: random image shifts of up to N pixels in training batches. */
@@ -45,12 +47,14 @@ export async function trainModel(dataset: Dataset, encoding: Encoding, spec: Tra
   checkTrainingFits('--widths', { inputBits: inputBitCount(encoding), widths: spec.widths, batch: spec.batch, testCount: dataset.test.count });
   const train = encodeSamples(encoding, dataset.train);
   const test = encodeSamples(encoding, dataset.test);
-  const result = await trainNetwork(train, test, {
+  const inputs = spec.inputs ?? 'bits';
+  const relax = inputs === 'real' ? (samples: Samples) => relaxSamples(encoding, samples, dataset.valueRange) : null;
+  const result = await trainNetwork(relax ? relax(dataset.train) : trainingBits(train), trainingBits(test), {
     architecture: { inputBits: train.inputBits, widths: spec.widths, classes: dataset.classes, tau: spec.tau, wiring: spec.wiring },
     init: spec.init,
     seed: spec.seed,
     batch: spec.batch,
-    augment: maxShift > 0 ? shiftAugmenter(encoding, dataset.train, maxShift) : undefined,
+    augment: maxShift > 0 ? shiftAugmenter(encoding, dataset.train, maxShift, ...(relax ? [relax] : [])) : undefined,
     lr: spec.lr,
     iterations: spec.iterations,
     ...(onProgress ? { onProgress } : {}),
@@ -69,6 +73,7 @@ export async function trainModel(dataset: Dataset, encoding: Encoding, spec: Tra
       seed: spec.seed,
       init: spec.init,
       augment: spec.augment,
+      inputs,
       iterations: spec.iterations,
       epochs: spec.epochs,
       batch: spec.batch,

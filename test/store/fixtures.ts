@@ -19,6 +19,7 @@ export function fixtureModel(seed: number, widths: number[] = [40, 20]): Model {
       seed,
       init: 'normal',
       augment: 'none',
+      inputs: 'bits',
       iterations: 300,
       epochs: null,
       batch: 128,

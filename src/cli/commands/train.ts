@@ -36,7 +36,7 @@ export interface TrainResultJson {
 
 export const trainCommand = defineCommand<TrainResultJson>({
   name: 'train',
-  usage: `gatebench train ${DATASET_USAGE} ${ENCODING_USAGE} (--widths W1,W2,...|--depth D --width W [--final-width F]) [--wiring random|unique] [--init normal|residual] [--augment none|shift:N] [--epochs E|--iterations I] [--batch B] [--lr LR] [--tau T] [--seed S] --out model.json [--json]`,
+  usage: `gatebench train ${DATASET_USAGE} ${ENCODING_USAGE} (--widths W1,W2,...|--depth D --width W [--final-width F]) [--wiring random|unique] [--init normal|residual] [--augment none|shift:N] [--train-inputs bits|real] [--epochs E|--iterations I] [--batch B] [--lr LR] [--tau T] [--seed S] --out model.json [--json]`,
   summary: 'train an LGN, discretise it and save the model file',
   details: OUTPUT_RULE,
   flags: {

@@ -11,7 +11,7 @@ import { icetimeOutcome, planIcetime, type IcetimeReport } from './icetime.js';
 import { classifyNextpnrFailure, parseNextpnrReport, parseRoutingProgress, parseUtilisationLog, routingProgressText, worstPath, type ClockFmax, type CriticalPath, type NextpnrReport, type RoutingProgress, type Utilisation } from './nextpnr.js';
 import { runPlan, type CommandPlan, type RunOptions, type StageRun } from './run.js';
 import { resolveTool, ToolNotFoundError, type ResolvedTool, type ToolName, type ToolOrigin } from './tools.js';
-import { minYosysVersion, netlistPortBits, synthOutcome, type YosysStat } from './yosys.js';
+import { netlistPortBits, synthOutcome, yosysFor, type YosysStat } from './yosys.js';
 
 /** Bump when the flow's commands or result shape change: old cache entries then miss. */
 export const FLOW_VERSION = 'gatebench-build/4';
@@ -191,7 +191,7 @@ async function toolchain(flow: FamilyFlow, icetime: boolean): Promise<{ tools: P
   let missing: ToolNotFoundError | null = null;
   let crossCheckMissing: ToolNotFoundError | null = null;
   const names: ToolName[] = [...flow.tools, ...(icetime ? (['icetime'] as const) : [])];
-  const found = await Promise.allSettled(names.map((name) => resolveTool(name, name === 'yosys' ? minYosysVersion(flow.family) : undefined)));
+  const found = await Promise.allSettled(names.map((name) => (name === 'yosys' ? yosysFor(flow.family) : resolveTool(name))));
   names.forEach((name, i) => {
     const r = found[i]!;
     if (r.status === 'fulfilled') {

@@ -58,10 +58,6 @@ export function yosysFor(family: Family): Promise<ResolvedTool> {
   return resolveTool('yosys', MIN_YOSYS[family]);
 }
 
-export function minYosysVersion(family: Family): string | undefined {
-  return MIN_YOSYS[family];
-}
-
 export function planYosys(sources: readonly string[], o: SynthOptions): CommandPlan {
   const stat = o.stat ?? 'stat.json';
   const minVersion = MIN_YOSYS[o.family];

@@ -89,8 +89,14 @@ describe('gatebench estimate (real yosys)', () => {
       assert.ok(e.luts > 0, `${e.family}: ${e.luts}`);
       assert.equal(e.lutInputs, e.family === 'xilinx' ? 6 : 4);
     }
+    // Each family gets the core its build would: the automatic head is the family's own.
+    assert.deepEqual(result.estimates.map((e: { groupSum: string }) => e.groupSum), ['carry', 'carry', 'tree', 'tree']);
+    assert.ok(result.estimates[0].carries > 0, 'the iCE40 carry head uses SB_CARRY cells');
     const one = await gatebench('estimate', TINY, '--family', 'gowin');
-    assert.match(one.stdout, /^gowin\s+synth_gowin\s+[\d,]+ LUT4/m);
+    assert.match(one.stdout, /^gowin\s+tree\s+synth_gowin\s+[\d,]+ LUT4/m);
+    const carryOnXilinx = await gatebench('estimate', TINY, '--family', 'xilinx', '--groupsum', 'carry');
+    assert.equal(carryOnXilinx.exitCode, 2);
+    assert.match(carryOnXilinx.stderr, /--groupsum carry: not for xilinx/);
     const bad = await gatebench('estimate', TINY, '--family', 'altera');
     assert.equal(bad.exitCode, 2);
     assert.match(bad.stderr, /--family: expected ice40 or ecp5 or gowin or xilinx or all, got 'altera'/);

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { choiceOption } from '../../app/options.js';
@@ -13,6 +13,10 @@ import { modelPath } from './info.js';
 
 export interface FamilyEstimate {
   family: Family;
+  /** The popcount head emitted for this family (auto: the family's own best, as build chooses). */
+  groupSum: string;
+  /** The sha256 of the core emitted for this family. */
+  design: string;
   ok: boolean;
   message: string;
   synth: string;
@@ -29,7 +33,6 @@ export interface FamilyEstimate {
 export interface EstimateCommandResult {
   ok: boolean;
   model: string;
-  design: string;
   liveGates: number;
   nominalGates: number;
   pipeline: number;
@@ -48,16 +51,29 @@ export const estimateCommand = defineCommand<EstimateCommandResult>({
     const choice = choiceOption(options, 'family', [...FAMILIES, 'all'] as const, 'all');
     const families = choice === 'all' ? FAMILIES : [choice];
     const emit = emitOptionsFrom(options);
-    const design = emitVerilog(model.network, emit);
+    // One core per family, as build emits it: the head depends on the family (auto, carry cells).
+    // Xilinx has no carry head here: it gets the portable one, and --groupsum carry is refused for it.
+    const designs = families.map((family) => {
+      if (family === 'xilinx' && emit.groupSum === 'carry') throw new UserError('--groupsum carry: not for xilinx (carry heads exist for ice40, ecp5 and gowin); choose those families or another head');
+      return emitVerilog(model.network, { ...emit, ...(family === 'xilinx' ? {} : { family }) });
+    });
     const dir = mkdtempSync(join(tmpdir(), 'gatebench-estimate-'));
     try {
-      const files = design.files.map((f) => {
-        writeFileSync(join(dir, f.name), f.text);
-        return join(dir, f.name);
-      });
-      const results = await Promise.all(families.map((family) => estimateResources(files, design.top, family)));
-      const estimates = results.map((r): FamilyEstimate => ({
+      const results = await Promise.all(
+        designs.map((design, i) => {
+          const folder = join(dir, families[i]!);
+          mkdirSync(folder);
+          const files = design.files.map((f) => {
+            writeFileSync(join(folder, f.name), f.text);
+            return join(folder, f.name);
+          });
+          return estimateResources(files, design.top, families[i]!);
+        }),
+      );
+      const estimates = results.map((r, i): FamilyEstimate => ({
         family: r.family,
+        groupSum: designs[i]!.stats.groupSum,
+        design: designs[i]!.designHash,
         ok: r.ok,
         message: r.message,
         synth: r.synth,
@@ -72,10 +88,9 @@ export const estimateCommand = defineCommand<EstimateCommandResult>({
       }));
       const result: EstimateCommandResult = {
         ok: estimates.every((e) => e.ok),
-        model: design.modelHash,
-        design: design.designHash,
-        liveGates: design.stats.liveGates,
-        nominalGates: design.stats.nominalGates,
+        model: designs[0]!.modelHash,
+        liveGates: designs[0]!.stats.liveGates,
+        nominalGates: designs[0]!.stats.nominalGates,
         pipeline: emit.pipeline,
         registeredIo: emit.registeredIo,
         estimates,
@@ -92,13 +107,13 @@ export const estimateCommand = defineCommand<EstimateCommandResult>({
   render(r) {
     const n = (v: number | null): string => (v === null ? '-' : v.toLocaleString('en-US'));
     const rows = [
-      ['family', 'synthesis', 'LUTs', 'FFs', 'carry cells', 'BRAM', 'time'],
-      ...r.estimates.map((e) => [e.family, e.synth, e.ok ? `${n(e.luts)} LUT${e.lutInputs}` : 'FAILED', n(e.flipFlops), n(e.carries), n(e.brams), e.cached ? 'cached' : `${e.seconds.toFixed(1)} s`]),
+      ['family', 'head', 'synthesis', 'LUTs', 'FFs', 'carry cells', 'BRAM', 'time'],
+      ...r.estimates.map((e) => [e.family, e.groupSum, e.synth, e.ok ? `${n(e.luts)} LUT${e.lutInputs}` : 'FAILED', n(e.flipFlops), n(e.carries), n(e.brams), e.cached ? 'cached' : `${e.seconds.toFixed(1)} s`]),
     ];
     const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => row[c]!.length)));
     return [
       `core: ${n(r.liveGates)} live of ${n(r.nominalGates)} gates, pipeline ${r.pipeline}${r.registeredIo ? ', registered I/O' : ''} (synthesis only: no placement, no routing)`,
-      ...rows.map((row) => row.map((cell, c) => (c >= 2 && c <= 5 ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join('  ').trimEnd()),
+      ...rows.map((row) => row.map((cell, c) => (c >= 3 && c <= 6 ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join('  ').trimEnd()),
       ...r.estimates.filter((e) => !e.ok).map((e) => e.message),
     ].join('\n');
   },

@@ -7,8 +7,8 @@
  * benchmark beside the embedded digits; the 20 x 20 crop is for digits (their borders are empty), so
  * other datasets keep all 28 x 28 pixels unless --crop says otherwise.
  * Flags: --datasets (comma-separated: mnist, fashion-mnist, idx:DIR), --widths, --steps, --seeds, --wiring, --batch, --lr, --tau,
- * --crop, --threshold, --train-inputs bits|real (what gatebench's relaxed network trains on; difflogic
- * always trains on real values), --export-dir DIR (also write each difflogic model and its test vectors, for
+ * --crop, --threshold, --train-inputs real|bits (what gatebench's relaxed network trains on; default
+ * real, as difflogic always does), --export-dir DIR (also write each difflogic model and its test vectors, for
  * `gatebench import`).
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -37,7 +37,7 @@ const { values } = parseArgs({
     tau: { type: 'string', default: '10' },
     crop: { type: 'string' },
     threshold: { type: 'string', default: '0.5' },
-    'train-inputs': { type: 'string', default: 'bits' },
+    'train-inputs': { type: 'string', default: 'real' },
     'export-dir': { type: 'string' },
   },
 });

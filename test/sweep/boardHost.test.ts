@@ -1,12 +1,16 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { Redis } from 'ioredis';
+import { acquireTarget, prepareRun } from '../../src/device/target.js';
+import { buildBitstream, buildFile } from '../../src/flow/build.js';
 import { fetchArtifact, shareArtifact } from '../../src/sweep/artifacts.js';
+import { fetchDeviceImage, shareDeviceImage } from '../../src/sweep/deviceImage.js';
 import { KEY_PREFIX } from '../../src/sweep/redis.js';
-import { tempDir } from '../helpers.js';
+import { COUNTER, writeVerilog } from '../flow/verilog.js';
+import { randomNetwork, tempDir } from '../helpers.js';
 import { Proc } from './proc.js';
 import { RedisServer } from './redisServer.js';
 
@@ -60,6 +64,27 @@ describe('distributed sweep: the board host takes the bitstream built by a build
       const receiver = join(dir, 'cache-receiver');
       await assert.rejects(fetchArtifact(client, ref, receiver), new RegExp(`^Error: artifact ${ref.hash} arrived as 40 bytes hashing to [0-9a-f]{64}: refused`));
       assert.equal(existsSync(join(receiver, 'artifacts', ref.hash)), false, 'the damaged bytes were kept');
+    } finally {
+      client.disconnect();
+    }
+  });
+
+  it("a physical board's image carries the programmer's bitstream, fetched elsewhere under the build's own file name; a run of another design refuses it", { timeout: 120_000 }, async () => {
+    const client = new Redis(redis.url);
+    try {
+      const build = await buildBitstream({ verilogFiles: [writeVerilog(dir, 'counter.v', COUNTER)], top: 'top', board: 'icebreaker', cacheDir: join(dir, 'counter-builds'), options: { icetime: false } });
+      assert.equal(build.status, 'ok', build.message);
+      const ref = await shareDeviceImage(client, { designHash: 'counter', build, virtual: false }, join(dir, 'cache-counter-builder'));
+      const image = await fetchDeviceImage(client, ref, join(dir, 'cache-counter-host'));
+      assert.equal(image.hash, ref.hash);
+      const bin = buildFile(image.build, 'bin')!;
+      assert.ok(bin.startsWith(join(dir, 'cache-counter-host', 'device-images')), bin);
+      assert.equal(bin.split('/').pop(), build.files.bin);
+      assert.deepEqual(readFileSync(bin), readFileSync(buildFile(build, 'bin')!));
+      assert.deepEqual([image.build.files.asc, image.build.files.designPcf, image.build.hash], [null, null, build.hash]);
+      // The virtual board at the bitstream level, for a model's device design: not the counter's bitstream.
+      const setup = await prepareRun({ net: randomNetwork(1, 16, [20, 20], 2), board: 'virtual', as: 'icebreaker', level: 'bitstream' }, { lookForBoard: false });
+      await assert.rejects(acquireTarget(setup, { image }, () => undefined), new RegExp(`the prebuilt bitstream ${ref.hash.slice(0, 12)} is of device design counter for icebreaker, this run needs design ${setup.design.hash.slice(0, 12)} for icebreaker: refusing it`));
     } finally {
       client.disconnect();
     }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
@@ -10,7 +10,7 @@ import { fetchArtifact, shareArtifact } from '../../src/sweep/artifacts.js';
 import { fetchDeviceImage, shareDeviceImage } from '../../src/sweep/deviceImage.js';
 import { KEY_PREFIX } from '../../src/sweep/redis.js';
 import { COUNTER, writeVerilog } from '../flow/verilog.js';
-import { randomNetwork, tempDir } from '../helpers.js';
+import { randomNetwork, runCli, tempDir } from '../helpers.js';
 import { Proc } from './proc.js';
 import { RedisServer } from './redisServer.js';
 
@@ -54,6 +54,22 @@ describe('distributed sweep: the board host takes the bitstream built by a build
     for (const p of procs) await p.kill();
     await redis.stop();
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('--level bitstream is refused in one line, exit 2, for a run that is not on the virtual board or a board that is not iCE40', () => {
+    const csv = join(dir, 'two.csv');
+    writeFileSync(csv, Array.from({ length: 40 }, (_, i) => `${i % 7},${(i * 3) % 5},${i % 2 ? 'a' : 'b'}`).join('\n') + '\n');
+    const db = join(dir, 'refused.db');
+    for (const [args, expected] of [
+      [['--run-on', 'icebreaker', '--level', 'bitstream'], 'gatebench: --level: only with --run-on virtual (what the virtual board simulates), got --run-on icebreaker'],
+      [['--board', 'ulx3s', '--level', 'bitstream'], 'gatebench: --level bitstream: only for an iCE40 --board (icebox_vlog), not ulx3s (ecp5); use --level rtl'],
+      [['--level', 'gates'], "gatebench: --level: expected rtl or bitstream, got 'gates'"],
+    ] as const) {
+      const r = runCli(['sweep', '--dataset', `csv:${csv}`, '--depth', '2', '--width', '20', '--power', 'none', ...args, '--db', db]);
+      assert.equal(r.status, 2, r.stderr);
+      assert.equal(r.stderr.trim(), expected);
+    }
+    assert.deepEqual(rows(db, 'SELECT count(*) AS n FROM sweeps'), [{ n: 0 }], 'a refused sweep is not stored');
   });
 
   it('an artifact whose bytes in Redis do not match its hash is refused on arrival, and nothing is kept', async () => {

@@ -16,8 +16,9 @@ export function sweepSpecFromOptions(options: RawOptions): SweepSpec {
   if (!depth && (width || models.length === 0)) throw new UserError('--depth: required, e.g. --depth 2,3,4 (or --model FILE, or --resume ID)');
   if (depth && !width) throw new UserError('--width: required, e.g. --width 250,500,1000');
   const runOn = stringOption(options, 'run-on') ?? 'virtual';
-  const powerRaw = stringOption(options, 'power') ?? (runOn === 'virtual' ? 'virtual' : 'none');
   const level = levelFromOptions(options, runOn);
+  // The virtual monitor watches the RTL's activity port, which the bitstream netlist has not.
+  const powerRaw = stringOption(options, 'power') ?? (runOn === 'virtual' && level === 'rtl' ? 'virtual' : 'none');
   return {
     format: SWEEP_FORMAT,
     dataset: stringOption(options, 'dataset') ?? 'mnist',

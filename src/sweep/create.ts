@@ -33,6 +33,7 @@ export function checkSweepSpec(spec: SweepSpec, dataset: Dataset, cells: readonl
     if (spec.runOn === 'none') throw new UserError(`--power ${spec.power}: nothing runs with --run-on none, expected --power none`);
     if (spec.power === 'virtual') {
       if (spec.runOn !== 'virtual') throw new UserError(`--power virtual: only with --run-on virtual, got --run-on ${spec.runOn}`);
+      if (spec.level === 'bitstream') throw new UserError('--power virtual: needs --level rtl (the bitstream netlist has no activity port to watch the core through)');
     } else parseMonitorSpec(spec.power);
   }
   const encoding = makeEncoding(dataset, spec.encoding);

@@ -56,16 +56,17 @@ describe('distributed sweep: the board host takes the bitstream built by a build
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('--level bitstream is refused in one line, exit 2, for a run that is not on the virtual board or a board that is not iCE40', () => {
+  it('--level bitstream is refused in one line, exit 2, for a run not on the virtual board, a board that is not iCE40, or with the virtual power monitor', () => {
     const csv = join(dir, 'two.csv');
     writeFileSync(csv, Array.from({ length: 40 }, (_, i) => `${i % 7},${(i * 3) % 5},${i % 2 ? 'a' : 'b'}`).join('\n') + '\n');
     const db = join(dir, 'refused.db');
     for (const [args, expected] of [
-      [['--run-on', 'icebreaker', '--level', 'bitstream'], 'gatebench: --level: only with --run-on virtual (what the virtual board simulates), got --run-on icebreaker'],
+      [['--run-on', 'icebreaker', '--power', 'none', '--level', 'bitstream'], 'gatebench: --level: only with --run-on virtual (what the virtual board simulates), got --run-on icebreaker'],
       [['--board', 'ulx3s', '--level', 'bitstream'], 'gatebench: --level bitstream: only for an iCE40 --board (icebox_vlog), not ulx3s (ecp5); use --level rtl'],
       [['--level', 'gates'], "gatebench: --level: expected rtl or bitstream, got 'gates'"],
+      [['--level', 'bitstream', '--power', 'virtual'], 'gatebench: --power virtual: needs --level rtl (the bitstream netlist has no activity port to watch the core through)'],
     ] as const) {
-      const r = runCli(['sweep', '--dataset', `csv:${csv}`, '--depth', '2', '--width', '20', '--power', 'none', ...args, '--db', db]);
+      const r = runCli(['sweep', '--dataset', `csv:${csv}`, '--depth', '2', '--width', '20', ...args, '--db', db]);
       assert.equal(r.status, 2, r.stderr);
       assert.equal(r.stderr.trim(), expected);
     }

@@ -42,7 +42,8 @@ interface DrivenCell {
  * (sweep.cell.stage); its result is stored once (keyed the same way) as soon as it is seen, then
  * the following stage is enqueued. The coordinator looks at its cells' jobs every pollMs, which
  * also mends what Redis lost: a job missing (Redis restarted empty, or the job expired) is
- * enqueued again from the store, its model published again from this machine's copy.
+ * enqueued again from the store, its model (and a run's device image) published again from this
+ * machine's copy.
  */
 export function startQueuedSweep(o: QueuedSweepOptions, onEvent: (e: QueuedSweepEvent) => void): SweepHandle {
   let cancelled = false;

@@ -6,11 +6,11 @@ import type { BuildResult } from '../flow/build.js';
 import { loadModel, type Model } from '../model/modelFile.js';
 import type { CheckResult } from '../sim/check.js';
 import { collectProvenance, type Provenance } from '../store/index.js';
+import { UserError } from '../util/errors.js';
 import { fetchArtifact, shareArtifact, type ArtifactRef } from './artifacts.js';
 import { fetchDeviceImage, shareDeviceImage } from './deviceImage.js';
 import { buildCell, checkCell, runBoardOf, runOnBoard, runSkipped, trainCell, type CellStage, type RunPlace, type StageContext } from './job.js';
 import type { SweepJob, SweepSpec } from './spec.js';
-import { UserError } from '../util/errors.js';
 
 /**
  * One stage of one cell as a BullMQ job: plain data only. The spec travels with it; the model

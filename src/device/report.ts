@@ -1,4 +1,5 @@
 import type { EncodedSet } from '../data/encoding.js';
+import type { BuildResult } from '../flow/build.js';
 import type { Link } from '../link/link.js';
 import type { DeviceInfo } from '../link/protocol.js';
 import type { DiscreteNetwork } from '../model/network.js';
@@ -30,6 +31,11 @@ export interface RunRequest {
   port?: string;
   baud?: number;
   limit?: number;
+  /**
+   * The device bitstream built on another machine, flashed (or at the bitstream level simulated)
+   * as it is instead of built here: a board host of a distributed sweep needs no toolchain.
+   */
+  image?: PrebuiltImage;
   /** Virtual board only: simulate the RTL or the bitstream (icebox_vlog of a placed-and-routed build). */
   level?: VirtualLevel;
   /** How the core is emitted (default: combinational, no registers). */
@@ -125,11 +131,22 @@ export interface RunReport {
   } | null;
   link: Link['stats'] | null;
   device: { before: DeviceInfo; after: DeviceInfo | null } | null;
-  build: { hash: string; cached: boolean; message: string; lcs: string | null; fmaxMHz: number | null } | null;
+  /** `image`: the content hash of the prebuilt image the run took (RunRequest.image); absent when built here. */
+  build: { hash: string; cached: boolean; message: string; lcs: string | null; fmaxMHz: number | null; image?: string } | null;
   flash: FlashResult | null;
   simulator: (VirtualSummary & { buildSeconds: number; cacheHit: boolean }) | null;
   power: PowerMeasurement | null;
   estimate: PowerEstimate | null;
+}
+
+/** A device bitstream built elsewhere (a distributed sweep's build worker), as a run takes it. */
+export interface PrebuiltImage {
+  /** The content hash it travelled under (recorded with the run as build.image). */
+  hash: string;
+  /** DeviceDesign.hash of the design it was built from: a run of another design refuses it. */
+  designHash: string;
+  /** Its build record, `dir` on this machine holding the files a run needs (the others are null). */
+  build: BuildResult;
 }
 
 /** A run that failed after connecting: the partial report (answers so far are kept and checked). */

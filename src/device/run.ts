@@ -12,8 +12,8 @@ import { RunError, type RunPhase, type RunReport, type RunRequest } from './repo
 import { acquireTarget, buildSummary, openWithRetry, prepareRun } from './target.js';
 
 export { RunError } from './report.js';
-export type { DeviceBuildReport, LatencyKind, RunLatency, RunPhase, RunProgress, RunReport, RunRequest } from './report.js';
-export { buildRunBitstream, requireRunBoard, VIRTUAL_BASE_BOARD } from './target.js';
+export type { DeviceBuildReport, LatencyKind, PrebuiltImage, RunLatency, RunPhase, RunProgress, RunReport, RunRequest } from './report.js';
+export { buildDeviceBitstream, buildRunBitstream, requireRunBoard, VIRTUAL_BASE_BOARD } from './target.js';
 
 /**
  * Run a model on a board: get the target (build (cached) -> flash, or start the virtual board;
@@ -54,7 +54,7 @@ export async function runOnBoard(req: RunRequest): Promise<RunReport> {
     throughput: null,
     link: null,
     device: null,
-    build: build ? buildSummary(build) : null,
+    build: build ? buildSummary(build, req.image) : null,
     flash: target.flash,
     simulator: null,
     power: null,

@@ -9,7 +9,7 @@ import { chipVerilog } from '../sim/bitstream.js';
 import { cacheRoot } from '../util/cache.js';
 import { UserError } from '../util/errors.js';
 import { flashBitstream, type FlashResult } from './flash.js';
-import type { DeviceBuildReport, RunReport, RunRequest } from './report.js';
+import type { DeviceBuildReport, PrebuiltImage, RunReport, RunRequest } from './report.js';
 import { deviceDesign, type DeviceDesign } from './top.js';
 import { buildVirtualBoard, VirtualBoard, type VirtualLevel } from './virtual.js';
 
@@ -99,18 +99,51 @@ async function buildFor(design: DeviceDesign, board: Board, root: string, log: (
   return build;
 }
 
-export function buildSummary(build: BuildResult): NonNullable<RunReport['build']> {
+/** `image`: the hash of the prebuilt image the build came as, if it did. */
+export function buildSummary(build: BuildResult, image?: PrebuiltImage): NonNullable<RunReport['build']> {
   const lcs = build.figures.logicCells;
-  return { hash: build.hash, cached: build.cached, message: build.message, lcs: lcs ? `${lcs.used}/${lcs.available}` : null, fmaxMHz: build.figures.fmaxMHz };
+  return { hash: build.hash, cached: build.cached, message: build.message, lcs: lcs ? `${lcs.used}/${lcs.available}` : null, fmaxMHz: build.figures.fmaxMHz, ...(image ? { image: image.hash } : {}) };
+}
+
+/**
+ * The device bitstream a run with this request flashes (a real board) or simulates (the virtual
+ * board at the bitstream level), built (cached) without looking for the board: what --build-only
+ * stops at, and what a distributed sweep's build worker hands to a board host (PrebuiltImage).
+ */
+export async function buildDeviceBitstream(req: Pick<RunRequest, 'net' | 'board' | 'as' | 'level' | 'baud' | 'core' | 'cacheDir' | 'log'>): Promise<{ setup: RunSetup; build: BuildResult }> {
+  const setup = await prepareRun(req, { lookForBoard: false });
+  if (!takesBitstream(setup)) throw new Error('internal: a run on the virtual board of the RTL takes no bitstream');
+  return { setup, build: await buildFor(setup.design, setup.board, cacheRoot(req.cacheDir), req.log ?? (() => undefined)) };
+}
+
+/** Whether a run flashes or simulates a bitstream (a real board, or the virtual board at the bitstream level). */
+export function takesBitstream(setup: Pick<RunSetup, 'isVirtual' | 'level'>): boolean {
+  return !setup.isVirtual || setup.level === 'bitstream';
 }
 
 /** Build the device bitstream a run on this board would flash, and stop there. */
 export async function buildRunBitstream(req: Pick<RunRequest, 'net' | 'board' | 'baud' | 'core' | 'cacheDir' | 'log'>): Promise<DeviceBuildReport> {
   if (req.board === 'virtual') throw new UserError('--build-only: only for a real board (the virtual board compiles its simulator when it runs)');
-  const { board, baud, clockHz, design } = await prepareRun(req, { lookForBoard: false });
-  const build = await buildFor(design, board, cacheRoot(req.cacheDir), req.log ?? (() => undefined));
+  const { setup, build } = await buildDeviceBitstream(req);
+  const { board, baud, clockHz, design } = setup;
   const bin = buildFile(build, 'bin');
   return { buildOnly: true, board: board.name, modelId: design.modelId, clockHz, baud, build: buildSummary(build), bin, flashCommand: bin ? programmerCommand(board, bin) : null };
+}
+
+/**
+ * The bitstream a run takes: the prebuilt image it was handed (refused unless built from this very
+ * design for this board), else built here (cached by content).
+ */
+async function runBitstream(setup: RunSetup, image: PrebuiltImage | undefined, root: string, log: (l: string) => void): Promise<BuildResult> {
+  if (!image) return buildFor(setup.design, setup.board, root, log);
+  const { design, board } = setup;
+  if (image.designHash !== design.hash || image.build.board.name !== board.name) {
+    throw new UserError(
+      `the prebuilt bitstream ${image.hash.slice(0, 12)} is of device design ${image.designHash.slice(0, 12)} for ${image.build.board.name}, this run needs design ${design.hash.slice(0, 12)} for ${board.name}: refusing it`,
+    );
+  }
+  log(`taking the prebuilt bitstream ${image.hash.slice(0, 12)} (build ${image.build.hash.slice(0, 12)}, made elsewhere): ${image.build.message}`);
+  return image.build;
 }
 
 /** The placed-and-routed design back as Verilog (icebox_vlog): the very logic that gets flashed. */
@@ -162,17 +195,19 @@ export interface RunTarget {
 /**
  * Get the target ready: connect to a virtual board already running (--port), or compile and start
  * one (RTL, or the icebox_vlog netlist of the bitstream), or build (cached) and flash the board.
+ * A prebuilt image (req.image) stands in for the build.
  */
-export async function acquireTarget(setup: RunSetup, req: Pick<RunRequest, 'port' | 'cacheDir'>, log: (l: string) => void): Promise<RunTarget> {
+export async function acquireTarget(setup: RunSetup, req: Pick<RunRequest, 'port' | 'cacheDir' | 'image'>, log: (l: string) => void): Promise<RunTarget> {
   const { board, design, level } = setup;
   const root = cacheRoot(req.cacheDir);
   const cache = req.cacheDir ? { cacheDir: req.cacheDir } : {};
+  if (req.image && (!takesBitstream(setup) || (setup.isVirtual && req.port))) throw new Error('internal: a prebuilt bitstream for a run that takes none (the RTL, or a virtual board already running)');
   if (setup.isVirtual && req.port) return { port: req.port, build: null, flash: null, vboard: null, simBuild: null };
   if (setup.isVirtual) {
     let build: BuildResult | null = null;
     let vb;
     if (level === 'bitstream') {
-      build = await buildFor(design, board, root, log);
+      build = await runBitstream(setup, req.image, root, log);
       log('turning the bitstream back into Verilog (icebox_vlog) and compiling it with Verilator...');
       vb = await buildVirtualBoard(design, { level: 'bitstream', bitstreamVerilog: await bitstreamVerilog(build, root), ...cache });
     } else {
@@ -183,7 +218,7 @@ export async function acquireTarget(setup: RunSetup, req: Pick<RunRequest, 'port
     log(`virtual board (${level}, standing for ${board.name}) on ${vboard.path}`);
     return { port: vboard.path, build, flash: null, vboard, simBuild: { buildSeconds: vb.buildSeconds, cacheHit: vb.cacheHit } };
   }
-  const build = await buildFor(design, board, root, log);
+  const build = await runBitstream(setup, req.image, root, log);
   log(`flashing ${board.name}...`);
   const flash = await flashBitstream(board, buildFile(build, 'bin')!);
   return { port: findPort(board, req.port), build, flash, vboard: null, simBuild: null };

@@ -221,7 +221,7 @@ export interface StageRecord {
   readonly attempt: number;
   /** The stored row: a model hash, or a simulation, build or run id. */
   readonly result: string | null;
-  /** sha256 of the artifact the stage handed on (a model file). */
+  /** sha256 of the artifact the stage handed on (train: the model file; build: the run's device image), or a run's: the device image it flashed. */
   readonly artifact: string | null;
   readonly enqueuedAt: string | null;
   readonly startedAt: string | null;

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import { cacheRoot, sha256 } from '../util/cache.js';
@@ -42,6 +42,13 @@ export async function publishArtifact(redis: Redis, ref: ArtifactRef, cacheDir?:
   if ((await redis.exists(keyOf(ref.hash))) === 1) return;
   const data = readFileSync(artifactPath(ref.hash, cacheDir));
   await redis.set(keyOf(ref.hash), data, 'EX', ARTIFACT_TTL_SECONDS, 'NX');
+}
+
+/** An artifact kept here, put into Redis again unless it is there (Redis restarted empty, or it expired). */
+export async function republishArtifact(redis: Redis, hash: string, cacheDir?: string): Promise<ArtifactRef> {
+  const ref = { hash, bytes: statSync(artifactPath(hash, cacheDir)).size };
+  await publishArtifact(redis, ref, cacheDir);
+  return ref;
 }
 
 /** Keep bytes here and put them into Redis: what a worker hands on. */

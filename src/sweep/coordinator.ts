@@ -1,9 +1,9 @@
-import { statSync } from 'node:fs';
 import { Job, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { loadModel } from '../model/modelFile.js';
 import { openStore, powerSummaryOf, simulationFromCheck, workerName, type StageRecord, type Store, type SweepCell, type SweepRecord } from '../store/index.js';
-import { artifactPath, fetchArtifact, publishArtifact, type ArtifactRef } from './artifacts.js';
+import { fetchArtifact, republishArtifact } from './artifacts.js';
+import { keepDeviceImage, republishDeviceImage } from './deviceImage.js';
 import type { SweepEvent, SweepHandle } from './executor.js';
 import { CELL_STAGES, checkProblem, runProblem, runSkipped, type CellOutcome, type CellStage } from './job.js';
 import { addStageJob, SqliteCellQueue, type Claim } from './queue.js';
@@ -42,7 +42,8 @@ interface DrivenCell {
  * (sweep.cell.stage); its result is stored once (keyed the same way) as soon as it is seen, then
  * the following stage is enqueued. The coordinator looks at its cells' jobs every pollMs, which
  * also mends what Redis lost: a job missing (Redis restarted empty, or the job expired) is
- * enqueued again from the store, its model published again from this machine's copy.
+ * enqueued again from the store, its model (and a run's device image) published again from this
+ * machine's copy.
  */
 export function startQueuedSweep(o: QueuedSweepOptions, onEvent: (e: QueuedSweepEvent) => void): SweepHandle {
   let cancelled = false;
@@ -192,9 +193,12 @@ async function advance(ctx: DriveContext, cell: DrivenCell, current: SweepCell, 
   const id = stageJobId({ id: ctx.sweep, specHash: ctx.specHash }, current.key, stage);
   const job = await Job.fromId<StagePayload, StageResult>(ctx.queueOf(queueName), id);
   if (!job) {
+    // What the stage takes travels from this machine's copies (put into Redis again if it lost them).
     const model = done.get('train')?.artifact ?? null;
-    const modelRef = model === null ? null : await republishModel(ctx, model);
-    await addStageJob(ctx.queueOf(queueName), id, { sweep: ctx.sweep, cell: current.key, stage, spec: ctx.spec, job: jobOfCell(current), model: modelRef } satisfies StagePayload);
+    const modelRef = model === null ? null : await republishArtifact(ctx.redis, model, ctx.cacheDir);
+    const image = stage === 'run' ? (done.get('build')?.artifact ?? null) : null;
+    const imageRef = image === null ? null : await republishDeviceImage(ctx.redis, image, ctx.cacheDir);
+    await addStageJob(ctx.queueOf(queueName), id, { sweep: ctx.sweep, cell: current.key, stage, spec: ctx.spec, job: jobOfCell(current), model: modelRef, image: imageRef } satisfies StagePayload);
     store.setCellStage(current.id, stage, 'queued');
     ctx.onEvent({ type: 'stage', cell: current.key, stage, detail: 'queued' });
     return false;
@@ -245,13 +249,6 @@ async function advance(ctx: DriveContext, cell: DrivenCell, current: SweepCell, 
   return false;
 }
 
-/** The model a cell's later stages need, published again from this machine's copy if Redis lost it. */
-async function republishModel(ctx: DriveContext, hash: string): Promise<ArtifactRef> {
-  const ref = { hash, bytes: statSync(artifactPath(hash, ctx.cacheDir)).size };
-  await publishArtifact(ctx.redis, ref, ctx.cacheDir);
-  return ref;
-}
-
 /**
  * Store a completed stage's result once (a duplicate of a stored stage adds nothing), linked to
  * its cell. Returns the stage record, and why the cell fails after this result (a bit-exactness mismatch) or null.
@@ -259,8 +256,9 @@ async function republishModel(ctx: DriveContext, hash: string): Promise<Artifact
 async function record(ctx: DriveContext, cell: SweepCell, job: Job<StagePayload, StageResult>): Promise<{ failure: string | null; stored: StageRecord }> {
   const { store } = ctx;
   const r = job.returnvalue;
-  // The model file is fetched (checked by hash) before the transaction: it is the coordinator's copy.
+  // The model file and a run's device image are fetched (checked by hash) before the transaction: the coordinator's copies.
   const modelPath = r.stage === 'train' ? await fetchArtifact(ctx.redis, r.model, ctx.cacheDir) : null;
+  if (r.stage === 'build' && r.image) await keepDeviceImage(ctx.redis, r.image, ctx.cacheDir);
   const key = { sweepId: ctx.sweep, cellKey: cell.key, stage: r.stage };
   const meta = {
     worker: job.processedBy ?? 'unknown',
@@ -283,17 +281,18 @@ async function record(ctx: DriveContext, cell: SweepCell, job: Job<StagePayload,
       case 'build': {
         const id = store.addBuild(r.build, r.provenance, { headLut4: r.headLut4 });
         store.linkCell(cell.id, { buildId: id });
-        return { ...meta, result: String(id), artifact: null };
+        return { ...meta, result: String(id), artifact: r.image?.hash ?? null };
       }
       case 'run': {
         const buildId = cell.buildId ?? undefined;
         const id = store.addRun(r.report, r.provenance, { ...(buildId !== undefined ? { buildId } : {}), ...(r.report.power ? { power: { summary: powerSummaryOf(r.report.power), samples: r.samples } } : {}) });
         store.linkCell(cell.id, { runId: id });
-        return { ...meta, result: String(id), artifact: null };
+        return { ...meta, result: String(id), artifact: r.report.build?.image ?? null };
       }
     }
   });
   ctx.onEvent({ type: 'stage', cell: cell.key, stage: r.stage, detail: `stored (${stored.worker}, attempt ${stored.attempt})` });
-  const failure = r.stage === 'check' ? checkProblem(r.check, r.vectors) : r.stage === 'run' ? runProblem(r.report) : null;
+  // A device bitstream that failed to build, or a run that stopped part-way (stored above), fails its cell as in the local pool.
+  const failure = r.stage === 'check' ? checkProblem(r.check, r.vectors) : r.stage === 'build' ? r.imageFailure : r.stage === 'run' ? (r.stopped ?? runProblem(r.report)) : null;
   return { failure, stored };
 }

@@ -26,10 +26,14 @@ function checkBoard(flag: string, name: string): void {
 export function checkSweepSpec(spec: SweepSpec, dataset: Dataset, cells: readonly SweepJob[]): void {
   checkBoard('--board', spec.board);
   if (spec.runOn !== 'virtual' && spec.runOn !== 'none') checkBoard('--run-on', spec.runOn);
+  // icebox_vlog turns only an iCE40 bitstream back into Verilog.
+  const family = loadBoard(spec.board).fpga.family;
+  if (spec.level === 'bitstream' && family !== 'ice40') throw new UserError(`--level bitstream: only for an iCE40 --board (icebox_vlog), not ${spec.board} (${family}); use --level rtl`);
   if (spec.power !== null) {
     if (spec.runOn === 'none') throw new UserError(`--power ${spec.power}: nothing runs with --run-on none, expected --power none`);
     if (spec.power === 'virtual') {
       if (spec.runOn !== 'virtual') throw new UserError(`--power virtual: only with --run-on virtual, got --run-on ${spec.runOn}`);
+      if (spec.level === 'bitstream') throw new UserError('--power virtual: needs --level rtl (the bitstream netlist has no activity port to watch the core through)');
     } else parseMonitorSpec(spec.power);
   }
   const encoding = makeEncoding(dataset, spec.encoding);

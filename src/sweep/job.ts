@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { encodeSamples, evenSubset, makeEncoding, type EncodedSet } from '../data/encoding.js';
 import { loadDataset, type Dataset } from '../data/index.js';
 import type { PhasedSample } from '../device/power.js';
-import { runAndRecord } from '../device/recordedRun.js';
-import type { RunReport } from '../device/run.js';
+import { runAndRecord, type RecordedRun } from '../device/recordedRun.js';
+import type { PrebuiltImage, RunReport, RunRequest } from '../device/run.js';
 import type { FpgaFamily } from '../board/devices.js';
 import type { BuildResult } from '../flow/build.js';
 import { headLut4 as headCost } from '../flow/headCost.js';
@@ -140,31 +140,41 @@ export interface RunPlace {
   port?: string;
   /** The power monitor spec; null for none. */
   power: string | null;
+  /** The device bitstream built on another machine (a distributed sweep's build worker); absent: built here. */
+  image?: PrebuiltImage;
+}
+
+/**
+ * The board a sweep's runs name, as a run request has it: the board itself, or the virtual board
+ * standing for the sweep's board at its level. The run and the build of its bitstream elsewhere
+ * (stageJobs.ts) both take it from here, so they make the same device design.
+ */
+export function runBoardOf(spec: SweepSpec): Pick<RunRequest, 'board' | 'as' | 'level'> {
+  return spec.runOn === 'virtual' ? { board: 'virtual', as: spec.board, level: spec.level ?? 'rtl' } : { board: spec.runOn };
 }
 
 /**
  * Stream the cell's vectors to the board (or the virtual board) with power, handing the report to
- * `record` even when the run stopped part-way (then it throws after recording).
+ * `record` even when the run stopped part-way: then `error` says why (the caller fails the cell
+ * after the partial run is recorded).
  */
-export async function runOnBoard<T>(spec: SweepSpec, model: Model, place: RunPlace, ctx: StageContext, record: (report: RunReport, samples: PhasedSample[]) => T): Promise<{ report: RunReport; recorded: T }> {
+export async function runOnBoard<T>(spec: SweepSpec, model: Model, place: RunPlace, ctx: StageContext, record: (report: RunReport, samples: PhasedSample[]) => T): Promise<RecordedRun<T>> {
   const { test, count } = vectorsOf(spec, model);
-  ctx.onStage?.('run', `${count} vectors on ${spec.runOn}${place.power ? `, power ${place.power}` : ''}`);
-  const { report, recorded, error } = await runAndRecord(
+  ctx.onStage?.('run', `${count} vectors on ${spec.runOn}${place.power ? `, power ${place.power}` : ''}${place.image ? `, bitstream ${place.image.hash.slice(0, 12)}` : ''}`);
+  return runAndRecord(
     {
       net: model.network,
       data: test,
-      board: spec.runOn,
+      ...runBoardOf(spec),
       limit: count,
       ...(place.port ? { port: place.port } : {}),
+      ...(place.image ? { image: place.image } : {}),
       ...(place.power ? { power: { spec: place.power, ...(spec.powerWindowSeconds ? { windowSeconds: spec.powerWindowSeconds } : {}) } } : {}),
       ...cacheOption(ctx),
       ...(ctx.log ? { log: ctx.log } : {}),
     },
     record,
   );
-  // A run that stopped part-way is still measured: it is recorded, then the cell fails.
-  if (error) throw error;
-  return { report, recorded };
 }
 
 /** Why a run fails its cell (after it is stored), or null. */
@@ -193,8 +203,10 @@ export async function runCell(spec: SweepSpec, job: SweepJob, ctx: CellContext):
   let runId: number | null = null;
   const skippedRun = runSkipped(spec, build.build);
   if (skippedRun === null) {
-    const { report, recorded } = await runOnBoard(spec, model, { power: spec.power }, ctx, (r, samples) => ctx.recorder.run(r, samples));
+    const { report, recorded, error } = await runOnBoard(spec, model, { power: spec.power }, ctx, (r, samples) => ctx.recorder.run(r, samples));
     runId = recorded;
+    // A run that stopped part-way is still measured: it is recorded, then the cell fails.
+    if (error) throw error;
     const runFailure = runProblem(report);
     if (runFailure) throw new Error(runFailure);
   }

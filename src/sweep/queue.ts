@@ -103,11 +103,6 @@ export interface BullQueueOptions {
   lockMs: number;
 }
 
-/** A stall check pass of BullMQ's worker (moves jobs whose lock expired back to waiting). */
-interface StallChecker {
-  moveStalledJobsToWait(): Promise<void>;
-}
-
 /**
  * One BullMQ queue of stage jobs, processed manually (getNextJob / moveToCompleted /
  * moveToFailed) so that the same claim loop serves both backends. A claim's lock is renewed while
@@ -182,9 +177,11 @@ export class BullStageQueue<T> implements CellQueue<T> {
    * marks active jobs on one pass and moves those still unlocked on the next: two passes.
    */
   async reset(): Promise<void> {
-    const checker = this.worker as unknown as StallChecker;
-    await checker.moveStalledJobsToWait();
-    await checker.moveStalledJobsToWait();
+    // The worker's own backend (its stall options: maxStalledCount, the lock) runs the pass
+    // through IQueueBackend, BullMQ's public interface; the Worker's wrapper is private.
+    const backend = this.worker.getBackend();
+    await backend.moveStalledJobsToWait();
+    await backend.moveStalledJobsToWait();
   }
 
   async status(): Promise<QueueCounts> {

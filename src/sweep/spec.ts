@@ -1,4 +1,5 @@
 import type { EncodingOptions } from '../data/encoding.js';
+import type { VirtualLevel } from '../device/virtual.js';
 import type { TrainSpec } from '../model/trainModel.js';
 import { UserError } from '../util/errors.js';
 
@@ -28,6 +29,11 @@ export interface SweepSpec {
   board: string;
   /** Where the cells run: 'virtual' (the Verilator board), a board name, or 'none'. */
   runOn: string;
+  /**
+   * With runOn 'virtual': what the virtual board simulates, 'bitstream' for the icebox_vlog netlist
+   * of the placed-and-routed device build (iCE40 boards only). Absent: the RTL (and in sweeps stored before levels).
+   */
+  level?: VirtualLevel;
   /** Test vectors streamed per run (and simulated in the bit-exactness check). */
   vectors: number;
   /** Power monitor spec for runs ('virtual', lpm01a:PORT, ...), or null for none. */

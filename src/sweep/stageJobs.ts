@@ -1,18 +1,21 @@
 import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
 import type { PhasedSample } from '../device/power.js';
-import type { RunReport } from '../device/run.js';
+import { buildDeviceBitstream, type RunReport } from '../device/run.js';
 import type { BuildResult } from '../flow/build.js';
 import { loadModel, type Model } from '../model/modelFile.js';
 import type { CheckResult } from '../sim/check.js';
 import { collectProvenance, type Provenance } from '../store/index.js';
+import { UserError } from '../util/errors.js';
 import { fetchArtifact, shareArtifact, type ArtifactRef } from './artifacts.js';
-import { buildCell, checkCell, runOnBoard, trainCell, type CellStage, type RunPlace, type StageContext } from './job.js';
+import { fetchDeviceImage, shareDeviceImage } from './deviceImage.js';
+import { buildCell, checkCell, runBoardOf, runOnBoard, runSkipped, trainCell, type CellStage, type RunPlace, type StageContext } from './job.js';
 import type { SweepJob, SweepSpec } from './spec.js';
 
 /**
  * One stage of one cell as a BullMQ job: plain data only. The spec travels with it; the model
- * (after training) travels by reference, its bytes in Redis under their hash.
+ * (after training) and a run's device bitstream (after the build) travel by reference, their
+ * bytes in Redis under their hash.
  */
 export interface StagePayload {
   sweep: string;
@@ -21,14 +24,24 @@ export interface StagePayload {
   spec: SweepSpec;
   job: SweepJob;
   model: ArtifactRef | null;
+  /** A run's device image (deviceImage.ts), when it takes a bitstream: the board host flashes it as it is. */
+  image: ArtifactRef | null;
 }
 
 /** What a stage job returns (its BullMQ return value), with the worker's provenance. */
 export type StageResult = { provenance: Provenance } & (
   | { stage: 'train'; model: ArtifactRef; modelHash: string }
   | { stage: 'check'; check: CheckResult; vectors: number }
-  | { stage: 'build'; build: BuildResult; headLut4: number | null }
-  | { stage: 'run'; report: RunReport; samples: PhasedSample[] }
+  | {
+      stage: 'build';
+      build: BuildResult;
+      headLut4: number | null;
+      /** The run's device image, when the run takes a bitstream and it was built. */
+      image: ArtifactRef | null;
+      /** Why the run's device bitstream failed to build (it does not fit): the cell fails once the build is stored, as in the local pool. */
+      imageFailure: string | null;
+    }
+  | { stage: 'run'; report: RunReport; samples: PhasedSample[]; stopped: string | null }
 );
 
 /** The board a stage is for: where its run streams for 'run' (the virtual one standing in for the board), the board built for otherwise. */
@@ -70,6 +83,25 @@ async function modelOf(p: StagePayload, ctx: StageWorkerContext): Promise<Model>
   return loadModel(await fetchArtifact(ctx.redis, p.model, ctx.cacheDir));
 }
 
+/**
+ * The device bitstream of the cell's run, when the run takes one (a physical board, or the virtual
+ * board at the bitstream level), built here with the build toolchain and shared: the board host
+ * then needs none. No ref for a run on the virtual board's RTL; a failure when it does not build.
+ */
+async function shareRunImage(spec: SweepSpec, model: Model, ctx: StageWorkerContext): Promise<{ ref: ArtifactRef | null; failure: string | null }> {
+  const board = runBoardOf(spec);
+  if (board.board === 'virtual' && board.level !== 'bitstream') return { ref: null, failure: null };
+  ctx.onStage?.('build', `the device bitstream for the run on ${stageBoard(spec, 'run')}`);
+  try {
+    const { setup, build } = await buildDeviceBitstream({ net: model.network, ...board, ...(ctx.cacheDir ? { cacheDir: ctx.cacheDir } : {}), ...(ctx.log ? { log: ctx.log } : {}) });
+    return { ref: await shareDeviceImage(ctx.redis, { designHash: setup.design.hash, build, virtual: setup.isVirtual }, ctx.cacheDir), failure: null };
+  } catch (e) {
+    // A device build that does not fit or fails is a result of the cell (as the local pool's run), not a reason to retry.
+    if (e instanceof UserError) return { ref: null, failure: e.message };
+    throw e;
+  }
+}
+
 /** Run one stage job on this worker: the same stage functions as the local pool, results as plain data. */
 export async function runStageJob(p: StagePayload, ctx: StageWorkerContext): Promise<StageResult> {
   const { spec } = p;
@@ -88,11 +120,14 @@ export async function runStageJob(p: StagePayload, ctx: StageWorkerContext): Pro
     }
     case 'build': {
       const { build, headLut4 } = await buildCell(spec, p.job, model, ctx);
-      return { stage: 'build', build: build.build, headLut4, provenance };
+      const image = runSkipped(spec, build.build) === null ? await shareRunImage(spec, model, ctx) : { ref: null, failure: null };
+      return { stage: 'build', build: build.build, headLut4, image: image.ref, imageFailure: image.failure, provenance };
     }
     case 'run': {
-      const { recorded } = await runOnBoard(spec, model, ctx.runPlace(spec), ctx, (report, samples) => ({ report, samples }));
-      return { stage: 'run', ...recorded, provenance };
+      const image = p.image ? await fetchDeviceImage(ctx.redis, p.image, ctx.cacheDir) : null;
+      const { recorded, error } = await runOnBoard(spec, model, { ...ctx.runPlace(spec), ...(image ? { image } : {}) }, ctx, (report, samples) => ({ report, samples }));
+      // A run that stopped part-way goes to the coordinator all the same: it stores it, then fails the cell.
+      return { stage: 'run', ...recorded, stopped: error?.message ?? null, provenance };
     }
   }
 }

@@ -60,11 +60,12 @@ function quietStages(): (e: QueuedSweepEvent) => boolean {
 
 export const sweepCommand = defineCommand<SweepOutput>({
   name: 'sweep',
-  usage: `gatebench sweep (--depth D1,D2,.. --width W1,W2,.. [--final-width F1,..,same] [--model A.json,..] | --model A.json,.. | --resume ID) [--board icebreaker] [--run-on virtual|BOARD|none] [--power virtual|SPEC|none] [--power-window S] [--vectors N] [--jobs N] [--iterations I] [--batch B] [--lr LR] [--tau T] [--wiring random|unique] [--init normal|residual] [--augment none|shift:N] [--train-inputs bits|real] [--seed S] [${DATASET_USAGE}] ${ENCODING_USAGE} [--id NAME] [--report FILE] ${DB_USAGE} [${QUEUE_USAGE}] [--json]`,
+  usage: `gatebench sweep (--depth D1,D2,.. --width W1,W2,.. [--final-width F1,..,same] [--model A.json,..] | --model A.json,.. | --resume ID) [--board icebreaker] [--run-on virtual|BOARD|none] [--level rtl|bitstream] [--power virtual|SPEC|none] [--power-window S] [--vectors N] [--jobs N] [--iterations I] [--batch B] [--lr LR] [--tau T] [--wiring random|unique] [--init normal|residual] [--augment none|shift:N] [--train-inputs bits|real] [--seed S] [${DATASET_USAGE}] ${ENCODING_USAGE} [--id NAME] [--report FILE] ${DB_USAGE} [${QUEUE_USAGE}] [--json]`,
   summary: 'depth x width x final-layer-width grid: train -> check -> build -> run -> store, in parallel, resumable',
   details: [
     'Every cell: train (cached), check bit-exactness in Verilator, build for --board (a failed build is a result),',
-    'run on --run-on with --power, store each result as it is made. --model adds model files (e.g. imported with',
+    'run on --run-on with --power (--level bitstream: the virtual board simulates the placed-and-routed iCE40',
+    'bitstream, icebox_vlog), store each result as it is made. --model adds model files (e.g. imported with',
     '`gatebench import`) as cells that are loaded instead of trained; they must fit the dataset (classes, sample shape).',
     'Killed or Ctrl-C: run the same command',
     "again (or --resume ID) and finished cells are skipped. Ends with the results table and writes the report",
@@ -83,6 +84,7 @@ export const sweepCommand = defineCommand<SweepOutput>({
     model: { type: 'string' },
     board: { type: 'string' },
     'run-on': { type: 'string' },
+    level: { type: 'string' },
     power: { type: 'string' },
     'power-window': { type: 'string' },
     vectors: { type: 'string' },

@@ -3,7 +3,7 @@ import { loadModel } from '../model/modelFile.js';
 import { parseFinalWidths, SWEEP_FORMAT, type SweepModelFile, type SweepSpec } from '../sweep/spec.js';
 import { UserError } from '../util/errors.js';
 import { csvOptionsFromOptions, encodingOptionsFromOptions, trainingFromOptions } from './dataOptions.js';
-import { intListOption, intOption, numberOption, stringOption, type RawOptions } from './options.js';
+import { intListOption, intOption, numberOption, pipelineOptions, stringOption, type RawOptions } from './options.js';
 
 /** The sweep's plain-data description from the command line. */
 export function sweepSpecFromOptions(options: RawOptions): SweepSpec {
@@ -25,6 +25,7 @@ export function sweepSpecFromOptions(options: RawOptions): SweepSpec {
     ...(models.length > 0 ? { models } : {}),
     training: { ...trainingFromOptions(options), iterations: intOption(options, 'iterations', 1000), epochs: null },
     board: stringOption(options, 'board') ?? 'icebreaker',
+    pipeline: pipelineOptions(options, 'auto').pipeline,
     runOn,
     vectors: intOption(options, 'vectors', 500),
     power: powerRaw === 'none' ? null : powerRaw,

@@ -120,7 +120,7 @@ export function checkProblem(check: CheckResult, vectors: number): string | null
 /** The bitstream for the sweep's board, and the popcount head's LUT4 alone. */
 export async function buildCell(spec: SweepSpec, job: SweepJob, model: Model, ctx: StageContext): Promise<{ build: ModelBuild; headLut4: number | null }> {
   ctx.onStage?.('build', `yosys + nextpnr for ${spec.board}`);
-  const build = await buildModel(model.network, { board: spec.board, ...cacheOption(ctx), onStage: (s) => ctx.onStage?.('build', s.stage) });
+  const build = await buildModel(model.network, { board: spec.board, pipeline: spec.pipeline ?? 0, ...cacheOption(ctx), onStage: (s) => ctx.onStage?.('build', s.stage), ...(ctx.log ? { log: ctx.log } : {}) });
   // The head the core was emitted with, synthesised for the board's family: its share is in the same LUT4s.
   const emitted = build.core.stats;
   const headLut4 = await headCost(job.finalWidth, datasetOf(spec).classes, { style: emitted.groupSum, family: emitted.headFamily ?? (build.build.board.family as FpgaFamily), ...cacheOption(ctx) });
@@ -155,6 +155,7 @@ export async function runOnBoard<T>(spec: SweepSpec, model: Model, place: RunPla
       data: test,
       board: spec.runOn,
       limit: count,
+      ...runCore(spec),
       ...(place.port ? { port: place.port } : {}),
       ...(place.power ? { power: { spec: place.power, ...(spec.powerWindowSeconds ? { windowSeconds: spec.powerWindowSeconds } : {}) } } : {}),
       ...cacheOption(ctx),
@@ -165,6 +166,13 @@ export async function runOnBoard<T>(spec: SweepSpec, model: Model, place: RunPla
   // A run that stopped part-way is still measured: it is recorded, then the cell fails.
   if (error) throw error;
   return { report, recorded };
+}
+
+/** The core a cell runs: the build's cuts (auto), registers every P layers, or (P = 0) a combinational core. */
+function runCore(spec: SweepSpec): { pipeline: 'auto' } | { core: { pipeline: number; registeredIo: true } } | Record<string, never> {
+  const pipeline = spec.pipeline ?? 0;
+  if (pipeline === 'auto') return { pipeline: 'auto' };
+  return pipeline > 0 ? { core: { pipeline, registeredIo: true } } : {};
 }
 
 /** Why a run fails its cell (after it is stored), or null. */

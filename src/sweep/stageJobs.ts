@@ -5,7 +5,8 @@ import type { RunReport } from '../device/run.js';
 import type { BuildResult } from '../flow/build.js';
 import { loadModel, type Model } from '../model/modelFile.js';
 import type { CheckResult } from '../sim/check.js';
-import { collectProvenance, type Provenance } from '../store/index.js';
+import { collectProvenance, type BuildPipeline, type Provenance } from '../store/index.js';
+import { pipelineOf } from '../flow/modelBuild.js';
 import { fetchArtifact, shareArtifact, type ArtifactRef } from './artifacts.js';
 import { buildCell, checkCell, runOnBoard, trainCell, type CellStage, type RunPlace, type StageContext } from './job.js';
 import type { SweepJob, SweepSpec } from './spec.js';
@@ -27,7 +28,7 @@ export interface StagePayload {
 export type StageResult = { provenance: Provenance } & (
   | { stage: 'train'; model: ArtifactRef; modelHash: string }
   | { stage: 'check'; check: CheckResult; vectors: number }
-  | { stage: 'build'; build: BuildResult; headLut4: number | null }
+  | { stage: 'build'; build: BuildResult; headLut4: number | null; pipeline?: BuildPipeline }
   | { stage: 'run'; report: RunReport; samples: PhasedSample[] }
 );
 
@@ -88,7 +89,7 @@ export async function runStageJob(p: StagePayload, ctx: StageWorkerContext): Pro
     }
     case 'build': {
       const { build, headLut4 } = await buildCell(spec, p.job, model, ctx);
-      return { stage: 'build', build: build.build, headLut4, provenance };
+      return { stage: 'build', build: build.build, headLut4, pipeline: pipelineOf(build), provenance };
     }
     case 'run': {
       const { recorded } = await runOnBoard(spec, model, ctx.runPlace(spec), ctx, (report, samples) => ({ report, samples }));

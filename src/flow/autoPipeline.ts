@@ -13,6 +13,8 @@ export interface PipelineTry {
   readonly latency: number;
   readonly status: BuildStatus;
   readonly fmaxMHz: number | null;
+  /** Served from the build cache. */
+  readonly cached: boolean;
   /** The sections the critical path ran through. */
   readonly criticalPath: readonly string[];
   /** The position the planner added after this build, or why it stopped. */
@@ -56,7 +58,7 @@ export async function searchPipeline<T extends { build: BuildResult }>(
     const plan = build.status === 'timing-failed' ? planNextCut(steps, cuts, shape.layerCount, shape.classes) : null;
     const next = plan === null ? (build.status === 'ok' ? 'meets the clock' : `stopped: ${build.status}`) : plan.next ? `add ${plan.next.added}` : `stopped: ${plan.reason}`;
     const fmax = build.figures.fmaxMHz;
-    tries.push({ cuts, description: describeCuts(cuts), latency: cutCount(cuts) + 2, status: build.status, fmaxMHz: fmax, criticalPath: pathWhere(steps, shape.layerCount).sections, next });
+    tries.push({ cuts, description: describeCuts(cuts), latency: cutCount(cuts) + 2, status: build.status, fmaxMHz: fmax, cached: build.cached, criticalPath: pathWhere(steps, shape.layerCount).sections, next });
     log(`pipeline cuts ${describeCuts(cuts)}: ${build.status}${fmax !== null ? `, Fmax ${fmax.toFixed(1)} MHz` : ''}${build.cached ? ' (cached)' : ''}; ${next}`);
     if (plan?.next) {
       cuts = plan.next.cuts;

@@ -18,6 +18,7 @@ interface Try {
   latency: number;
   status: string;
   fmaxMHz: number | null;
+  cached: boolean;
   criticalPath: string[];
   next: string;
 }
@@ -30,6 +31,7 @@ describe('--pipeline auto (real iCE40 builds)', () => {
     const tries: Try[] = result.search.tries;
     assert.ok(tries.length >= 2, JSON.stringify(tries));
     assert.equal(tries[0]!.description, 'none');
+    assert.ok(tries.every((t) => !t.cached), 'a private cache: every try built');
     assert.equal(tries[0]!.status, 'timing-failed');
     assert.ok(tries[0]!.fmaxMHz! < 35);
     assert.ok(tries[0]!.criticalPath.includes('popcount'), `the first path runs through the head: ${tries[0]!.criticalPath}`);
@@ -49,9 +51,9 @@ describe('--pipeline auto (real iCE40 builds)', () => {
     const human = await gatebench('build', TINY, '--board', 'icebreaker', '--freq', '35');
     assert.equal(human.exitCode, 0, human.stderr);
     assert.match(human.stdout, new RegExp(`^pipeline: auto, cuts [^;]+(; [^;]+)?; ${cuts + 1} stages, latency ${cuts + 2} cycles = [\\d.]+ ns at Fmax, [\\d.]+ ns at 35 MHz$`, 'm'));
-    assert.match(human.stdout, /^ {2}try 1: cuts none, 2 cycles: timing-failed, Fmax [\d.]+ MHz \(critical path: .*popcount.*\); add /m);
+    assert.match(human.stdout, /^ {2}try 1: cuts none, 2 cycles: timing-failed, Fmax [\d.]+ MHz \(cached\) \(critical path: .*popcount.*\); add /m);
     // Every build of the search is cached by content: the rerun builds nothing.
-    assert.equal((human.stderr.match(/\(cached\)/g) ?? []).length, tries.length);
+    assert.equal((human.stdout.match(/^ {2}try \d+: .* \(cached\)/gm) ?? []).length, tries.length, human.stdout);
 
     const fixed = await gatebench('build', TINY, '--board', 'icebreaker', '--freq', '35', '--pipeline', 'auto', '--head-pipeline', '1');
     assert.equal(fixed.exitCode, 2);

@@ -86,8 +86,9 @@ export const buildCommand = defineCommand<BuildCommandResult>({
     const o = buildOptionsFrom(options);
     const started = performance.now();
     const onStage = process.stderr.isTTY ? (e: { stage: string; state: 'start' | 'end' }) => e.state === 'start' && process.stderr.write(`build: ${e.stage}...\n`) : undefined;
-    const log = (line: string): void => void process.stderr.write(`build: ${line}\n`);
-    const { build, core, provenance, search } = await buildModel(model.network, { ...o, ...(onStage ? { onStage } : {}), log });
+    // The search's progress, build by build, for people (the result lists every try).
+    const log = process.stderr.isTTY ? (line: string): void => void process.stderr.write(`build: ${line}\n`) : undefined;
+    const { build, core, provenance, search } = await buildModel(model.network, { ...o, ...(onStage ? { onStage } : {}), ...(log ? { log } : {}) });
     const result: BuildCommandResult = {
       ok: build.ok,
       status: build.status,
@@ -127,7 +128,7 @@ export const buildCommand = defineCommand<BuildCommandResult>({
       `design: ${r.core.module} (${n(r.core.liveGates)} live of ${n(r.core.nominalGates)} gates, GroupSum ${r.core.groupSum}, registered I/O) in ${r.top}, ${r.board.device}-${r.board.package.toUpperCase()} (${r.board.name})`,
       `pipeline: ${r.search ? 'auto, ' : ''}cuts ${describeCuts(r.core.cuts)}; ${r.core.stages} stage${r.core.stages === 1 ? '' : 's'}, latency ${r.core.latency} cycles` +
         (f.fmaxMHz ? ` = ${((r.core.latency * 1000) / f.fmaxMHz).toFixed(1)} ns at Fmax, ${((r.core.latency * 1000) / r.options.freqMHz).toFixed(1)} ns at ${r.options.freqMHz} MHz` : ''),
-      ...(r.search ? r.search.tries.map((t, i) => `  try ${i + 1}: cuts ${t.description}, ${t.latency} cycles: ${t.status}${t.fmaxMHz !== null ? `, Fmax ${t.fmaxMHz.toFixed(1)} MHz` : ''}${t.criticalPath.length ? ` (critical path: ${t.criticalPath.join(' -> ')})` : ''}; ${t.next}`) : []),
+      ...(r.search ? r.search.tries.map((t, i) => `  try ${i + 1}: cuts ${t.description}, ${t.latency} cycles: ${t.status}${t.fmaxMHz !== null ? `, Fmax ${t.fmaxMHz.toFixed(1)} MHz` : ''}${t.cached ? ' (cached)' : ''}${t.criticalPath.length ? ` (critical path: ${t.criticalPath.join(' -> ')})` : ''}; ${t.next}`) : []),
       `resources: ${n(f.lut4)} LUT4, ${n(f.carry)} carry, ${n(f.dff)} FF, ${n(f.bram)} BRAM after synthesis; logic cells ${lc ? `${n(lc.used)} / ${n(lc.available)} (${((lc.used / lc.available) * 100).toFixed(1)}%)` : '-'}`,
       ...(f.resources.length ? [`placed (${r.board.family}'s names): ${f.resources.map((u) => `${u.name} ${n(u.used)}/${n(u.available)}`).join(', ')}`] : []),
       `timing: ${f.clocks.length ? f.clocks.map((c) => `Fmax ${c.name} ${c.achievedMHz.toFixed(1)} MHz (target ${c.constraintMHz} MHz, ${c.achievedMHz >= c.constraintMHz ? 'met' : 'MISSED'})`).join('; ') : 'no Fmax'}` +

@@ -85,7 +85,7 @@ export interface SimResult {
 
 export const simCommand = defineCommand<SimResult>({
   name: 'sim',
-  usage: `gatebench sim model.json [--simulator verilator|iverilog] [--level rtl|netlist|bitstream|routed] [--board NAME] [${DATASET_USAGE}] [--split test|train] [--limit N (0: no dataset vectors)] [--random N] [--seed S] ${HDL_USAGE} ${HEAD_FAMILY_USAGE} [--optimize] [--json]`,
+  usage: `gatebench sim model.json [--simulator verilator|iverilog] [--level rtl|netlist|bitstream|routed] [--board NAME] [${DATASET_USAGE}] [--split test|train] [--limit N (0: no dataset vectors)] [--random N] [--seed S] ${HDL_USAGE.replace('[--pipeline P]', '[--pipeline P|auto (auto: netlist, bitstream and routed, the cuts `build` chooses for --board)]')} ${HEAD_FAMILY_USAGE} [--optimize] [--json]`,
   details: [
     'Levels: rtl simulates the emitted Verilog; netlist the yosys synth_<family> netlist with yosys\' cell models of',
     "--board's family (iCE40 without --board; ECP5, Gowin);",

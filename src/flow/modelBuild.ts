@@ -70,7 +70,9 @@ async function withModelSources<T>(net: DiscreteNetwork, options: ModelBuildOpti
     const want = role === 'clock' ? BENCH_PORTS.clock : role === 'uart.rx' ? BENCH_PORTS.serialIn : BENCH_PORTS.serialOut;
     if (port !== want) throw new UserError(`${board.file}: field ${role}.port is "${port}", the bench top expects "${want}" (the shared port names of boards/README.md)`);
   }
-  const layout = options.cuts ? { cuts: options.cuts } : { pipeline: options.pipeline === 'auto' ? 0 : (options.pipeline ?? 0), headCuts: options.headCuts ?? 0 };
+  const { pipeline = 0 } = options;
+  if (pipeline === 'auto' && !options.cuts) throw new Error("internal: pipeline 'auto' is resolved into cuts by buildModel's search");
+  const layout = options.cuts ? { cuts: options.cuts } : { pipeline: pipeline === 'auto' ? 0 : pipeline, headCuts: options.headCuts ?? 0 };
   const core = emitVerilog(net, { ...layout, registeredIo: true, family: board.fpga.family, ...(options.groupSum ? { groupSum: options.groupSum } : {}) });
   const top = emitBenchTop(core, board.tieHigh.map((t) => t.port));
   const dir = mkdtempSync(join(tmpdir(), 'gatebench-build-'));

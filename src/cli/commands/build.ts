@@ -23,8 +23,8 @@ export const BUILD_FLAGS = {
 } as const satisfies Flags;
 export const BUILD_USAGE = `--board NAME [--pipeline auto|P (default auto: the registers that meet the clock with the fewest cycles)] [--head-pipeline 0..${MAX_HEAD_CUTS} (with a fixed P)] [--groupsum ${GROUPSUM_CHOICES.join('|')} (auto: the board family's best head)] [--freq MHz] [--seed S] [--abc9] [--router router1|router2] [--pnr-budget MINUTES]`;
 
-/** Flags shared by build and sim --level bitstream (whose --pipeline defaults to 0: it simulates one design). */
-export function buildOptionsFrom(options: RawOptions, defaultBoard?: string, defaultPipeline: 'auto' | number = 'auto') {
+/** build's flags (--pipeline defaults to auto). */
+export function buildOptionsFrom(options: RawOptions, defaultBoard?: string) {
   const board = stringOption(options, 'board') ?? defaultBoard;
   if (!board) throw new UserError(`--board: required (gatebench boards lists them)`);
   const freq = options['freq'] === undefined ? undefined : numberOption(options, 'freq', 0);
@@ -33,7 +33,7 @@ export function buildOptionsFrom(options: RawOptions, defaultBoard?: string, def
   const budgetMinutes = options['pnr-budget'] === undefined ? undefined : numberOption(options, 'pnr-budget', 0);
   return {
     board,
-    ...pipelineOptions(options, defaultPipeline),
+    ...pipelineOptions(options, 'auto'),
     groupSum: choiceOption(options, 'groupsum', GROUPSUM_CHOICES, 'auto'),
     ...(freq !== undefined ? { freqMHz: freq } : {}),
     ...(seed !== undefined ? { seed } : {}),

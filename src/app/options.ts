@@ -50,3 +50,17 @@ export function intListOption(options: RawOptions, name: string): number[] | und
   }
   return values.map(Number);
 }
+
+/** What --pipeline gives: 'auto' (registers placed by timing) or P (registers every P layers). */
+export type PipelineChoice = number | 'auto';
+
+/**
+ * --pipeline auto|P and --head-pipeline N (default auto): --head-pipeline only with a fixed P, as
+ * auto chooses the head's cuts too.
+ */
+export function pipelineOptions(options: RawOptions, fallback: PipelineChoice = 'auto'): { pipeline: PipelineChoice; headCuts: number } {
+  const raw = options['pipeline'];
+  const pipeline = raw === 'auto' ? 'auto' : raw === undefined ? fallback : intOption(options, 'pipeline', 0, 0);
+  if (pipeline === 'auto' && options['head-pipeline'] !== undefined) throw new UserError(`--head-pipeline: only with a fixed --pipeline P (--pipeline auto chooses the head's cuts as well), got --head-pipeline ${options['head-pipeline']} with --pipeline auto`);
+  return { pipeline, headCuts: intOption(options, 'head-pipeline', 0, 0) };
+}

@@ -4,7 +4,7 @@ import { VIRTUAL_LEVELS, type VirtualLevel } from '../device/virtual.js';
 import { parseFinalWidths, SWEEP_FORMAT, type SweepModelFile, type SweepSpec } from '../sweep/spec.js';
 import { UserError } from '../util/errors.js';
 import { csvOptionsFromOptions, encodingOptionsFromOptions, trainingFromOptions } from './dataOptions.js';
-import { intListOption, intOption, numberOption, stringOption, type RawOptions } from './options.js';
+import { intListOption, intOption, numberOption, pipelineOptions, stringOption, type RawOptions } from './options.js';
 
 /** The sweep's plain-data description from the command line. */
 export function sweepSpecFromOptions(options: RawOptions): SweepSpec {
@@ -28,6 +28,7 @@ export function sweepSpecFromOptions(options: RawOptions): SweepSpec {
     ...(models.length > 0 ? { models } : {}),
     training: { ...trainingFromOptions(options), iterations: intOption(options, 'iterations', 1000), epochs: null },
     board: stringOption(options, 'board') ?? 'icebreaker',
+    pipeline: pipelineOptions(options, 'auto').pipeline,
     runOn,
     // The RTL level is left out, so a sweep made before levels existed resumes as the same spec.
     ...(level === 'bitstream' ? { level } : {}),

@@ -40,6 +40,12 @@ export interface RunRequest {
   level?: VirtualLevel;
   /** How the core is emitted (default: combinational, no registers). */
   core?: DeviceOptions['core'];
+  /**
+   * 'auto': the core's registers where `gatebench build --pipeline auto` puts them for the board (or
+   * the board the virtual board stands for), found by that search (its builds cached), with
+   * registered inputs and outputs; `core` then gives only the head's style.
+   */
+  pipeline?: 'auto';
   /** Requests in flight (default: as many as the device FIFO holds, at most 64). */
   window?: number;
   cacheDir?: string;

@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { loadBoard, programmerCommand, type Board } from '../board/board.js';
 import { requireBoardAttached, requirePort } from '../board/presence.js';
 import { buildBitstream, buildFile, type BuildRequest, type BuildResult } from '../flow/build.js';
+import { buildModel } from '../flow/modelBuild.js';
+import { describeCuts } from '../hdl/cuts.js';
 import type { EmittedFile } from '../hdl/emit.js';
 import { openSerialPort, PortOpenError, type BytePort } from '../link/port.js';
 import { chipVerilog } from '../sim/bitstream.js';
@@ -33,7 +35,7 @@ export interface RunSetup {
   design: DeviceDesign;
 }
 
-type SetupRequest = Pick<RunRequest, 'net' | 'board' | 'as' | 'port' | 'level' | 'baud' | 'core'>;
+type SetupRequest = Pick<RunRequest, 'net' | 'board' | 'as' | 'port' | 'level' | 'baud' | 'core' | 'pipeline' | 'cacheDir' | 'log'>;
 
 /**
  * Make sure the board a run names can be there: its programming cable on USB and the --port given,
@@ -70,8 +72,22 @@ export async function prepareRun(req: SetupRequest, { lookForBoard }: { lookForB
   if (lookForBoard) await requireRunBoard(req);
   const clockHz = board.clock.mhz * 1e6;
   const baud = req.baud ?? (isVirtual ? virtualBaud(clockHz) : 115200);
-  const design = deviceDesign(req.net, { family: board.fpga.family, clockHz, baud, ...(req.core ? { core: req.core } : {}) });
+  const core = req.pipeline === 'auto' ? await autoCore(req, board) : req.core;
+  const design = deviceDesign(req.net, { family: board.fpga.family, clockHz, baud, ...(core ? { core } : {}) });
   return { board, isVirtual, level, baud, clockHz, design };
+}
+
+/**
+ * The core of --pipeline auto: the cuts the build search chooses for the board (src/flow/autoPipeline.ts;
+ * its builds are cached by content), with registered inputs and outputs.
+ */
+async function autoCore(req: SetupRequest, board: Board): Promise<NonNullable<RunRequest['core']>> {
+  const log = req.log ?? (() => undefined);
+  log(`--pipeline auto: placing the core's registers for ${board.name} at ${board.clock.mhz} MHz (builds cached by content)...`);
+  const groupSum = req.core?.groupSum;
+  const { core, search } = await buildModel(req.net, { board, pipeline: 'auto', ...(groupSum ? { groupSum } : {}), ...(req.cacheDir ? { cacheDir: req.cacheDir } : {}), log });
+  if (search && !search.met) log(`warning: no cuts met ${search.targetMHz} MHz; running the fastest (cuts ${describeCuts(core.stats.cuts)})`);
+  return { ...req.core, cuts: core.stats.cuts, registeredIo: true };
 }
 
 /** Write the design's files where the build flow can read them. */
@@ -110,7 +126,7 @@ export function buildSummary(build: BuildResult, image?: PrebuiltImage): NonNull
  * board at the bitstream level), built (cached) without looking for the board: what --build-only
  * stops at, and what a distributed sweep's build worker hands to a board host (PrebuiltImage).
  */
-export async function buildDeviceBitstream(req: Pick<RunRequest, 'net' | 'board' | 'as' | 'level' | 'baud' | 'core' | 'cacheDir' | 'log'>): Promise<{ setup: RunSetup; build: BuildResult }> {
+export async function buildDeviceBitstream(req: Pick<RunRequest, 'net' | 'board' | 'as' | 'level' | 'baud' | 'core' | 'pipeline' | 'cacheDir' | 'log'>): Promise<{ setup: RunSetup; build: BuildResult }> {
   const setup = await prepareRun(req, { lookForBoard: false });
   if (!takesBitstream(setup)) throw new Error('internal: a run on the virtual board of the RTL takes no bitstream');
   return { setup, build: await buildFor(setup.design, setup.board, cacheRoot(req.cacheDir), req.log ?? (() => undefined)) };
@@ -122,7 +138,7 @@ export function takesBitstream(setup: Pick<RunSetup, 'isVirtual' | 'level'>): bo
 }
 
 /** Build the device bitstream a run on this board would flash, and stop there. */
-export async function buildRunBitstream(req: Pick<RunRequest, 'net' | 'board' | 'baud' | 'core' | 'cacheDir' | 'log'>): Promise<DeviceBuildReport> {
+export async function buildRunBitstream(req: Pick<RunRequest, 'net' | 'board' | 'baud' | 'core' | 'pipeline' | 'cacheDir' | 'log'>): Promise<DeviceBuildReport> {
   if (req.board === 'virtual') throw new UserError('--build-only: only for a real board (the virtual board compiles its simulator when it runs)');
   const { setup, build } = await buildDeviceBitstream(req);
   const { board, baud, clockHz, design } = setup;

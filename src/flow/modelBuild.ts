@@ -8,13 +8,22 @@ import type { GroupSumChoice } from '../hdl/groupSum.js';
 import type { DiscreteNetwork } from '../model/network.js';
 import { UserError } from '../util/errors.js';
 import { gatebenchVersion, gitRevision } from '../util/provenance.js';
+import type { PipelineCuts } from '../hdl/cuts.js';
+import { searchPipeline, type PipelineSearch } from './autoPipeline.js';
 import { buildBitstream, findCachedBuild, type BuildOptions, type BuildRequest, type BuildResult } from './build.js';
 
 export interface ModelBuildOptions extends BuildOptions {
   /** A loaded board, or a board name / board .json path. */
   readonly board: Board | string;
-  /** Pipeline registers every P layers (the core always has registered inputs and outputs). */
-  readonly pipeline?: number;
+  /**
+   * Pipeline registers every P layers (the core always has registered inputs and outputs), or
+   * 'auto': the cuts that meet the clock, found by building (src/flow/autoPipeline.ts). Default 0.
+   */
+  readonly pipeline?: number | 'auto';
+  /** Where the registers go, in place of pipeline and headCuts. */
+  readonly cuts?: PipelineCuts;
+  /** Progress of the 'auto' search, one line per build. */
+  readonly log?: (line: string) => void;
   /** Pipeline cuts inside the head (see EmitOptions.headCuts). */
   readonly headCuts?: number;
   /** The popcount head; default 'auto', the board family's best. */
@@ -47,6 +56,8 @@ export interface ModelBuild {
   readonly core: EmittedDesign;
   readonly top: EmittedFile;
   readonly provenance: BuildProvenance;
+  /** What --pipeline auto tried (null for fixed cuts). */
+  readonly search: PipelineSearch | null;
 }
 
 /**
@@ -59,7 +70,10 @@ async function withModelSources<T>(net: DiscreteNetwork, options: ModelBuildOpti
     const want = role === 'clock' ? BENCH_PORTS.clock : role === 'uart.rx' ? BENCH_PORTS.serialIn : BENCH_PORTS.serialOut;
     if (port !== want) throw new UserError(`${board.file}: field ${role}.port is "${port}", the bench top expects "${want}" (the shared port names of boards/README.md)`);
   }
-  const core = emitVerilog(net, { pipeline: options.pipeline ?? 0, headCuts: options.headCuts ?? 0, registeredIo: true, family: board.fpga.family, ...(options.groupSum ? { groupSum: options.groupSum } : {}) });
+  const { pipeline = 0 } = options;
+  if (pipeline === 'auto' && !options.cuts) throw new Error("internal: pipeline 'auto' is resolved into cuts by buildModel's search");
+  const layout = options.cuts ? { cuts: options.cuts } : { pipeline: pipeline === 'auto' ? 0 : pipeline, headCuts: options.headCuts ?? 0 };
+  const core = emitVerilog(net, { ...layout, registeredIo: true, family: board.fpga.family, ...(options.groupSum ? { groupSum: options.groupSum } : {}) });
   const top = emitBenchTop(core, board.tieHigh.map((t) => t.port));
   const dir = mkdtempSync(join(tmpdir(), 'gatebench-build-'));
   try {
@@ -90,12 +104,21 @@ async function withModelSources<T>(net: DiscreteNetwork, options: ModelBuildOpti
 }
 
 /**
- * Build a model for a board: the core with registered inputs and outputs (optionally pipelined),
+ * Build a model for a board: the core with registered inputs and outputs (optionally pipelined;
+ * with pipeline 'auto' the cuts that meet the clock, see searchPipeline),
  * inside the bench top (src/hdl/benchTop.ts), through yosys -> nextpnr-ice40 -> icepack (+icetime),
  * cached by content like every build. The result is a result even when the design does not fit or
  * misses timing (build.status); only bad requests throw.
  */
 export async function buildModel(net: DiscreteNetwork, options: ModelBuildOptions): Promise<ModelBuild> {
+  if (options.pipeline === 'auto' && !options.cuts) {
+    const { chosen, search } = await searchPipeline((cuts) => buildOnce(net, { ...options, cuts }), { layerCount: net.layers.length, classes: net.classes }, options.log);
+    return { ...chosen, search };
+  }
+  return buildOnce(net, options);
+}
+
+async function buildOnce(net: DiscreteNetwork, options: ModelBuildOptions): Promise<ModelBuild> {
   return withModelSources(net, options, async (request, board, core, top) => {
     const build = await buildBitstream(request);
     const provenance: BuildProvenance = {
@@ -108,8 +131,13 @@ export async function buildModel(net: DiscreteNetwork, options: ModelBuildOption
       freqMHz: build.options.freqMHz,
       tools: Object.fromEntries(Object.entries(build.toolchain).map(([k, t]) => [k, `${t.origin} ${t.version}`])),
     };
-    return { build, core, top, provenance };
+    return { build, core, top, provenance, search: null };
   });
+}
+
+/** Where a build's core has its registers and their cost in cycles: what the store keeps beside the build (BuildPipeline). */
+export function pipelineOf(b: Pick<ModelBuild, 'core' | 'search'>): { latencyCycles: number; stages: number; cuts: PipelineCuts; search: PipelineSearch | null } {
+  return { latencyCycles: b.core.ports.latency, stages: b.core.stats.stages, cuts: b.core.stats.cuts, search: b.search };
 }
 
 /** The build buildModel() would serve from the cache for the same network and options, or null when it was never made. */

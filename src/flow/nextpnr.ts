@@ -73,6 +73,16 @@ export interface NextpnrReport {
 interface RawSegment {
   type?: string;
   delay?: number;
+  net?: string;
+  to?: { cell?: string };
+}
+
+/** One step of a critical path: a routing hop (named by its net) or a cell's delay (named by the cell). */
+export interface PathStep {
+  /** nextpnr's segment type: clk-to-q, routing, logic, setup, ... */
+  readonly type: string;
+  readonly name: string;
+  readonly delayNs: number;
 }
 
 /**
@@ -110,6 +120,20 @@ export function worstPath(report: NextpnrReport): CriticalPath | null {
   const paths = report.criticalPaths.filter((p) => p.registerToRegister);
   const pool = paths.length ? paths : report.criticalPaths;
   return pool.reduce<CriticalPath | null>((w, p) => (w === null || p.totalNs > w.totalNs ? p : w), null);
+}
+
+/**
+ * The steps of the slowest register-to-register path of a --report JSON (else the slowest path),
+ * the path worstPath() measures: what a pipeline planner reads to see where the path runs.
+ */
+export function criticalPathSteps(text: string): PathStep[] {
+  const json = JSON.parse(text) as { critical_paths?: { from: string; to: string; path: RawSegment[] }[] };
+  const edge = /^(posedge|negedge) /;
+  const paths = json.critical_paths ?? [];
+  const registered = paths.filter((p) => edge.test(p.from) && edge.test(p.to));
+  const total = (p: { path: RawSegment[] }): number => p.path.reduce((t, s) => t + (s.delay ?? 0), 0);
+  const worst = (registered.length ? registered : paths).reduce<{ path: RawSegment[] } | null>((w, p) => (w === null || total(p) > total(w) ? p : w), null);
+  return (worst?.path ?? []).map((s) => ({ type: s.type ?? 'unknown', name: (s.type === 'routing' ? s.net : s.to?.cell) ?? '', delayNs: s.delay ?? 0 }));
 }
 
 /** "Info: \t ICESTORM_LC: 2169/ 1280   169%" lines of the log, which nextpnr prints even when placement then fails. */

@@ -3,13 +3,16 @@ import { networkHash, sumBits, type DiscreteNetwork } from '../model/network.js'
 import { UserError } from '../util/errors.js';
 import { buildLogicGraph, type GateNode, type LogicStats, type Signal } from './graph.js';
 import type { FpgaFamily } from '../board/devices.js';
+import { asRegular, cutCount, describeCuts, normaliseCuts, regularCuts, type PipelineCuts } from './cuts.js';
 import { bitsFor, GROUPSUM_DESCRIPTIONS, headLines, resolveGroupSum, type ClassBits, type GroupSumChoice, type GroupSumStyle } from './groupSum.js';
 
 export interface EmitOptions {
   /** Pipeline registers after every P layers; 0 (the default) is purely combinational logic. */
   pipeline?: number;
-  /** Pipeline cuts inside the head: 0 (the default) or 1 (the class sums registered before the argmax). */
+  /** Pipeline cuts inside the head: the first N of HEAD_CUTS_BY_COUNT (1: the class sums registered before the argmax). */
   headCuts?: number;
+  /** Where the registers go, in place of pipeline and headCuts (what --pipeline auto chooses). */
+  cuts?: PipelineCuts;
   /** Register the inputs and the outputs (a meaningful Fmax needs both). */
   registeredIo?: boolean;
   /** The popcount head; default 'auto' (the family's best, 'tree' without a family). */
@@ -39,10 +42,15 @@ export interface CorePorts {
 export interface EmitStats extends LogicStats {
   /** Pipeline, input and output register bits (the valid chain included). */
   registerBits: number;
-  pipeline: number;
+  /** The P of regular cuts (a register stage every P layers), null for cuts no P gives. */
+  pipeline: number | null;
   registeredIo: boolean;
   /** Pipeline cuts inside the head (cycles it adds to the latency). */
   headCuts: number;
+  /** Every cut: between layers and inside the head. */
+  cuts: PipelineCuts;
+  /** Register-to-register stretches of the core's logic: the cuts plus one. */
+  stages: number;
   /** The head emitted ('auto' resolved). */
   groupSum: GroupSumStyle;
   /** The family whose cells the head instantiates, null for a portable head. */
@@ -67,8 +75,7 @@ export interface EmittedDesign {
 
 const INDENT = '  ';
 
-/** Cuts inside the head --head-pipeline offers: 1, the class sums registered before the argmax. */
-export const MAX_HEAD_CUTS = 1;
+export { MAX_HEAD_CUTS } from './cuts.js';
 
 /**
  * The net of a live gate, named after the first neuron L.i that computes it: `gL_i` holds that
@@ -85,26 +92,25 @@ export function gateNetName(g: Pick<GateNode, 'layer' | 'neuron' | 'complement'>
  * the options (no dates, no paths), so the same model always gives byte-identical files.
  */
 export function emitVerilog(net: DiscreteNetwork, options: EmitOptions = {}): EmittedDesign {
-  const pipeline = options.pipeline ?? 0;
   const registeredIo = options.registeredIo ?? false;
   const groupSum = resolveGroupSum(options.groupSum ?? 'auto', options.family);
   const headFamily = groupSum === 'carry' ? options.family! : null;
   const moduleName = options.moduleName ?? 'lgn_core';
   const L = net.layers.length;
-  if (!Number.isInteger(pipeline) || pipeline < 0 || pipeline > L) {
-    throw new UserError(`--pipeline: expected an integer from 0 to ${L} (the model has ${L} layers), got ${pipeline}`);
-  }
+  const cuts = options.cuts ? normaliseCuts(options.cuts, L) : regularCuts(options.pipeline ?? 0, options.headCuts ?? 0, L);
+  // Regular cuts keep the header they always had (so their design and its cached build stay the same).
+  const regular = asRegular(cuts, L);
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(moduleName)) throw new UserError(`module name '${moduleName}' is not a Verilog identifier`);
   const graph = buildLogicGraph(net);
   const S = sumBits(net);
   const K = net.classes;
   const C = bitsFor(K - 1);
   const N = net.inputBits;
-  const stageOfLayer = (l: number): number => (pipeline === 0 ? 0 : Math.floor(l / pipeline));
-  const headStage = pipeline === 0 ? 0 : Math.floor(L / pipeline);
-  const headCuts = options.headCuts ?? 0;
-  if (!Number.isInteger(headCuts) || headCuts < 0 || headCuts > MAX_HEAD_CUTS) throw new UserError(`--head-pipeline: expected 0 to ${MAX_HEAD_CUTS} (cuts inside the popcount head), got ${headCuts}`);
-  const latency = headStage + headCuts + (registeredIo ? 2 : 0);
+  // The stage of layer l: the layer cuts at or before it.
+  const stageOfLayer = (l: number): number => cuts.layers.filter((b) => b <= l).length;
+  const headStage = cuts.layers.length;
+  const headCuts = cuts.head.length;
+  const latency = cutCount(cuts) + (registeredIo ? 2 : 0);
   const clocked = latency > 0;
 
   // Which stages need each node's value: its own, and its consumers'.
@@ -153,7 +159,7 @@ export function emitVerilog(net: DiscreteNetwork, options: EmitOptions = {}): Em
   for (const g of graph.gates) byLayer[g.layer]!.push(g);
   for (let l = 0; l < L; l++) {
     const stage = stageOfLayer(l);
-    body.push(`// Layer ${l}: ${byLayer[l]!.length} live of ${net.layers[l]!.gates.length} gates${pipeline ? `, stage ${stage}` : ''}.`);
+    body.push(`// Layer ${l}: ${byLayer[l]!.length} live of ${net.layers[l]!.gates.length} gates${cuts.layers.length ? `, stage ${stage}` : ''}.`);
     for (const g of byLayer[l]!) {
       const a = nameAt(g.a, stage);
       const b = nameAt(g.b, stage);
@@ -182,11 +188,11 @@ export function emitVerilog(net: DiscreteNetwork, options: EmitOptions = {}): Em
     }
     return { bits, constant };
   });
-  const head = headLines(classes, { style: groupSum, ...(headFamily ? { family: headFamily } : {}), modulePrefix: moduleName, sumWidth: S, idxWidth: C, cutBeforeArgmax: headCuts > 0 });
+  const head = headLines(classes, { style: groupSum, ...(headFamily ? { family: headFamily } : {}), modulePrefix: moduleName, sumWidth: S, idxWidth: C, cuts: cuts.head });
   body.push(...head.lines);
   regs.push(...head.regs);
   seq.push(...head.seq);
-  registerBits += head.regs.length * S;
+  registerBits += head.regs.reduce((bits, decl) => bits + regWidth(decl), 0);
   const sumNames = head.sums;
   const sumsConcat = `{${[...sumNames].reverse().join(', ')}}`;
   if (registeredIo) {
@@ -207,7 +213,7 @@ export function emitVerilog(net: DiscreteNetwork, options: EmitOptions = {}): Em
     body.push(`wire unused_inputs = &{1'b0, ${unusedInputs.join(', ')}};`);
   }
 
-  const stats: EmitStats = { ...graph.stats, registerBits, pipeline, registeredIo, headCuts, groupSum, headFamily };
+  const stats: EmitStats = { ...graph.stats, registerBits, pipeline: regular?.pipeline ?? null, registeredIo, headCuts, cuts, stages: cutCount(cuts) + 1, groupSum, headFamily };
   const ports: CorePorts = { module: moduleName, inputBits: N, classes: K, sumBits: S, classIdxBits: C, clocked, latency };
   const hash = networkHash(net);
   const text = render({ net, ports, stats, hash, body, regs, seq: [...seq, ...copies], modules: head.modules });
@@ -215,6 +221,12 @@ export function emitVerilog(net: DiscreteNetwork, options: EmitOptions = {}): Em
   const designHash = createHash('sha256');
   for (const f of files) designHash.update(`${f.name}\0${f.text}\0`);
   return { files, top: moduleName, ports, stats, modelHash: hash, designHash: designHash.digest('hex') };
+}
+
+/** Bits of a `reg [h:0] name;` declaration (1 for a plain `reg name;`). */
+function regWidth(decl: string): number {
+  const m = /^reg \[(\d+):0\]/.exec(decl);
+  return m ? Number(m[1]) + 1 : 1;
 }
 
 interface RenderInput {
@@ -238,7 +250,7 @@ function render({ net, ports, stats, hash, body, regs, seq, modules }: RenderInp
     `// Layers ${net.layers.map((l) => l.gates.length).join(',')}; ${stats.liveGates} live of ${stats.nominalGates} gates`,
     `// (removed: ${r.dead} dead, ${r.constant} constant, ${r.wire} wire/inverter, ${r.merged} merged);`,
     `// ${stats.usedInputBits} of ${N} input bits used; ${stats.registerBits} register bits.`,
-    `// Options: pipeline ${stats.pipeline}, head cuts ${stats.headCuts}, registered I/O ${stats.registeredIo ? 'yes' : 'no'}, GroupSum ${stats.groupSum}${stats.headFamily ? ` (${stats.headFamily} carry cells)` : ''}.`,
+    `// Options: ${stats.pipeline !== null ? `pipeline ${stats.pipeline}, head cuts ${stats.headCuts}` : `pipeline cuts ${describeCuts(stats.cuts)}`}, registered I/O ${stats.registeredIo ? 'yes' : 'no'}, GroupSum ${stats.groupSum}${stats.headFamily ? ` (${stats.headFamily} carry cells)` : ''}.`,
     '//',
     '// Nets',
     '//   gL_i       output of neuron i of layer L (0-based), the first neuron computing that function;',

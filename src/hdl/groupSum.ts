@@ -2,6 +2,7 @@ import type { FpgaFamily } from '../board/devices.js';
 import { UserError } from '../util/errors.js';
 import { bitsFor, zext } from './bits.js';
 import { carryAdderModule, carryTreeLines } from './carryHead.js';
+import type { HeadCut } from './cuts.js';
 
 export { bitsFor, zext };
 
@@ -67,7 +68,7 @@ export function popcountLines(style: GroupSumStyle, prefix: string, out: string,
     return [`${decl} = ${terms.join(' + ')};`];
   }
   if (style === 'tree') return [...lines, ...carrySaveLines(prefix, out, bits, constant, sumWidth)];
-  let items: Item[] = [];
+  const items: Item[] = [];
   let n = 0;
   for (let i = 0; i < bits.length; i += 3) {
     const group = bits.slice(i, i + 3);
@@ -85,6 +86,16 @@ export function popcountLines(style: GroupSumStyle, prefix: string, out: string,
     }
   }
   if (constant > 0) items.push({ expr: `${bitsFor(constant)}'d${constant}`, width: bitsFor(constant), max: constant });
+  return [...lines, ...addTreeLines(prefix, out, items, sumWidth)];
+}
+
+/**
+ * Lines declaring `wire [sumWidth-1:0] out` = the sum of `items` (at least one), as a balanced
+ * binary tree of `+`, every adder just wide enough for the largest value it can produce.
+ */
+function addTreeLines(prefix: string, out: string, operands: readonly Item[], sumWidth: number): string[] {
+  const lines: string[] = [];
+  let items = [...operands];
   for (let level = 0; items.length > 1; level++) {
     const next: Item[] = [];
     for (let i = 0; i + 1 < items.length; i += 2) {
@@ -100,7 +111,7 @@ export function popcountLines(style: GroupSumStyle, prefix: string, out: string,
     items = next;
   }
   const root = items[0]!;
-  lines.push(`${decl} = ${zext(root.expr, root.width, sumWidth)};`);
+  lines.push(`wire [${sumWidth - 1}:0] ${out} = ${zext(root.expr, root.width, sumWidth)};`);
   return lines;
 }
 
@@ -138,15 +149,39 @@ function carrySaveLines(prefix: string, out: string, bits: string[], constant: n
   return lines;
 }
 
+/** Lines of a head part, with the registers of the pipeline cuts inside it (declarations and clocked assignments). */
+export interface StagedLines {
+  lines: string[];
+  regs: string[];
+  seq: string[];
+}
+
+/** The comparator levels of an argmax over `classes` sums. */
+export function argmaxLevels(classes: number): number {
+  return classes <= 1 ? 0 : Math.ceil(Math.log2(classes));
+}
+
 /**
  * Lines computing `wire [idxWidth-1:0] out`: the index of the largest of `sums` (each sumWidth
  * bits), lowest index on ties. A balanced tree of comparators where the right (higher-index) side
  * wins only when strictly greater; since every left subtree holds lower indices than its right
  * sibling, the lowest index wins ties at every level, as in the reference.
+ * `cutAfterLevel` L registers what leaves level L (the maxima and indices, and any item passed
+ * through unpaired) as `${name}_h`: a pipeline cut inside the argmax.
  */
-export function argmaxLines(prefix: string, out: string, sums: string[], sumWidth: number, idxWidth: number): string[] {
-  if (sums.length === 1) return [`wire [${idxWidth - 1}:0] ${out} = ${idxWidth}'d0;`];
+export function argmaxLines(prefix: string, out: string, sums: string[], sumWidth: number, idxWidth: number, cutAfterLevel?: number): StagedLines {
+  const regs: string[] = [];
+  const seq: string[] = [];
+  if (sums.length === 1) return { lines: [`wire [${idxWidth - 1}:0] ${out} = ${idxWidth}'d0;`], regs, seq };
   const lines: string[] = [];
+  const register = (expr: string, width: number): string => {
+    // A constant index needs no register.
+    if (/^\d+'d\d+$/.test(expr)) return expr;
+    const name = `${expr}_h`;
+    regs.push(`reg [${width - 1}:0] ${name};`);
+    seq.push(`${name} <= ${expr};`);
+    return name;
+  };
   let items = sums.map((expr, c) => ({ value: expr, index: `${idxWidth}'d${c}` }));
   for (let level = 0; items.length > 1; level++) {
     const next: { value: string; index: string }[] = [];
@@ -161,10 +196,11 @@ export function argmaxLines(prefix: string, out: string, sums: string[], sumWidt
       next.push({ value: `${name}_max`, index: `${name}_idx` });
     }
     if (items.length % 2 === 1) next.push(items[items.length - 1]!);
-    items = next;
+    // After the final level only the index is left (its maximum is never declared).
+    items = level === cutAfterLevel ? next.map((item) => (finalLevel ? { ...item, index: register(item.index, idxWidth) } : { value: register(item.value, sumWidth), index: register(item.index, idxWidth) })) : next;
   }
   lines.push(`wire [${idxWidth - 1}:0] ${out} = ${items[0]!.index};`);
-  return lines;
+  return { lines, regs, seq };
 }
 
 export const GROUPSUM_DESCRIPTIONS: Record<GroupSumStyle, string> = {
@@ -190,20 +226,29 @@ export interface HeadOptions {
   idxWidth: number;
   /** Emit the argmax (default true). */
   argmax?: boolean;
-  /** Register the class sums between the popcounts and the argmax (a pipeline cut inside the head). */
-  cutBeforeArgmax?: boolean;
+  /** Pipeline cuts inside the head (src/hdl/cuts.ts); default none. */
+  cuts?: readonly HeadCut[];
 }
 
-export interface Head {
+export interface Head extends StagedLines {
   /** Lines inside the module: wires sum0..sum{K-1} of sumWidth bits and idx (the argmax, idxWidth bits). */
   lines: string[];
-  /** The class sums as the argmax reads them (sumK, or its register sumK_h after a cut). */
+  /** The class sums in the stage of idx, as the outputs read them (sumK, or its registered copy after a cut). */
   sums: string[];
   /** Modules the lines instantiate, to be written after the module (may be empty). */
   modules: string[];
-  /** With cutBeforeArgmax: the register declarations and their clocked assignments. */
+  /** The cuts' register declarations and their clocked assignments. */
   regs: string[];
   seq: string[];
+}
+
+/** The groups the 'adder' cut counts separately: about sqrt(n) groups of about sqrt(n) bits, so the cut halves the tree's depth. */
+export function adderCutGroups<T>(bits: readonly T[]): T[][] {
+  const count = Math.max(1, Math.round(Math.sqrt(bits.length)));
+  const size = Math.ceil(bits.length / count);
+  const groups: T[][] = [];
+  for (let i = 0; i < bits.length; i += size) groups.push(bits.slice(i, i + size));
+  return groups;
 }
 
 /** The GroupSum popcounts of every class and the argmax over them: the head of a core. */
@@ -211,16 +256,38 @@ export function headLines(classes: readonly ClassBits[], o: HeadOptions): Head {
   const lines: string[] = [];
   const sums: string[] = [];
   const modules: string[] = [];
+  const regs: string[] = [];
+  const seq: string[] = [];
+  const cuts = o.cuts ?? [];
   const adder = `${o.modulePrefix}_add`;
   let adders = 0;
-  classes.forEach((c, k) => {
-    const out = `sum${k}`;
+  const registered = (name: string, width: number, suffix = '_h'): string => {
+    regs.push(`reg [${width - 1}:0] ${name}${suffix};`);
+    seq.push(`${name}${suffix} <= ${name};`);
+    return `${name}${suffix}`;
+  };
+  const popcount = (prefix: string, out: string, bits: string[], constant: number, width: number): void => {
     if (o.style === 'carry') {
-      const tree = carryTreeLines(`c${k}`, out, adder, c.bits, c.constant, o.sumWidth);
+      const tree = carryTreeLines(prefix, out, adder, bits, constant, width);
       lines.push(...tree.lines);
       adders += tree.adders;
     } else {
-      lines.push(...popcountLines(o.style, `c${k}`, out, c.bits, c.constant, o.sumWidth));
+      lines.push(...popcountLines(o.style, prefix, out, bits, constant, width));
+    }
+  };
+  classes.forEach((c, k) => {
+    const out = `sum${k}`;
+    if (cuts.includes('adder') && c.bits.length > 0) {
+      // The cut inside the adder tree: each group's count registered, the counts (and the constant) added after it.
+      const counts = adderCutGroups(c.bits).map((group, g) => {
+        const width = bitsFor(group.length);
+        popcount(`c${k}g${g}`, `c${k}_g${g}`, group, 0, width);
+        return { expr: registered(`c${k}_g${g}`, width), width, max: group.length };
+      });
+      if (c.constant > 0) counts.push({ expr: `${bitsFor(c.constant)}'d${c.constant}`, width: bitsFor(c.constant), max: c.constant });
+      lines.push(...addTreeLines(`c${k}_p`, out, counts, o.sumWidth));
+    } else {
+      popcount(`c${k}`, out, c.bits, c.constant, o.sumWidth);
     }
     sums.push(out);
   });
@@ -229,16 +296,18 @@ export function headLines(classes: readonly ClassBits[], o: HeadOptions): Head {
     if (!o.family) throw new Error("internal: the 'carry' head needs a family");
     modules.push(carryAdderModule(adder, o.family));
   }
-  const regs: string[] = [];
-  const seq: string[] = [];
-  // The cut: the argmax and the outputs read the registered sums, one cycle later.
-  const stageSums = o.cutBeforeArgmax ? sums.map((name) => `${name}_h`) : sums;
-  if (o.cutBeforeArgmax) {
-    sums.forEach((name, k) => {
-      regs.push(`reg [${o.sumWidth - 1}:0] ${stageSums[k]};`);
-      seq.push(`${stageSums[k]} <= ${name};`);
-    });
+  // The 'sums' cut: the argmax and the outputs read the registered sums, one cycle later.
+  let stageSums = cuts.includes('sums') ? sums.map((name) => registered(name, o.sumWidth)) : sums;
+  if (o.argmax ?? true) {
+    if (cuts.includes('argmax') && classes.length < 2) throw new UserError("pipeline cut 'argmax': the model has one class, so no argmax to cut");
+    // After the first half of the levels (a two-class argmax: after its only level, registering idx).
+    const argmaxCut = cuts.includes('argmax') ? Math.max(0, Math.floor(argmaxLevels(classes.length) / 2) - 1) : undefined;
+    const argmax = argmaxLines('cmp', 'idx', stageSums, o.sumWidth, o.idxWidth, argmaxCut);
+    lines.push(...argmax.lines);
+    regs.push(...argmax.regs);
+    seq.push(...argmax.seq);
+    // The outputs' copy of the sums, one cycle later like idx (argmax levels of 1: the cut registers idx itself).
+    if (argmaxCut !== undefined) stageSums = stageSums.map((name) => registered(name, o.sumWidth, '_o'));
   }
-  if (o.argmax ?? true) lines.push(...argmaxLines('cmp', 'idx', stageSums, o.sumWidth, o.idxWidth));
   return { lines, sums: stageSums, modules, regs, seq };
 }

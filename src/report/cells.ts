@@ -41,6 +41,13 @@ export interface ReportCell {
     headLut4?: number | null;
     /** What the build could not do without failing (a failed icetime cross-check), one line each. */
     warnings?: readonly string[];
+    /** The core's latency in cycles (in_valid to out_valid), its register-to-register stages and its cuts in words; null for builds stored before. */
+    latencyCycles?: number | null;
+    stages?: number | null;
+    cuts?: string | null;
+    /** latencyCycles at the achieved Fmax and at the build's target clock, ns. */
+    latencyAtFmaxNs?: number | null;
+    latencyAtClockNs?: number | null;
   } | null;
   run: {
     vectors: number;

@@ -77,6 +77,10 @@ export function cellColumns(options: { sweeps: boolean; paretoFront: ReadonlySet
     { group: 'Build', header: 'Logic cells used (%)', numeric: true, text: (c) => percentOf(share(c.build?.logicCells, c.build?.logicCellsAvailable), 1), title: (c) => logicCellsTitle(c.build) },
     { group: 'Timing', header: 'Fmax (MHz)', numeric: true, text: (c) => quantity(c.build?.fmaxMHz) },
     { group: 'Timing', header: 'Critical path (ns)', numeric: true, text: (c) => quantity(c.build?.criticalPathNs), title: (c) => pathSplitTitle(c.build) },
+    { group: 'Core latency', header: 'Cycles', numeric: true, text: (c) => integer(c.build?.latencyCycles), title: (c) => (c.build?.cuts ? `pipeline cuts: ${c.build.cuts}` : null) },
+    { group: 'Core latency', header: 'Pipeline stages', numeric: true, text: (c) => integer(c.build?.stages) },
+    { group: 'Core latency', header: 'At Fmax (ns)', numeric: true, text: (c) => quantity(c.build?.latencyAtFmaxNs) },
+    { group: 'Core latency', header: 'At the target clock (ns)', numeric: true, text: (c) => quantity(c.build?.latencyAtClockNs) },
     { header: 'Message', long: true, text: messageText },
   ];
 }

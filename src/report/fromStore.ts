@@ -42,6 +42,11 @@ export function reportCellOf(r: ResultRow): ReportCell {
             routingNs: r.routingNs,
             headLut4: r.headLut4,
             warnings: r.buildWarnings ?? [],
+            latencyCycles: r.latencyCycles,
+            stages: r.pipelineStages,
+            cuts: r.pipelineCuts,
+            latencyAtFmaxNs: r.latencyAtFmaxNs,
+            latencyAtClockNs: r.latencyAtClockNs,
           },
     run:
       r.runId === null

@@ -1,6 +1,8 @@
 import type { Encoding } from '../data/encoding.js';
 import type { LatencyKind, RunReport } from '../device/run.js';
 import type { BuildResult } from '../flow/build.js';
+import type { PipelineSearch } from '../flow/autoPipeline.js';
+import type { PipelineCuts } from '../hdl/cuts.js';
 import type { Metrics, ModelOrigin, TrainingInfo } from '../model/modelFile.js';
 import type { CheckResult } from '../sim/check.js';
 import type { PowerMeasurement } from '../power/measure.js';
@@ -102,6 +104,17 @@ export interface ModelRecord {
   readonly origin: ModelOrigin | null;
   readonly metrics: Metrics;
   readonly addedAt: string;
+}
+
+/** Where a build's core has its registers (store column `pipeline`, with latency_cycles and pipeline_stages). */
+export interface BuildPipeline {
+  /** Clock cycles from in_valid to out_valid (the cuts plus the registered inputs and outputs). */
+  readonly latencyCycles: number;
+  /** Register-to-register stretches of the core's logic: the cuts plus one. */
+  readonly stages: number;
+  readonly cuts: PipelineCuts;
+  /** What --pipeline auto tried; null for fixed cuts. */
+  readonly search: PipelineSearch | null;
 }
 
 export interface BuildRecord {
@@ -274,6 +287,13 @@ export interface ResultRow {
   readonly criticalPathNs: number | null;
   readonly logicNs: number | null;
   readonly routingNs: number | null;
+  /** The core's latency in cycles, its stages, its cuts in words ("before layer 2; head: sums"); null for builds stored before. */
+  readonly latencyCycles: number | null;
+  readonly pipelineStages: number | null;
+  readonly pipelineCuts: string | null;
+  /** latencyCycles at the achieved Fmax, and at the build's target clock (the board's unless --freq), ns. */
+  readonly latencyAtFmaxNs: number | null;
+  readonly latencyAtClockNs: number | null;
   readonly vectors: number | null;
   /** The run's mismatches against the reference, else the cell's simulation's. */
   readonly mismatches: number | null;
@@ -299,6 +319,7 @@ export const RESULT_COLUMNS = [
   'kind', 'sweep', 'cell', 'state', 'error', 'attempts', 'at', 'board', 'modelHash', 'buildId', 'runId',
   'depth', 'width', 'finalWidth', 'widths', 'gates', 'liveGates', 'softwareAccuracy', 'boardAccuracy', 'runSoftwareAccuracy',
   'buildStatus', 'buildMessage', 'buildWarnings', 'lut4', 'headLut4', 'carry', 'dff', 'logicCells', 'logicCellsAvailable', 'fmaxMHz', 'criticalPathNs', 'logicNs', 'routingNs',
+  'latencyCycles', 'pipelineStages', 'pipelineCuts', 'latencyAtFmaxNs', 'latencyAtClockNs',
   'vectors', 'mismatches', 'latencyNs', 'latencyKind', 'latencySource', 'throughputVps',
   'idleMw', 'loadMw', 'dynamicMw', 'nJPerInference', 'estIdleMw', 'estLoadMw', 'estDynamicMw', 'estNJPerInference',
 ] as const satisfies readonly (keyof ResultRow)[];

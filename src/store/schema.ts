@@ -225,6 +225,18 @@ export const MIGRATIONS: readonly string[] = [
     FOREIGN KEY (sweep_id, cell_key) REFERENCES sweep_cells(sweep_id, key) ON DELETE CASCADE
   ) WITHOUT ROWID;
   `,
+  // 8: reserved for another branch's migration (this branch's is 9); renumbered when they merge.
+  `
+  SELECT 1;
+  `,
+  // 9: where a build's pipeline registers are and what they cost: the core's latency in cycles
+  // (in_valid to out_valid), its register-to-register stages, and as JSON the cuts and, for
+  // --pipeline auto, every build the search tried (BuildPipeline). NULL for builds stored before.
+  `
+  ALTER TABLE builds ADD COLUMN latency_cycles INTEGER;
+  ALTER TABLE builds ADD COLUMN pipeline_stages INTEGER;
+  ALTER TABLE builds ADD COLUMN pipeline TEXT;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

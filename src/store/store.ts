@@ -4,6 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import type { RunReport } from '../device/run.js';
 import type { BuildResult } from '../flow/build.js';
+import { describeCuts, type PipelineCuts } from '../hdl/cuts.js';
 import { buildLogicGraph } from '../hdl/graph.js';
 import type { Model } from '../model/modelFile.js';
 import { gateCount } from '../model/network.js';
@@ -11,6 +12,7 @@ import { hashKey } from '../util/cache.js';
 import { UserError } from '../util/errors.js';
 import type { Provenance } from './provenance.js';
 import type {
+  BuildPipeline,
   BuildRecord,
   BuildSummary,
   CellLinks,
@@ -185,6 +187,8 @@ const RESULT_SELECT = `
          b.status AS buildStatus, b.message AS buildMessage, b.warnings AS buildWarnings, b.lut4, b.head_lut4 AS headLut4, b.carry, b.dff, b.logic_cells AS logicCells,
          b.logic_cells_available AS logicCellsAvailable, b.fmax_mhz AS fmaxMHz, b.critical_path_ns AS criticalPathNs,
          b.critical_logic_ns AS logicNs, b.critical_routing_ns AS routingNs,
+         b.latency_cycles AS latencyCycles, b.pipeline_stages AS pipelineStages, json_extract(b.pipeline, '$.cuts') AS pipelineCuts,
+         b.latency_cycles * 1000.0 / b.fmax_mhz AS latencyAtFmaxNs, b.latency_cycles * 1000.0 / b.target_mhz AS latencyAtClockNs,
          COALESCE(r.vectors, sim.vectors) AS vectors, COALESCE(r.mismatches, sim.mismatches) AS mismatches,
          r.latency_ns AS latencyNs, r.latency_kind AS latencyKind, r.latency_source AS latencySource, r.throughput_vps AS throughputVps,
          p.idle_w, p.load_w, p.dynamic_w, p.energy_per_inference_j, p.est_idle_w, p.est_load_w, p.est_dynamic_w, p.est_energy_per_inference_j
@@ -196,14 +200,15 @@ const RESULT_SELECT = `
     LEFT JOIN power_summaries p ON p.run_id = r.id`;
 
 function resultRowFrom(row: Row): ResultRow {
-  const { idle_w, load_w, dynamic_w, energy_per_inference_j, est_idle_w, est_load_w, est_dynamic_w, est_energy_per_inference_j, widths, buildWarnings, ...rest } = row;
-  const r = rest as unknown as Omit<ResultRow, 'widths' | 'buildWarnings'>;
+  const { idle_w, load_w, dynamic_w, energy_per_inference_j, est_idle_w, est_load_w, est_dynamic_w, est_energy_per_inference_j, widths, buildWarnings, pipelineCuts, ...rest } = row;
+  const r = rest as unknown as Omit<ResultRow, 'widths' | 'buildWarnings' | 'pipelineCuts'>;
   // A cell not trained yet still has the widths its grid point asks for (as train --depth/--width/--final-width).
   const gridWidths = r.depth !== null && r.width !== null && r.finalWidth !== null ? Array.from({ length: r.depth }, (_, i) => (i === r.depth! - 1 ? r.finalWidth! : r.width!)) : null;
   return {
     ...r,
     widths: widths === null ? gridWidths : parsed<number[]>(widths),
     buildWarnings: buildWarnings === null ? null : parsed<string[]>(buildWarnings),
+    pipelineCuts: pipelineCuts === null || pipelineCuts === undefined ? null : describeCuts(parsed<PipelineCuts>(pipelineCuts)),
     idleMw: scaled(idle_w, 1e3),
     loadMw: scaled(load_w, 1e3),
     dynamicMw: scaled(dynamic_w, 1e3),
@@ -348,7 +353,7 @@ export class Store {
    * stage logs are read from the build directory unless `log` is given. The model
    * (provenance.modelHash) must be stored first.
    */
-  addBuild(build: BuildResult, provenance: Provenance, o: { log?: string | null; headLut4?: number | null } = {}): number {
+  addBuild(build: BuildResult, provenance: Provenance, o: { log?: string | null; headLut4?: number | null; pipeline?: BuildPipeline | null } = {}): number {
     const log = o.log === undefined ? readBuildLog(build) : o.log;
     const f = build.figures;
     return this.atomically(() => {
@@ -377,6 +382,9 @@ export class Store {
         critical_routing_ns: f.criticalPath?.routingNs ?? null,
         logic_levels: f.criticalPath?.logicLevels ?? null,
         icetime_mhz: f.icetimeMHz,
+        latency_cycles: o.pipeline?.latencyCycles ?? null,
+        pipeline_stages: o.pipeline?.stages ?? null,
+        pipeline: o.pipeline ? json({ cuts: o.pipeline.cuts, search: o.pipeline.search }) : null,
         warnings: json(build.warnings),
         build_seconds: build.buildDurationMs / 1000,
         cached: flag(build.cached),
@@ -398,6 +406,12 @@ export class Store {
   getBuild(id: number): BuildRecord | null {
     const row = this.sql('SELECT id, model_hash AS modelHash, result, log, provenance, created_at AS createdAt FROM builds WHERE id = ?').get(id) as Row | undefined;
     return row ? { ...(row as unknown as BuildRecord), result: parsed(row['result']), provenance: parsed(row['provenance']) } : null;
+  }
+
+  /** The cuts a build's core was made with (null: a build stored without them). */
+  buildCuts(id: number): PipelineCuts | null {
+    const row = this.sql("SELECT json_extract(pipeline, '$.cuts') AS cuts FROM builds WHERE id = ?").get(id) as { cuts: string | null } | undefined;
+    return row?.cuts ? (JSON.parse(row.cuts) as PipelineCuts) : null;
   }
 
   addSimulation(sim: SimulationInput, provenance: Provenance, o: { buildId?: number } = {}): number {

@@ -198,7 +198,9 @@ async function advance(ctx: DriveContext, cell: DrivenCell, current: SweepCell, 
     const modelRef = model === null ? null : await republishArtifact(ctx.redis, model, ctx.cacheDir);
     const image = stage === 'run' ? (done.get('build')?.artifact ?? null) : null;
     const imageRef = image === null ? null : await republishDeviceImage(ctx.redis, image, ctx.cacheDir);
-    await addStageJob(ctx.queueOf(queueName), id, { sweep: ctx.sweep, cell: current.key, stage, spec: ctx.spec, job: jobOfCell(current), model: modelRef, image: imageRef } satisfies StagePayload);
+    // A run's core takes the cuts its build chose (--pipeline auto), so the board host searches nothing.
+    const cuts = stage === 'run' && ctx.spec.pipeline === 'auto' && current.buildId ? store.buildCuts(current.buildId) : null;
+    await addStageJob(ctx.queueOf(queueName), id, { sweep: ctx.sweep, cell: current.key, stage, spec: ctx.spec, job: jobOfCell(current), model: modelRef, image: imageRef, cuts } satisfies StagePayload);
     store.setCellStage(current.id, stage, 'queued');
     ctx.onEvent({ type: 'stage', cell: current.key, stage, detail: 'queued' });
     return false;
@@ -279,7 +281,7 @@ async function record(ctx: DriveContext, cell: SweepCell, job: Job<StagePayload,
         return { ...meta, result: String(id), artifact: null };
       }
       case 'build': {
-        const id = store.addBuild(r.build, r.provenance, { headLut4: r.headLut4 });
+        const id = store.addBuild(r.build, r.provenance, { headLut4: r.headLut4, pipeline: r.pipeline ?? null });
         store.linkCell(cell.id, { buildId: id });
         return { ...meta, result: String(id), artifact: r.image?.hash ?? null };
       }

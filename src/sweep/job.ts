@@ -12,6 +12,7 @@ import { buildModel, type ModelBuild } from '../flow/modelBuild.js';
 import { loadModel, saveModel, type Model } from '../model/modelFile.js';
 import { trainModel } from '../model/trainModel.js';
 import { checkDesign, type CheckResult } from '../sim/check.js';
+import type { PipelineCuts } from '../hdl/cuts.js';
 import { cached, cacheRoot, hashKey } from '../util/cache.js';
 import type { SweepJob, SweepModelFile, SweepSpec } from './spec.js';
 
@@ -120,7 +121,7 @@ export function checkProblem(check: CheckResult, vectors: number): string | null
 /** The bitstream for the sweep's board, and the popcount head's LUT4 alone. */
 export async function buildCell(spec: SweepSpec, job: SweepJob, model: Model, ctx: StageContext): Promise<{ build: ModelBuild; headLut4: number | null }> {
   ctx.onStage?.('build', `yosys + nextpnr for ${spec.board}`);
-  const build = await buildModel(model.network, { board: spec.board, ...cacheOption(ctx), onStage: (s) => ctx.onStage?.('build', s.stage) });
+  const build = await buildModel(model.network, { board: spec.board, pipeline: spec.pipeline ?? 0, ...cacheOption(ctx), onStage: (s) => ctx.onStage?.('build', s.stage), ...(ctx.log ? { log: ctx.log } : {}) });
   // The head the core was emitted with, synthesised for the board's family: its share is in the same LUT4s.
   const emitted = build.core.stats;
   const headLut4 = await headCost(job.finalWidth, datasetOf(spec).classes, { style: emitted.groupSum, family: emitted.headFamily ?? (build.build.board.family as FpgaFamily), ...cacheOption(ctx) });
@@ -142,6 +143,8 @@ export interface RunPlace {
   power: string | null;
   /** The device bitstream built on another machine (a distributed sweep's build worker); absent: built here. */
   image?: PrebuiltImage;
+  /** The cuts the cell's build chose (--pipeline auto), which the run's core takes. */
+  cuts?: PipelineCuts | null;
 }
 
 /**
@@ -167,6 +170,7 @@ export async function runOnBoard<T>(spec: SweepSpec, model: Model, place: RunPla
       data: test,
       ...runBoardOf(spec),
       limit: count,
+      ...runCore(spec, place.cuts),
       ...(place.port ? { port: place.port } : {}),
       ...(place.image ? { image: place.image } : {}),
       ...(place.power ? { power: { spec: place.power, ...(spec.powerWindowSeconds ? { windowSeconds: spec.powerWindowSeconds } : {}) } } : {}),
@@ -175,6 +179,22 @@ export async function runOnBoard<T>(spec: SweepSpec, model: Model, place: RunPla
     },
     record,
   );
+}
+
+/**
+ * The core a cell runs: with --pipeline auto the cuts its build chose (`cuts`, so a board host needs
+ * no search of its own; without them the run searches, builds cached by content), registers every P
+ * layers, or (P = 0) a combinational core.
+ */
+export function runCore(spec: SweepSpec, cuts?: PipelineCuts | null): Pick<RunRequest, 'pipeline' | 'core'> {
+  const pipeline = spec.pipeline ?? 0;
+  if (pipeline === 'auto') return cuts ? { core: { cuts, registeredIo: true } } : { pipeline: 'auto' };
+  return pipeline > 0 ? { core: { pipeline, registeredIo: true } } : {};
+}
+
+/** The cuts a cell's build chose when the sweep places them by timing (--pipeline auto), else null. */
+export function autoCuts(spec: SweepSpec, build: ModelBuild): PipelineCuts | null {
+  return spec.pipeline === 'auto' ? build.core.stats.cuts : null;
 }
 
 /** Why a run fails its cell (after it is stored), or null. */
@@ -203,7 +223,7 @@ export async function runCell(spec: SweepSpec, job: SweepJob, ctx: CellContext):
   let runId: number | null = null;
   const skippedRun = runSkipped(spec, build.build);
   if (skippedRun === null) {
-    const { report, recorded, error } = await runOnBoard(spec, model, { power: spec.power }, ctx, (r, samples) => ctx.recorder.run(r, samples));
+    const { report, recorded, error } = await runOnBoard(spec, model, { power: spec.power, cuts: autoCuts(spec, build) }, ctx, (r, samples) => ctx.recorder.run(r, samples));
     runId = recorded;
     // A run that stopped part-way is still measured: it is recorded, then the cell fails.
     if (error) throw error;

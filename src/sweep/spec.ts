@@ -27,6 +27,11 @@ export interface SweepSpec {
   training: Omit<TrainSpec, 'widths'>;
   /** The board every cell is built for (resource, timing figures). */
   board: string;
+  /**
+   * Where the cores' registers go: 'auto' (the cuts that meet the board's clock, build and run alike)
+   * or P (registers every P layers). Absent in sweeps stored before it: 0, and a combinational core on the board.
+   */
+  pipeline?: 'auto' | number;
   /** Where the cells run: 'virtual' (the Verilator board), a board name, or 'none'. */
   runOn: string;
   /**

@@ -5,11 +5,13 @@ import { buildDeviceBitstream, type RunReport } from '../device/run.js';
 import type { BuildResult } from '../flow/build.js';
 import { loadModel, type Model } from '../model/modelFile.js';
 import type { CheckResult } from '../sim/check.js';
-import { collectProvenance, type Provenance } from '../store/index.js';
+import { collectProvenance, type BuildPipeline, type Provenance } from '../store/index.js';
+import { pipelineOf } from '../flow/modelBuild.js';
+import type { PipelineCuts } from '../hdl/cuts.js';
 import { UserError } from '../util/errors.js';
 import { fetchArtifact, shareArtifact, type ArtifactRef } from './artifacts.js';
 import { fetchDeviceImage, shareDeviceImage } from './deviceImage.js';
-import { buildCell, checkCell, runBoardOf, runOnBoard, runSkipped, trainCell, type CellStage, type RunPlace, type StageContext } from './job.js';
+import { autoCuts, buildCell, checkCell, runBoardOf, runCore, runOnBoard, runSkipped, trainCell, type CellStage, type RunPlace, type StageContext } from './job.js';
 import type { SweepJob, SweepSpec } from './spec.js';
 
 /**
@@ -26,6 +28,8 @@ export interface StagePayload {
   model: ArtifactRef | null;
   /** A run's device image (deviceImage.ts), when it takes a bitstream: the board host flashes it as it is. */
   image: ArtifactRef | null;
+  /** A run's core cuts as the cell's build chose them (--pipeline auto); absent otherwise. */
+  cuts?: PipelineCuts | null;
 }
 
 /** What a stage job returns (its BullMQ return value), with the worker's provenance. */
@@ -36,6 +40,7 @@ export type StageResult = { provenance: Provenance } & (
       stage: 'build';
       build: BuildResult;
       headLut4: number | null;
+      pipeline?: BuildPipeline;
       /** The run's device image, when the run takes a bitstream and it was built. */
       image: ArtifactRef | null;
       /** Why the run's device bitstream failed to build (it does not fit): the cell fails once the build is stored, as in the local pool. */
@@ -88,12 +93,12 @@ async function modelOf(p: StagePayload, ctx: StageWorkerContext): Promise<Model>
  * board at the bitstream level), built here with the build toolchain and shared: the board host
  * then needs none. No ref for a run on the virtual board's RTL; a failure when it does not build.
  */
-async function shareRunImage(spec: SweepSpec, model: Model, ctx: StageWorkerContext): Promise<{ ref: ArtifactRef | null; failure: string | null }> {
+async function shareRunImage(spec: SweepSpec, model: Model, cuts: PipelineCuts | null, ctx: StageWorkerContext): Promise<{ ref: ArtifactRef | null; failure: string | null }> {
   const board = runBoardOf(spec);
   if (board.board === 'virtual' && board.level !== 'bitstream') return { ref: null, failure: null };
   ctx.onStage?.('build', `the device bitstream for the run on ${stageBoard(spec, 'run')}`);
   try {
-    const { setup, build } = await buildDeviceBitstream({ net: model.network, ...board, ...(ctx.cacheDir ? { cacheDir: ctx.cacheDir } : {}), ...(ctx.log ? { log: ctx.log } : {}) });
+    const { setup, build } = await buildDeviceBitstream({ net: model.network, ...board, ...runCore(spec, cuts), ...(ctx.cacheDir ? { cacheDir: ctx.cacheDir } : {}), ...(ctx.log ? { log: ctx.log } : {}) });
     return { ref: await shareDeviceImage(ctx.redis, { designHash: setup.design.hash, build, virtual: setup.isVirtual }, ctx.cacheDir), failure: null };
   } catch (e) {
     // A device build that does not fit or fails is a result of the cell (as the local pool's run), not a reason to retry.
@@ -120,12 +125,12 @@ export async function runStageJob(p: StagePayload, ctx: StageWorkerContext): Pro
     }
     case 'build': {
       const { build, headLut4 } = await buildCell(spec, p.job, model, ctx);
-      const image = runSkipped(spec, build.build) === null ? await shareRunImage(spec, model, ctx) : { ref: null, failure: null };
-      return { stage: 'build', build: build.build, headLut4, image: image.ref, imageFailure: image.failure, provenance };
+      const image = runSkipped(spec, build.build) === null ? await shareRunImage(spec, model, autoCuts(spec, build), ctx) : { ref: null, failure: null };
+      return { stage: 'build', build: build.build, headLut4, pipeline: pipelineOf(build), image: image.ref, imageFailure: image.failure, provenance };
     }
     case 'run': {
       const image = p.image ? await fetchDeviceImage(ctx.redis, p.image, ctx.cacheDir) : null;
-      const { recorded, error } = await runOnBoard(spec, model, { ...ctx.runPlace(spec), ...(image ? { image } : {}) }, ctx, (report, samples) => ({ report, samples }));
+      const { recorded, error } = await runOnBoard(spec, model, { ...ctx.runPlace(spec), ...(image ? { image } : {}), cuts: p.cuts ?? null }, ctx, (report, samples) => ({ report, samples }));
       // A run that stopped part-way goes to the coordinator all the same: it stores it, then fails the cell.
       return { stage: 'run', ...recorded, stopped: error?.message ?? null, provenance };
     }

@@ -1,4 +1,5 @@
 import { collectProvenance, openStore, powerSummaryOf, simulationFromCheck, type Provenance, type Store, type SweepCell } from '../store/index.js';
+import { pipelineOf } from '../flow/modelBuild.js';
 import { runCell, type CellOutcome, type CellRecorder, type CellStage } from './job.js';
 import { SqliteCellQueue } from './queue.js';
 import { jobOfCell, type SweepSpec } from './spec.js';
@@ -42,7 +43,7 @@ function recorderFor(store: Store, cell: SweepCell, base: Provenance): CellRecor
       return store.atomically(() => {
         const earlier = cell.buildId === null ? null : store.getBuild(cell.buildId);
         if (earlier && earlier.result.hash === build.build.hash) return (buildId = earlier.id);
-        buildId = store.addBuild(build.build, provenance, { headLut4 });
+        buildId = store.addBuild(build.build, provenance, { headLut4, pipeline: pipelineOf(build) });
         store.linkCell(cell.id, { buildId });
         return buildId;
       });

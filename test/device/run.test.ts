@@ -22,8 +22,8 @@ describe('gatebench run', () => {
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('--board virtual checks 1,000 test vectors with 0 mismatches and reports latency and throughput', async () => {
-    const r = await execa(process.execPath, [CLI, 'run', model, '--board', 'virtual', '--limit', '1000', '--db', join(dir, 'runs.db'), '--json'], { reject: false });
+  it('--board virtual --pipeline 0 checks 1,000 test vectors with 0 mismatches and reports latency and throughput', async () => {
+    const r = await execa(process.execPath, [CLI, 'run', model, '--board', 'virtual', '--limit', '1000', '--pipeline', '0', '--db', join(dir, 'runs.db'), '--json'], { reject: false });
     assert.equal(r.exitCode, 0, r.stderr);
     const report = JSON.parse(r.stdout);
     assert.equal(report.answered, 1000);

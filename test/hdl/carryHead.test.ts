@@ -164,7 +164,7 @@ test('--head-pipeline 1 registers the class sums before the argmax: one cycle mo
   assert.equal(cut.ports.latency, plain.ports.latency + 1);
   assert.equal(cut.stats.headCuts, 1);
   assert.equal(cut.stats.registerBits, plain.stats.registerBits + net.classes * cut.ports.sumBits + 1);
-  assert.throws(() => emitVerilog(net, { headCuts: 2 }), (e: unknown) => e instanceof UserError && /--head-pipeline: expected 0 to 1/.test(e.message));
+  assert.throws(() => emitVerilog(net, { headCuts: 4 }), (e: unknown) => e instanceof UserError && /--head-pipeline: expected 0 to 3/.test(e.message));
   const vectors = randomVectors(24, 100, net.inputBits, net.classes);
   const reference = evaluateReference(net, vectors);
   const cacheDir = tempDir();

@@ -100,6 +100,11 @@ export function syntheticGrid(): ReportCell[] {
             criticalPathNs: path,
             logicNs: path * 0.3,
             routingNs: path * 0.7,
+            latencyCycles: 2,
+            stages: 1,
+            cuts: 'none',
+            latencyAtFmaxNs: 2 * path,
+            latencyAtClockNs: 2000 / 12,
           }),
           // A combinational core: its latency is the build's critical path; the software model on the board's vectors.
           run: { vectors: 2000, mismatches: 0, latencyNs: path, latencyKind: 'combinational', softwareAccuracy: trained.accuracy! - 0.004, throughputVps: 1150 },

@@ -70,7 +70,7 @@ describe('gatebench results', () => {
     const cells = [20, 10, 40].map((f) => ({ key: `d2-w40-f${f}`, depth: 2, width: 40, finalWidth: f }));
     store.createSweep(spec, cells);
     const done = store.claimCell('s1')!;
-    const buildId = store.addBuild(build, fixtureProvenance(model.hash));
+    const buildId = store.addBuild(build, fixtureProvenance(model.hash), { pipeline: { latencyCycles: 3, stages: 2, cuts: { layers: [], head: ['sums'] }, search: null } });
     const runId = store.addRun(fixtureRun({ mismatches: 2 }), fixtureProvenance(model.hash), { buildId, power: { summary: fixturePower() } });
     store.finishCell(done.id, { modelHash: model.hash, buildId, runId });
     await sleep(5);
@@ -107,6 +107,10 @@ describe('gatebench results', () => {
     assert.equal(cell.logicCells, build.figures.logicCells!.used);
     assert.equal(cell.fmaxMHz, build.figures.fmaxMHz);
     assert.equal(cell.criticalPathNs, build.figures.criticalPath!.totalNs);
+    assert.deepEqual([cell.latencyCycles, cell.pipelineStages, cell.pipelineCuts], [3, 2, 'head: sums'], "the core's latency, stages and cuts");
+    assert.ok(Math.abs(cell.latencyAtFmaxNs! - 3000 / build.figures.fmaxMHz!) < 1e-9);
+    assert.ok(Math.abs(cell.latencyAtClockNs! - 250) < 1e-9, '3 cycles at the 12 MHz target');
+    assert.deepEqual(['cyc', 'stages', 'cyc ns@clk'].map((h) => RESULT_TABLE.find((c) => c.header === h)!.text(cell)), ['3', '2', '250.0']);
     assert.equal(cell.mismatches, 2);
     assert.equal(cell.latencyNs, 250);
     assert.equal(cell.latencyKind, 'clocked');
@@ -121,6 +125,7 @@ describe('gatebench results', () => {
     assert.deepEqual(pending.widths, [40, 40], 'from the grid point until a model exists');
     assert.equal(pending.buildStatus, null);
     assert.equal(pending.buildWarnings, null);
+    assert.deepEqual([pending.latencyCycles, pending.pipelineCuts, pending.latencyAtFmaxNs], [null, null, null]);
     const run = rows[0]!;
     assert.equal(run.error, 'device stopped answering');
     assert.deepEqual([run.latencyKind, run.latencyNs], ['combinational', 39.114]);

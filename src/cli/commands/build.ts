@@ -1,8 +1,10 @@
-import { choiceOption, intOption, numberOption, stringOption, type Flags, type RawOptions } from '../../app/options.js';
+import { choiceOption, intOption, numberOption, pipelineOptions, stringOption, type Flags, type RawOptions } from '../../app/options.js';
 import type { BuildFigures, BuildResult, BuildStatus } from '../../flow/build.js';
 import { buildModel, type BuildProvenance } from '../../flow/modelBuild.js';
 import { BENCH_TOP } from '../../hdl/benchTop.js';
+import { describeCuts, MAX_HEAD_CUTS, type PipelineCuts } from '../../hdl/cuts.js';
 import { GROUPSUM_CHOICES } from '../../hdl/groupSum.js';
+import type { PipelineSearch } from '../../flow/autoPipeline.js';
 import { loadModel } from '../../model/modelFile.js';
 import { UserError } from '../../util/errors.js';
 import { defineCommand } from '../command.js';
@@ -19,9 +21,9 @@ export const BUILD_FLAGS = {
   router: { type: 'string' },
   'pnr-budget': { type: 'string' },
 } as const satisfies Flags;
-export const BUILD_USAGE = `--board NAME [--pipeline P] [--head-pipeline 0|1] [--groupsum ${GROUPSUM_CHOICES.join('|')} (auto: the board family's best head)] [--freq MHz] [--seed S] [--abc9] [--router router1|router2] [--pnr-budget MINUTES]`;
+export const BUILD_USAGE = `--board NAME [--pipeline auto|P (default auto: the registers that meet the clock with the fewest cycles)] [--head-pipeline 0..${MAX_HEAD_CUTS} (with a fixed P)] [--groupsum ${GROUPSUM_CHOICES.join('|')} (auto: the board family's best head)] [--freq MHz] [--seed S] [--abc9] [--router router1|router2] [--pnr-budget MINUTES]`;
 
-/** Flags shared by build and sim --level bitstream. */
+/** build's flags (--pipeline defaults to auto). */
 export function buildOptionsFrom(options: RawOptions, defaultBoard?: string) {
   const board = stringOption(options, 'board') ?? defaultBoard;
   if (!board) throw new UserError(`--board: required (gatebench boards lists them)`);
@@ -31,8 +33,7 @@ export function buildOptionsFrom(options: RawOptions, defaultBoard?: string) {
   const budgetMinutes = options['pnr-budget'] === undefined ? undefined : numberOption(options, 'pnr-budget', 0);
   return {
     board,
-    pipeline: intOption(options, 'pipeline', 0, 0),
-    headCuts: intOption(options, 'head-pipeline', 0, 0),
+    ...pipelineOptions(options, 'auto'),
     groupSum: choiceOption(options, 'groupsum', GROUPSUM_CHOICES, 'auto'),
     ...(freq !== undefined ? { freqMHz: freq } : {}),
     ...(seed !== undefined ? { seed } : {}),
@@ -48,7 +49,9 @@ export interface BuildCommandResult {
   message: string;
   board: BuildResult['board'];
   top: string;
-  core: { module: string; liveGates: number; nominalGates: number; pipeline: number; headCuts: number; groupSum: string; latency: number; inputBits: number };
+  core: { module: string; liveGates: number; nominalGates: number; pipeline: number | null; headCuts: number; cuts: PipelineCuts; stages: number; groupSum: string; latency: number; inputBits: number };
+  /** What --pipeline auto tried, build by build (null for a fixed --pipeline). */
+  search: PipelineSearch | null;
   options: BuildResult['options'];
   figures: BuildFigures;
   /** What the build could not do without failing (a failed icetime cross-check), one line each. */
@@ -83,14 +86,17 @@ export const buildCommand = defineCommand<BuildCommandResult>({
     const o = buildOptionsFrom(options);
     const started = performance.now();
     const onStage = process.stderr.isTTY ? (e: { stage: string; state: 'start' | 'end' }) => e.state === 'start' && process.stderr.write(`build: ${e.stage}...\n`) : undefined;
-    const { build, core, provenance } = await buildModel(model.network, { ...o, ...(onStage ? { onStage } : {}) });
+    // The search's progress, build by build, for people (the result lists every try).
+    const log = process.stderr.isTTY ? (line: string): void => void process.stderr.write(`build: ${line}\n`) : undefined;
+    const { build, core, provenance, search } = await buildModel(model.network, { ...o, ...(onStage ? { onStage } : {}), ...(log ? { log } : {}) });
     const result: BuildCommandResult = {
       ok: build.ok,
       status: build.status,
       message: build.message,
       board: build.board,
       top: build.top,
-      core: { module: core.top, liveGates: core.stats.liveGates, nominalGates: core.stats.nominalGates, pipeline: core.stats.pipeline, headCuts: core.stats.headCuts, groupSum: core.stats.groupSum, latency: core.ports.latency, inputBits: core.ports.inputBits },
+      core: { module: core.top, liveGates: core.stats.liveGates, nominalGates: core.stats.nominalGates, pipeline: core.stats.pipeline, headCuts: core.stats.headCuts, cuts: core.stats.cuts, stages: core.stats.stages, groupSum: core.stats.groupSum, latency: core.ports.latency, inputBits: core.ports.inputBits },
+      search,
       options: build.options,
       figures: build.figures,
       warnings: build.warnings,
@@ -119,7 +125,10 @@ export const buildCommand = defineCommand<BuildCommandResult>({
     const lines = [
       `${r.ok ? '' : 'FAILED: '}${r.message}`,
       ...r.warnings.map((w) => `warning: ${w}`),
-      `design: ${r.core.module} (${n(r.core.liveGates)} live of ${n(r.core.nominalGates)} gates, pipeline ${r.core.pipeline}, head cuts ${r.core.headCuts}, GroupSum ${r.core.groupSum}, registered I/O, latency ${r.core.latency} cycles) in ${r.top}, ${r.board.device}-${r.board.package.toUpperCase()} (${r.board.name})`,
+      `design: ${r.core.module} (${n(r.core.liveGates)} live of ${n(r.core.nominalGates)} gates, GroupSum ${r.core.groupSum}, registered I/O) in ${r.top}, ${r.board.device}-${r.board.package.toUpperCase()} (${r.board.name})`,
+      `pipeline: ${r.search ? 'auto, ' : ''}cuts ${describeCuts(r.core.cuts)}; ${r.core.stages} stage${r.core.stages === 1 ? '' : 's'}, latency ${r.core.latency} cycles` +
+        (f.fmaxMHz ? ` = ${((r.core.latency * 1000) / f.fmaxMHz).toFixed(1)} ns at Fmax, ${((r.core.latency * 1000) / r.options.freqMHz).toFixed(1)} ns at ${r.options.freqMHz} MHz` : ''),
+      ...(r.search ? r.search.tries.map((t, i) => `  try ${i + 1}: cuts ${t.description}, ${t.latency} cycles: ${t.status}${t.fmaxMHz !== null ? `, Fmax ${t.fmaxMHz.toFixed(1)} MHz` : ''}${t.cached ? ' (cached)' : ''}${t.criticalPath.length ? ` (critical path: ${t.criticalPath.join(' -> ')})` : ''}; ${t.next}`) : []),
       `resources: ${n(f.lut4)} LUT4, ${n(f.carry)} carry, ${n(f.dff)} FF, ${n(f.bram)} BRAM after synthesis; logic cells ${lc ? `${n(lc.used)} / ${n(lc.available)} (${((lc.used / lc.available) * 100).toFixed(1)}%)` : '-'}`,
       ...(f.resources.length ? [`placed (${r.board.family}'s names): ${f.resources.map((u) => `${u.name} ${n(u.used)}/${n(u.available)}`).join(', ')}`] : []),
       `timing: ${f.clocks.length ? f.clocks.map((c) => `Fmax ${c.name} ${c.achievedMHz.toFixed(1)} MHz (target ${c.constraintMHz} MHz, ${c.achievedMHz >= c.constraintMHz ? 'met' : 'MISSED'})`).join('; ') : 'no Fmax'}` +

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { choiceOption, intOption, stringOption, type RawOptions } from '../../app/options.js';
+import { choiceOption, pipelineOptions, stringOption, type PipelineChoice, type RawOptions } from '../../app/options.js';
 import { emitVerilog, MAX_HEAD_CUTS, type CorePorts, type EmitStats } from '../../hdl/emit.js';
 import { FPGA_FAMILIES, type FpgaFamily } from '../../board/devices.js';
 import { GROUPSUM_CHOICES } from '../../hdl/groupSum.js';
@@ -16,19 +16,28 @@ export const HDL_FLAGS = {
   groupsum: { type: 'string' },
   'head-pipeline': { type: 'string' },
 } as const;
-export const HDL_USAGE = `[--pipeline P] [--head-pipeline 0|${MAX_HEAD_CUTS}] [--registered-io] [--groupsum ${GROUPSUM_CHOICES.join('|')}]`;
+export const HDL_USAGE = `[--pipeline P] [--head-pipeline 0..${MAX_HEAD_CUTS}] [--registered-io] [--groupsum ${GROUPSUM_CHOICES.join('|')}]`;
 /** emit's and sim's --family: whose carry cells the head uses (estimate's --family names targets instead). */
 export const HEAD_FAMILY_FLAG = { family: { type: 'string' } } as const;
 export const HEAD_FAMILY_USAGE = `[--family ${FPGA_FAMILIES.join('|')}]`;
 
-/** --groupsum auto (the default) is the family's best head, 'tree' without a family; 'carry' needs a family. */
+/**
+ * --groupsum auto (the default) is the family's best head, 'tree' without a family; 'carry' needs a family.
+ * --pipeline defaults to 0; 'auto' only where a build times the design (sim --level netlist and beyond).
+ */
 export function emitOptionsFrom(options: RawOptions) {
   return {
-    pipeline: intOption(options, 'pipeline', 0, 0),
-    headCuts: intOption(options, 'head-pipeline', 0, 0),
+    ...pipelineOptions(options, 0),
     registeredIo: options['registered-io'] === true,
     groupSum: choiceOption(options, 'groupsum', GROUPSUM_CHOICES, 'auto'),
   };
+}
+
+/** The options with a fixed --pipeline P, for commands that place and route nothing to time 'auto' against. */
+export function fixedEmitOptions<T extends { pipeline: PipelineChoice }>(emit: T, command: string): T & { pipeline: number } {
+  const { pipeline } = emit;
+  if (pipeline === 'auto') throw new UserError(`--pipeline auto: ${command} has no placed design to time the cuts against; give a fixed P, or use gatebench build --board B (it reports the cuts auto chose)`);
+  return { ...emit, pipeline };
 }
 
 /** --family of emit and sim, undefined when not given. */
@@ -58,7 +67,7 @@ export const emitCommand = defineCommand<EmitResult>({
     checkOutputFolder('--out', outDir);
     const model = loadModel(modelPath(positionals, this.usage));
     const family = headFamilyFrom(options);
-    const design = emitVerilog(model.network, { ...emitOptionsFrom(options), ...(family ? { family } : {}) });
+    const design = emitVerilog(model.network, { ...fixedEmitOptions(emitOptionsFrom(options), 'emit'), ...(family ? { family } : {}) });
     mkdirSync(outDir, { recursive: true }); // one level at most: checkOutputFolder saw the parent
     const files = design.files.map((f) => {
       writeFileSync(join(outDir, f.name), f.text);

@@ -8,7 +8,7 @@ import { emitVerilog } from '../../hdl/emit.js';
 import { loadModel } from '../../model/modelFile.js';
 import { UserError } from '../../util/errors.js';
 import { defineCommand } from '../command.js';
-import { emitOptionsFrom, HDL_FLAGS, HDL_USAGE } from './emit.js';
+import { emitOptionsFrom, fixedEmitOptions, HDL_FLAGS, HDL_USAGE } from './emit.js';
 import { modelPath } from './info.js';
 
 export interface FamilyEstimate {
@@ -50,7 +50,7 @@ export const estimateCommand = defineCommand<EstimateCommandResult>({
     if (options['family'] === undefined) throw new UserError(`--family: required, expected ${FAMILIES.join(', ')} or all (usage: ${this.usage})`);
     const choice = choiceOption(options, 'family', [...FAMILIES, 'all'] as const, 'all');
     const families = choice === 'all' ? FAMILIES : [choice];
-    const emit = emitOptionsFrom(options);
+    const emit = fixedEmitOptions(emitOptionsFrom(options), 'estimate');
     // One core per family, as build emits it: the head depends on the family (auto, carry cells).
     // Xilinx has no carry head here: it gets the portable one, and --groupsum carry is refused for it.
     const designs = families.map((family) => {

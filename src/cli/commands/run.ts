@@ -1,6 +1,6 @@
 import { DATASET_FLAGS, DATASET_USAGE, datasetFromOptions } from '../../app/dataOptions.js';
 import { DB_FLAG, DB_USAGE, dbPathFromOptions } from '../../app/dbOptions.js';
-import { choiceOption, intOption, numberOption, stringOption } from '../../app/options.js';
+import { choiceOption, intOption, numberOption, pipelineOptions, stringOption } from '../../app/options.js';
 import { runAndStore, UnstoredRunError, type StoredRun } from '../../app/run.js';
 import { renderRunReport } from '../../app/runReport.js';
 import { encodeSamples } from '../../data/encoding.js';
@@ -25,7 +25,7 @@ export function renderDeviceBuild(r: DeviceBuildReport): string {
 
 export const runCommand = defineCommand<(RunReport & { runId: number; db: string }) | DeviceBuildReport>({
   name: 'run',
-  usage: `gatebench run model.json --board NAME|virtual [--as BOARD (virtual: the board it stands for, default icebreaker)] [--build-only] [--port PATH] [--baud B (default 115200; virtual: a quarter of the clock)] [--limit N] [--level rtl|bitstream] [--window W] [--pipeline P] [--head-pipeline 0|1] [--groupsum ${GROUPSUM_CHOICES.join('|')}] [--power virtual|lpm01a:PORT|ppk2:PORT|ina-serial:PORT|hwmon:[DIR]] [--power-window S] [${DATASET_USAGE}] ${DB_USAGE} [--json]`,
+  usage: `gatebench run model.json --board NAME|virtual [--as BOARD (virtual: the board it stands for, default icebreaker)] [--build-only] [--port PATH] [--baud B (default 115200; virtual: a quarter of the clock)] [--limit N] [--level rtl|bitstream] [--window W] [--pipeline auto|P (default auto: the registers that meet the board's clock, as build places them; 0: a combinational core)] [--head-pipeline 0..3 (with a fixed P)] [--groupsum ${GROUPSUM_CHOICES.join('|')}] [--power virtual|lpm01a:PORT|ppk2:PORT|ina-serial:PORT|hwmon:[DIR]] [--power-window S] [${DATASET_USAGE}] ${DB_USAGE} [--json]`,
   summary: 'run the model on a board (or the virtual board): flash, check INFO, stream the test set, check every answer, measure power; stored in the database (--build-only: build the bitstream and stop)',
   flags: { ...DATASET_FLAGS, ...DB_FLAG, board: { type: 'string' }, as: { type: 'string' }, 'build-only': { type: 'boolean' }, port: { type: 'string' }, baud: { type: 'string' }, limit: { type: 'string' }, level: { type: 'string' }, window: { type: 'string' }, pipeline: { type: 'string' }, 'head-pipeline': { type: 'string' }, groupsum: { type: 'string' }, power: { type: 'string' }, 'power-window': { type: 'string' } },
   async run(positionals, options) {
@@ -33,16 +33,18 @@ export const runCommand = defineCommand<(RunReport & { runId: number; db: string
     const model = loadModel(path);
     const board = stringOption(options, 'board');
     if (!board) throw new UserError(`--board: required (a board name or virtual) (usage: ${this.usage})`);
-    // --pipeline P: pipeline registers every P layers, inputs and outputs registered.
-    const pipeline = intOption(options, 'pipeline', null, 0);
+    // --pipeline auto (the default): the registers that meet the board's clock; P: registers every P layers. Inputs and outputs registered.
+    const { pipeline, headCuts } = pipelineOptions(options, 'auto');
     const as = stringOption(options, 'as');
     if (as !== undefined && board !== 'virtual') throw new UserError(`--as: only with --board virtual (the board the virtual board stands for), not with --board ${board}`);
     // --groupsum (default auto): the popcount head, for the family of the board's FPGA.
     const family = loadBoard(board === 'virtual' ? (as ?? VIRTUAL_BASE_BOARD) : board).fpga.family;
-    // --head-pipeline N: N registers inside the head (class sums before the argmax), inputs and outputs registered.
-    const headCuts = intOption(options, 'head-pipeline', 0, 0);
-    const head = { groupSum: choiceOption(options, 'groupsum', GROUPSUM_CHOICES, 'auto'), family, headCuts };
-    const core = { core: { ...head, ...(pipeline !== null || headCuts > 0 ? { pipeline: pipeline ?? 0, registeredIo: true } : {}) } };
+    const groupSum = choiceOption(options, 'groupsum', GROUPSUM_CHOICES, 'auto');
+    // --pipeline 0 without --head-pipeline keeps the combinational core (no registers at all).
+    const core =
+      pipeline === 'auto'
+        ? { core: { groupSum, family }, pipeline: 'auto' as const }
+        : { core: { groupSum, family, headCuts, ...(pipeline > 0 || headCuts > 0 ? { pipeline, registeredIo: true } : {}) } };
     const baud = options['baud'] !== undefined ? { baud: intOption(options, 'baud', 115200) } : {};
     const log = (line: string): void => void process.stderr.write(`${line}\n`);
     if (options['build-only'] === true) {

@@ -18,6 +18,7 @@ import { UserError } from '../../util/errors.js';
 import { defineCommand } from '../command.js';
 import { emitOptionsFrom, HDL_FLAGS, HDL_USAGE, HEAD_FAMILY_FLAG, HEAD_FAMILY_USAGE, headFamilyFrom } from './emit.js';
 import { modelPath } from './info.js';
+import { describeCuts, type PipelineCuts } from '../../hdl/cuts.js';
 
 export interface SimResult {
   ok: boolean;
@@ -27,7 +28,9 @@ export interface SimResult {
   level: SimLevel;
   /** Level netlist: the family whose synthesis and cell models were simulated. */
   family: NetlistFamily | null;
-  pipeline: number;
+  /** --pipeline: P, or 'auto' (the cuts the build search chose, in `cuts`). */
+  pipeline: number | 'auto';
+  cuts: PipelineCuts;
   registeredIo: boolean;
   groupSum: string;
   liveGates: number;
@@ -82,7 +85,7 @@ export interface SimResult {
 
 export const simCommand = defineCommand<SimResult>({
   name: 'sim',
-  usage: `gatebench sim model.json [--simulator verilator|iverilog] [--level rtl|netlist|bitstream|routed] [--board NAME] [${DATASET_USAGE}] [--split test|train] [--limit N (0: no dataset vectors)] [--random N] [--seed S] ${HDL_USAGE} ${HEAD_FAMILY_USAGE} [--optimize] [--json]`,
+  usage: `gatebench sim model.json [--simulator verilator|iverilog] [--level rtl|netlist|bitstream|routed] [--board NAME] [${DATASET_USAGE}] [--split test|train] [--limit N (0: no dataset vectors)] [--random N] [--seed S] ${HDL_USAGE.replace('[--pipeline P]', '[--pipeline P|auto (auto: netlist, bitstream and routed, the cuts `build` chooses for --board)]')} ${HEAD_FAMILY_USAGE} [--optimize] [--json]`,
   details: [
     'Levels: rtl simulates the emitted Verilog; netlist the yosys synth_<family> netlist with yosys\' cell models of',
     "--board's family (iCE40 without --board; ECP5, Gowin);",
@@ -117,6 +120,7 @@ export const simCommand = defineCommand<SimResult>({
     // Checked before any build, like the output paths of other commands.
     const routedTarget = level === 'routed' ? routedBoard(boardName) : null;
     const emit = emitOptionsFrom(options);
+    const log = (line: string): void => void process.stderr.write(`sim: ${line}\n`);
     const random = intOption(options, 'random', 0, 0);
     // --limit 0: no dataset vectors (only the --random ones).
     const limit = intOption(options, 'limit', null, 0);
@@ -149,7 +153,7 @@ export const simCommand = defineCommand<SimResult>({
     let routed: SimResult['routed'] = null;
     if (level === 'bitstream') {
       const board = boardName ?? 'icebreaker';
-      const { build, core } = await buildModel(model.network, { board, pipeline: emit.pipeline, headCuts: emit.headCuts, groupSum: emit.groupSum });
+      const { build, core } = await buildModel(model.network, { board, pipeline: emit.pipeline, headCuts: emit.headCuts, groupSum: emit.groupSum, log });
       const asc = buildFile(build, 'asc');
       if (!asc) throw new UserError(`sim: no bitstream to verify: ${build.message}`);
       const vlog = await chipVerilog(build);
@@ -170,7 +174,7 @@ export const simCommand = defineCommand<SimResult>({
       };
     } else if (routedTarget) {
       const board = routedTarget;
-      const buildOptions = { board, pipeline: emit.pipeline, headCuts: emit.headCuts, groupSum: emit.groupSum };
+      const buildOptions = { board, pipeline: emit.pipeline, headCuts: emit.headCuts, groupSum: emit.groupSum, log };
       let { build, core } = await buildModel(model.network, buildOptions);
       // A build cached before its flow wrote the routed netlist: build it again, once.
       if (build.ok && !routedJsonOf(build)) ({ build, core } = await buildModel(model.network, { ...buildOptions, force: true }));
@@ -197,7 +201,15 @@ export const simCommand = defineCommand<SimResult>({
       // The netlist level synthesises for --board's family (iCE40 without one): the head is that family's.
       const headFamily = headFamilyFrom(options);
       if (family !== null && headFamily !== undefined && headFamily !== family) throw new UserError(`--family: the netlist level synthesises for ${family} (--board's family), got ${headFamily}`);
-      design = emitVerilog(model.network, { ...emit, ...(family !== null ? { family } : headFamily ? { family: headFamily } : {}) });
+      const familyOption = family !== null ? { family } : headFamily ? { family: headFamily } : {};
+      if (emit.pipeline === 'auto') {
+        // The cuts the build search chooses for the board (its builds are cached), simulated as a netlist.
+        if (level === 'rtl' && boardName === undefined) throw new UserError('--pipeline auto: the RTL level has no board to time the design against; add --level netlist --board B, or give a fixed P');
+        const { core } = await buildModel(model.network, { board: boardName ?? 'icebreaker', pipeline: 'auto', groupSum: emit.groupSum, log });
+        design = emitVerilog(model.network, { cuts: core.stats.cuts, registeredIo: true, groupSum: emit.groupSum, ...familyOption });
+      } else {
+        design = emitVerilog(model.network, { ...emit, pipeline: emit.pipeline, ...familyOption });
+      }
     }
     const reference = evaluateReference(model.network, { ...all, labels: new Uint8Array(all.count) });
     const run = await simulate(design, all, { simulator, level, optimize: options['optimize'] === true, ...(family ? { family } : {}), ...(chip ? { chip } : {}), ...(cellModels ? { cellModels } : {}) });
@@ -214,6 +226,7 @@ export const simCommand = defineCommand<SimResult>({
       level,
       family,
       pipeline: emit.pipeline,
+      cuts: design.stats.cuts,
       registeredIo: design.stats.registeredIo,
       groupSum: design.stats.groupSum,
       liveGates: design.stats.liveGates,
@@ -252,7 +265,7 @@ export const simCommand = defineCommand<SimResult>({
       ...r.firstMismatches.map(
         (m) => `  vector ${m.index} (${m.source} #${m.sourceIndex}): expected sums [${m.expected.sums.join(' ')}] class ${m.expected.classIdx}, got [${m.actual.sums.join(' ')}] class ${m.actual.classIdx}`,
       ),
-      `${r.simulator} ${r.level}, pipeline ${r.pipeline}${r.registeredIo ? ', registered I/O' : ''}, GroupSum ${r.groupSum}: ${r.liveGates} live gates, ` +
+      `${r.simulator} ${r.level}, pipeline ${r.pipeline}${r.pipeline === 'auto' ? ` (cuts ${describeCuts(r.cuts)})` : ''}${r.registeredIo ? ', registered I/O' : ''}, GroupSum ${r.groupSum}: ${r.liveGates} live gates, ` +
         (r.bitstream || r.routed
           ? `${r.cyclesPerInference} cycles per inference in the core; ${r.cycles} cycles through the serial pins (${(r.cycles / Math.max(1, r.checked)).toFixed(0)} per vector)`
           : r.cyclesPerInference

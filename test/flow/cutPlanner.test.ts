@@ -1,0 +1,91 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { pathWhere, planNextCut, sectionOf } from '../../src/flow/cutPlanner.js';
+import { criticalPathSteps, type PathStep } from '../../src/flow/nextpnr.js';
+import { NO_CUTS } from '../../src/hdl/cuts.js';
+
+/** A path as nextpnr's report gives it: each cell's logic delay, the routing into the next. */
+function path(...cells: [name: string, ns: number][]): PathStep[] {
+  return cells.flatMap(([name, ns], i) => [
+    ...(i > 0 ? [{ type: 'routing', name: `${name}[0]`, delayNs: 1 }] : []),
+    { type: i === 0 ? 'clk-to-q' : i === cells.length - 1 ? 'setup' : 'logic', name, delayNs: ns },
+  ]);
+}
+
+test('net and cell names tell the section: input register, layer, popcount, argmax, output register', () => {
+  const L = 3;
+  assert.equal(sectionOf('core.x_q17_SB_DFF_Q', L), -1);
+  assert.equal(sectionOf('x[17]', L), -1);
+  assert.equal(sectionOf('core.g0_33_SB_LUT4_I0_O_SB_LUT4_O_I3_SB_LUT4_O_LC', L), 0);
+  assert.equal(sectionOf('core.g2_5_n', L), 2);
+  assert.equal(sectionOf('core.c2_r2_add.slice[1].lut_LC', L), 3);
+  assert.equal(sectionOf('core.c9g3_r0', L), 3, "a group of the 'adder' cut");
+  assert.equal(sectionOf('core.sum4_h', L), 3);
+  assert.equal(sectionOf('core.cmp0_1_max_SB_LUT4_O_1_I3_SB_CARRY_CO$CARRY', L), 4);
+  assert.equal(sectionOf('core.idx_SB_LUT4_O', L), 4);
+  assert.equal(sectionOf('core.sums_q_SB_DFF_Q_5', L), 5);
+  assert.equal(sectionOf('core.class_idx_q[1]', L), 5);
+  assert.equal(sectionOf('$nextpnr_ICESTORM_LC_26', L), null);
+  assert.equal(sectionOf('device.crc_tx_i.data_SB_LUT4_O_2', L), null);
+});
+
+test('a path through layers, popcount and argmax gets its cut nearest the middle of its delay', () => {
+  // 2 layers; delays put the middle (of 2+1+3+1+3+1+8+1+4+1+1 = 26 ns) at the popcount.
+  const steps = path(['core.x_q3', 2], ['core.g0_1', 3], ['core.g1_7', 3], ['core.c0_r1_add.slice[0].lut_LC', 8], ['core.cmp0_0_gt', 4], ['core.class_idx_q', 1]);
+  const plan = planNextCut(steps, NO_CUTS, 2, 10);
+  assert.ok(plan.next, 'a cut');
+  assert.deepEqual(plan.next.cuts, { layers: [], head: ['adder'] });
+  assert.equal(plan.next.added, 'head: adder');
+  assert.deepEqual(pathWhere(steps, 2).sections, ['input register', 'layer 0', 'layer 1', 'popcount', 'argmax', 'output register']);
+
+  // With the popcount cut already there, the next free position nearest the middle: the layer-to-head boundary.
+  const again = planNextCut(steps, { layers: [], head: ['adder'] }, 2, 10);
+  assert.ok(again.next);
+  assert.deepEqual(again.next.cuts, { layers: [2], head: ['adder'] });
+  assert.equal(again.next.added, 'before the head (layer boundary 2)');
+});
+
+test('a path mostly in the layers is cut between layers; unnamed cells belong to the section before them', () => {
+  const steps = path(['core.x_q0', 1], ['core.g0_1', 2], ['$nextpnr_ICESTORM_LC_3', 6], ['core.g1_2', 1], ['core.g2_2', 2], ['core.g3_9', 2], ['core.sums_q', 1]);
+  const plan = planNextCut(steps, NO_CUTS, 4, 10);
+  assert.ok(plan.next);
+  // 0 1 | routing: x_q 1, g0 1+2, LC_3 (layer 0) 1+6 = 11 of 20 ns at the end of layer 0.
+  assert.deepEqual(plan.next.cuts, { layers: [1], head: [] });
+  assert.equal(plan.next.added, 'before layer 1');
+});
+
+test('an argmax path from the registered sums is cut inside the argmax, never in the popcount it only starts at', () => {
+  const steps = path(['core.sum3_h', 1], ['core.cmp0_1_gt', 3], ['core.cmp1_0_max', 3], ['core.cmp2_0_idx', 3], ['core.class_idx_q', 1]);
+  const plan = planNextCut(steps, { layers: [2], head: ['sums'] }, 2, 10);
+  assert.ok(plan.next);
+  assert.deepEqual(plan.next.cuts, { layers: [2], head: ['sums', 'argmax'] });
+  const one = planNextCut(steps, { layers: [2], head: ['sums'] }, 2, 1);
+  assert.equal(one.next, null, 'one class: no argmax to cut, and the sums cut is taken');
+});
+
+test('no cut: a path outside the core, or within one layer, or every position on it taken', () => {
+  const outside = planNextCut(path(['device.uart_rx_q', 1], ['device.crc_tx_i.data', 5], ['device.shift', 1]), NO_CUTS, 3, 10);
+  assert.equal(outside.next, null);
+  assert.match(outside.next === null ? outside.reason : '', /outside the core/);
+  const oneLayer = planNextCut(path(['core.g1_0_s1', 1], ['core.g1_4', 3], ['core.g1_9', 1]), { layers: [1, 2], head: [] }, 3, 10);
+  assert.equal(oneLayer.next, null);
+  assert.match(oneLayer.next === null ? oneLayer.reason : '', /no free cut position on the critical path \(layer 1\)/);
+  const popcount = planNextCut(path(['core.c0g1_h', 1], ['core.c0_p_t0_0', 4], ['core.sum0_h', 1]), { layers: [], head: ['adder', 'sums'] }, 2, 10);
+  assert.equal(popcount.next, null);
+});
+
+test("criticalPathSteps reads the slowest register-to-register path of nextpnr's report", () => {
+  const report = {
+    critical_paths: [
+      { from: '<async>', to: 'posedge clk', path: [{ type: 'routing', net: 'uart_rx', delay: 90 }] },
+      { from: 'posedge clk', to: 'posedge clk', path: [{ type: 'clk-to-q', delay: 1, to: { cell: 'core.x_q1' } }, { type: 'routing', net: 'core.x_q1', delay: 2 }, { type: 'logic', delay: 1, to: { cell: 'core.g0_1_LC' } }] },
+      { from: 'posedge clk', to: 'posedge clk', path: [{ type: 'clk-to-q', delay: 1, to: { cell: 'core.sum0_h' } }] },
+    ],
+  };
+  assert.deepEqual(criticalPathSteps(JSON.stringify(report)), [
+    { type: 'clk-to-q', name: 'core.x_q1', delayNs: 1 },
+    { type: 'routing', name: 'core.x_q1', delayNs: 2 },
+    { type: 'logic', name: 'core.g0_1_LC', delayNs: 1 },
+  ]);
+  assert.deepEqual(criticalPathSteps('{}'), []);
+});

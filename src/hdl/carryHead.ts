@@ -27,6 +27,29 @@ interface Item {
   max: number;
 }
 
+/** One ripple-carry adder of the tree (operands of width >= 2; the leaves are LUT full adders). */
+interface Adder {
+  name: string;
+  a: Item;
+  b: Item;
+  width: number;
+  carryOut: boolean;
+  /** The carry-in as the tree assigned it: a class bit, 1'b1 (a constant one) or none. */
+  ci: string | undefined;
+  /** The adder directly below on the same carry chain, whose top cell brings ci onto the chain. */
+  below?: Adder;
+  /** The adder chained above this one (its carry-in rides on this adder's top cell). */
+  above?: Adder;
+  /** Cells of the chain up to and including this adder. */
+  chainCells: number;
+}
+
+/**
+ * Longest run of chained adders (in logic cells). The top cell of a chained adder passes the next
+ * adder's carry-in (maj(z, z, c) = z), but static timing sees a path through it: capping the run
+ * keeps that false path within a few carry hops of the real one (about 4 ns at 0.13 ns a hop).
+ */
+export const CHAIN_CELLS_MAX = 32;
 
 /**
  * Logic cells of one adder of operand width w: one per bit, one for the carry out when used, and
@@ -37,13 +60,31 @@ export function adderCells(width: number, carryOut: boolean, carryInFromLogic: b
   return width + (carryOut ? 1 : 0) + (carryInFromLogic ? 1 : 0);
 }
 
+/** A carry-in that would need a cell of its own to enter a chain (a signal, not a constant). */
+function fromLogic(ci: string | undefined): boolean {
+  return ci !== undefined && ci !== "1'b1";
+}
+
 /**
  * Lines declaring `wire [sumWidth-1:0] out` = the number of ones among `bits` plus `constant`, as
  * a balanced tree of instances of `adder` (the module of carryAdderModule). Intermediate wires
  * are named `${prefix}_r${n}`. Returns the lines, the logic cells they take and how many adder
  * instances they hold (none for up to three bits: a LUT full adder does).
+ *
+ * With `chain` (iCE40), an adder whose carry-in is a signal sits on the carry chain directly above
+ * an earlier adder with a carry out (a child first): that adder's top cell, which brings its own
+ * carry out to logic anyway, takes the carry-in on both carry inputs, so the carry-in costs no
+ * cell of its own (the carry-in cell and the carry-out cell are one).
  */
-export function carryTreeLines(prefix: string, out: string, adder: string, bits: readonly string[], constant: number, sumWidth: number): { lines: string[]; cells: number; adders: number } {
+export function carryTreeLines(
+  prefix: string,
+  out: string,
+  adder: string,
+  bits: readonly string[],
+  constant: number,
+  sumWidth: number,
+  o: { chain?: boolean } = {},
+): { lines: string[]; cells: number; adders: number } {
   const total = bits.length + constant;
   if (bitsFor(total) > sumWidth) throw new Error(`internal: ${total} does not fit in ${sumWidth} bits`);
   const decl = `wire [${sumWidth - 1}:0] ${out}`;
@@ -58,9 +99,9 @@ export function carryTreeLines(prefix: string, out: string, adder: string, bits:
   // A FIFO of equal-weight leaves with each sum appended at the back pairs them level by level,
   // so the tree is balanced and every adder's operands are of (nearly) the same width.
   const queue: Item[] = [...bits.slice(carryInCount - onesIn), ...ones(constant - onesIn)].map((expr) => ({ expr, width: 1, max: 1 }));
-  const lines: string[] = [];
-  let cells = 0;
-  let adders = 0;
+  // Built first, written after: an adder's instance names the carry-in of the adder chained above it.
+  const nodes: ({ kind: 'leaf'; name: string; a: Item; b: Item; ci: string | undefined } | { kind: 'adder'; adder: Adder })[] = [];
+  const byName = new Map<string, Adder>();
   for (let n = 0; queue.length > 1; n++) {
     const a = queue.shift()!;
     const b = queue.shift()!;
@@ -68,25 +109,54 @@ export function carryTreeLines(prefix: string, out: string, adder: string, bits:
     const width = Math.max(a.width, b.width);
     const max = a.max + b.max + (ci === undefined ? 0 : 1);
     const outWidth = bitsFor(max);
-    const carryOut = outWidth > width;
     const name = `${prefix}_r${n}`;
     if (width === 1) {
       // A leaf: a full (or half) adder in two LUTs. As a chain it would take three cells: the
       // sum, the carry out, and the cell that brings a carry-in from logic onto the chain.
-      const c = ci ?? "1'b0";
-      lines.push(ci === undefined ? `wire [1:0] ${name} = {${a.expr} & ${b.expr}, ${a.expr} ^ ${b.expr}};` : `wire [1:0] ${name} = {(${a.expr} & ${b.expr}) | (${c} & (${a.expr} ^ ${b.expr})), ${a.expr} ^ ${b.expr} ^ ${c}};`);
-      cells += 2;
+      nodes.push({ kind: 'leaf', name, a, b, ci });
     } else {
-      lines.push(
-        `wire [${outWidth - 1}:0] ${name};`,
-        `${adder} #(.W(${width}), .CO(${carryOut ? 1 : 0})) ${name}_add (.a(${zext(a.expr, a.width, width)}), .b(${zext(b.expr, b.width, width)}), .ci(${ci ?? "1'b0"}), .s(${name}));`,
-      );
-      cells += adderCells(width, carryOut, ci !== undefined && ci !== "1'b1");
-      adders++;
+      const node: Adder = { name, a, b, width, carryOut: outWidth > width, ci, chainCells: width + (outWidth > width ? 1 : 0) + (fromLogic(ci) ? 1 : 0) };
+      if (o.chain && fromLogic(ci)) {
+        const children = [a.expr, b.expr].map((e) => byName.get(e)).filter((x): x is Adder => x !== undefined);
+        const free = (x: Adder): boolean => x.carryOut && !x.above && x.chainCells + width + (node.carryOut ? 1 : 0) <= CHAIN_CELLS_MAX;
+        // A child first (the chain then runs along the tree's own path), else the latest free adder.
+        const below = children.filter(free).sort((x, y) => x.chainCells - y.chainCells)[0] ?? [...byName.values()].reverse().find(free);
+        if (below) {
+          below.above = node;
+          node.below = below;
+          node.chainCells = below.chainCells + width + (node.carryOut ? 1 : 0);
+        }
+      }
+      byName.set(name, node);
+      nodes.push({ kind: 'adder', adder: node });
     }
     queue.push({ expr: name, width: outWidth, max });
   }
   if (carryIns.length > 0) throw new Error(`internal: ${carryIns.length} carry-ins left over`);
+  const lines: string[] = [];
+  let cells = 0;
+  let adders = 0;
+  for (const node of nodes) {
+    if (node.kind === 'leaf') {
+      const { name, a, b, ci } = node;
+      const c = ci ?? "1'b0";
+      lines.push(ci === undefined ? `wire [1:0] ${name} = {${a.expr} & ${b.expr}, ${a.expr} ^ ${b.expr}};` : `wire [1:0] ${name} = {(${a.expr} & ${b.expr}) | (${c} & (${a.expr} ^ ${b.expr})), ${a.expr} ^ ${b.expr} ^ ${c}};`);
+      cells += 2;
+      continue;
+    }
+    const adderNode = node.adder;
+    const { name, a, b, width, carryOut, below, above } = adderNode;
+    const outWidth = width + (carryOut ? 1 : 0);
+    const ci = below ? `${below.name}_zc` : (adderNode.ci ?? "1'b0");
+    const chainPorts = o.chain ? `, .z(${above ? above.ci! : "1'b0"}), .zc(${name}_${above ? 'zc' : 'unused_zc'})` : '';
+    lines.push(
+      `wire [${outWidth - 1}:0] ${name};`,
+      ...(o.chain ? [`wire ${name}_${above ? 'zc' : 'unused_zc'};`] : []),
+      `${adder} #(.W(${width}), .CO(${carryOut ? 1 : 0})) ${name}_add (.a(${zext(a.expr, a.width, width)}), .b(${zext(b.expr, b.width, width)}), .ci(${ci})${chainPorts}, .s(${name}));`,
+    );
+    cells += adderCells(width, carryOut, !below && fromLogic(adderNode.ci));
+    adders++;
+  }
   const root = queue[0]!;
   lines.push(`${decl} = ${zext(root.expr, root.width, sumWidth)};`);
   return { lines, cells, adders };
@@ -95,15 +165,28 @@ export function carryTreeLines(prefix: string, out: string, adder: string, bits:
 /** The primitive instances of one family's adder (inside `ifdef SYNTHESIS`; aa, bb: the operands padded to T = W + CO bits). */
 const PRIMITIVES: Record<FpgaFamily, string[]> = {
   // yosys' own iCE40 adder cell (techlibs/ice40/arith_map.v): O = I1 ^ I2 ^ I3 with I3 the carry in; SB_CARRY: CO = maj(I0, I1, CI).
+  // The top cell (CO = 1) reads z on both carry inputs: its sum is still the carry (z ^ z ^ c) and
+  // its carry out is maj(z, z, c) = z, the carry-in of the adder chained above (zc).
   ice40: [
-    '  wire [T - 1:0] c;',
+    '  wire [T - 1:0] ca;',
+    '  wire [T - 1:0] cb;',
+    '  wire [T:0] c;',
     '  assign c[0] = ci;',
     '  genvar i;',
     '  generate',
+    '    if (CO) begin : top',
+    '      assign ca = {z, a};',
+    '      assign cb = {z, b};',
+    '      assign zc = c[T];',
+    '    end else begin : no_top',
+    '      assign ca = a;',
+    '      assign cb = b;',
+    '      assign zc = z;',
+    '    end',
     '    for (i = 0; i < T; i = i + 1) begin : slice',
-    "      SB_LUT4 #(.LUT_INIT(16'h6996)) lut (.I0(1'b0), .I1(aa[i]), .I2(bb[i]), .I3(c[i]), .O(s[i]));",
-    '      if (i + 1 < T) begin : chain',
-    '        SB_CARRY cy (.I0(aa[i]), .I1(bb[i]), .CI(c[i]), .CO(c[i + 1]));',
+    "      SB_LUT4 #(.LUT_INIT(16'h6996)) lut (.I0(1'b0), .I1(ca[i]), .I2(cb[i]), .I3(c[i]), .O(s[i]));",
+    '      if (i + 1 < T || CO) begin : chain',
+    '        SB_CARRY cy (.I0(ca[i]), .I1(cb[i]), .CI(c[i]), .CO(c[i + 1]));',
     '      end',
     '    end',
     '  endgenerate',
@@ -140,11 +223,16 @@ const PRIMITIVES: Record<FpgaFamily, string[]> = {
   ],
 };
 
+/** Families whose adders chain (carryTreeLines' `chain`): the module has the ports z and zc. */
+export const CHAINED_FAMILIES: readonly FpgaFamily[] = ['ice40'];
+
 /**
  * Module `name` (#(W, CO)): s = a + b + ci on W + CO bits, as a ripple-carry chain of `family`'s
- * carry cells (one per bit; with CO = 1 one more, whose sum is the carry out).
+ * carry cells (one per bit; with CO = 1 one more, whose sum is the carry out). On a chained family
+ * zc = z, through the top cell's carry when CO = 1 (the next adder's carry-in, on the chain).
  */
 export function carryAdderModule(name: string, family: FpgaFamily): string {
+  const chained = CHAINED_FAMILIES.includes(family);
   return [
     `// ${name}: s = a + b + ci on W + CO bits, one ${family} carry cell per bit (CO = 1: one more for the carry out).`,
     '/* verilator lint_off DECLFILENAME */',
@@ -155,6 +243,7 @@ export function carryAdderModule(name: string, family: FpgaFamily): string {
     '  input wire [W - 1:0] a,',
     '  input wire [W - 1:0] b,',
     '  input wire ci,',
+    ...(chained ? ['  input wire z,', '  output wire zc,'] : []),
     '  output wire [W + CO - 1:0] s',
     ');',
     '  localparam T = W + CO;',
@@ -176,6 +265,7 @@ export function carryAdderModule(name: string, family: FpgaFamily): string {
     "  wire [T:0] total = {1'b0, aa} + {1'b0, bb} + {{T{1'b0}}, ci};",
     '  assign s = total[T - 1:0];',
     '  wire unused_top = total[T];',
+    ...(chained ? ['  assign zc = z;'] : []),
     '`endif',
     'endmodule',
   ].join('\n');

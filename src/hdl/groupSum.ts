@@ -1,7 +1,7 @@
 import type { FpgaFamily } from '../board/devices.js';
 import { UserError } from '../util/errors.js';
 import { bitsFor, zext } from './bits.js';
-import { carryAdderModule, carryTreeLines } from './carryHead.js';
+import { carryAdderModule, carryTreeLines, CHAINED_FAMILIES } from './carryHead.js';
 
 export { bitsFor, zext };
 
@@ -216,7 +216,7 @@ export function headLines(classes: readonly ClassBits[], o: HeadOptions): Head {
   classes.forEach((c, k) => {
     const out = `sum${k}`;
     if (o.style === 'carry') {
-      const tree = carryTreeLines(`c${k}`, out, adder, c.bits, c.constant, o.sumWidth);
+      const tree = carryTreeLines(`c${k}`, out, adder, c.bits, c.constant, o.sumWidth, { chain: o.family !== undefined && CHAINED_FAMILIES.includes(o.family) });
       lines.push(...tree.lines);
       adders += tree.adders;
     } else {

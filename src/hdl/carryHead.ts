@@ -270,3 +270,103 @@ export function carryAdderModule(name: string, family: FpgaFamily): string {
     'endmodule',
   ].join('\n');
 }
+
+/** LUT_INIT of an iCE40 SB_LUT4 computing f (bit {I3, I2, I1, I0} of the mask is f there). */
+function lutInit(f: (i0: number, i1: number, i2: number, i3: number) => number): string {
+  let mask = 0;
+  for (let k = 0; k < 16; k++) if (f(k & 1, (k >> 1) & 1, (k >> 2) & 1, (k >> 3) & 1)) mask |= 1 << k;
+  return `16'h${mask.toString(16).padStart(4, '0')}`;
+}
+
+/**
+ * Module `name` (#(W, M, M_INV)), the argmax's comparator on iCE40 carry cells: of two W-bit
+ * values hi and lo (lo: the lower class indices), given as p = hi and q = ~lo (a subtraction needs
+ * one operand inverted), win = hi > lo, the carry out of hi + ~lo; with M = 1, m = (win ? hi : lo),
+ * inverted when M_INV = 1. Each bit's cell holds the comparison's carry and, in its LUT, that bit of
+ * m: the LUT reads the carry's own inputs p and q (and its carry-in on I3, which it ignores: nextpnr
+ * packs a carry only with the LUT its carry-in drives), plus win. A comparator with its multiplexer
+ * takes W + 2 cells (the first carry, with a constant carry-in, gets a cell of its own), where
+ * yosys' mapping of `>` and `?:` takes about 2W + 2.
+ */
+export function carryCompareModule(name: string): string {
+  const mux = (mInv: number): string => lutInit((win, p, q) => (win ? p : 1 - q) ^ mInv);
+  return [
+    `// ${name}: win = hi > lo (p = hi, q = ~lo), m = win ? hi : lo (inverted with M_INV), one iCE40 carry cell per bit plus one for win.`,
+    '/* verilator lint_off DECLFILENAME */',
+    `module ${name} #(`,
+    '  parameter W = 1,',
+    '  parameter M = 1,',
+    '  parameter M_INV = 0',
+    ') (',
+    '  input wire [W - 1:0] p,',
+    '  input wire [W - 1:0] q,',
+    '  output wire win,',
+    '  output wire [W - 1:0] m',
+    ');',
+    '`ifdef SYNTHESIS',
+    `  localparam [15:0] MUX_INIT = M_INV ? ${mux(1)} : ${mux(0)};`,
+    '  wire [W:0] c;',
+    "  assign c[0] = 1'b0;",
+    '  genvar i;',
+    '  generate',
+    '    for (i = 0; i < W; i = i + 1) begin : slice',
+    '      SB_CARRY cy (.I0(p[i]), .I1(q[i]), .CI(c[i]), .CO(c[i + 1]));',
+    '      if (M) begin : mux',
+    '        SB_LUT4 #(.LUT_INIT(MUX_INIT)) lut (.I0(win), .I1(p[i]), .I2(q[i]), .I3(c[i]), .O(m[i]));',
+    '      end else begin : no_mux',
+    "        assign m[i] = 1'b0;",
+    '      end',
+    '    end',
+    '  endgenerate',
+    // win leaves the chain through the next cell's LUT (I3 = the carry in).
+    `  SB_LUT4 #(.LUT_INIT(${lutInit((_i0, _i1, _i2, ci) => ci)})) out (.I0(1'b0), .I1(1'b0), .I2(1'b0), .I3(c[W]), .O(win));`,
+    '`else',
+    '  wire [W - 1:0] lo = ~q;',
+    '  assign win = p > lo;',
+    "  assign m = M ? ((win ? p : lo) ^ {W{M_INV != 0}}) : {W{1'b0}};",
+    '`endif',
+    'endmodule',
+  ].join('\n');
+}
+
+type ArgmaxNode = { kind: 'leaf'; value: string; index: string } | { kind: 'cmp'; name: string; lo: ArgmaxNode; hi: ArgmaxNode; max: boolean; maxInv: boolean };
+
+/**
+ * The argmax of argmaxLines (same balanced tree, so the same lowest-index tie-break: hi wins only
+ * when strictly greater) on instances of carryCompareModule `cmp`. The comparator takes lo
+ * inverted: a comparator's maximum comes out inverted at no cost when its parent takes it as lo,
+ * so only a class sum compared as lo is inverted (one LUT a bit; the pairing puts a class sum on
+ * the lo side only against another class sum).
+ */
+export function carryArgmaxLines(prefix: string, out: string, sums: readonly string[], sumWidth: number, idxWidth: number, cmp: string): string[] {
+  if (sums.length === 1) return [`wire [${idxWidth - 1}:0] ${out} = ${idxWidth}'d0;`];
+  let items: ArgmaxNode[] = sums.map((value, c) => ({ kind: 'leaf', value, index: `${idxWidth}'d${c}` }));
+  const order: Extract<ArgmaxNode, { kind: 'cmp' }>[] = [];
+  for (let level = 0; items.length > 1; level++) {
+    const next: ArgmaxNode[] = [];
+    for (let i = 0; i + 1 < items.length; i += 2) {
+      const lo = items[i]!;
+      if (lo.kind === 'cmp') lo.maxInv = true;
+      const node = { kind: 'cmp' as const, name: `${prefix}${level}_${i / 2}`, lo, hi: items[i + 1]!, max: items.length > 2, maxInv: false };
+      order.push(node);
+      next.push(node);
+    }
+    if (items.length % 2 === 1) next.push(items[items.length - 1]!);
+    items = next;
+  }
+  const index = (n: ArgmaxNode): string => (n.kind === 'leaf' ? n.index : `${n.name}_idx`);
+  const lines: string[] = [];
+  for (const n of order) {
+    const p = n.hi.kind === 'leaf' ? n.hi.value : `${n.hi.name}_max`;
+    const q = n.lo.kind === 'leaf' ? `~${n.lo.value}` : `${n.lo.name}_max`;
+    const m = n.max ? `${n.name}_max` : `${n.name}_unused_max`;
+    lines.push(
+      `wire ${n.name}_gt;`,
+      `wire [${sumWidth - 1}:0] ${m};`,
+      `${cmp} #(.W(${sumWidth}), .M(${n.max ? 1 : 0}), .M_INV(${n.maxInv ? 1 : 0})) ${n.name}_cmp (.p(${p}), .q(${q}), .win(${n.name}_gt), .m(${m}));`,
+      `wire [${idxWidth - 1}:0] ${n.name}_idx = ${n.name}_gt ? ${index(n.hi)} : ${index(n.lo)};`,
+    );
+  }
+  lines.push(`wire [${idxWidth - 1}:0] ${out} = ${index(items[0]!)};`);
+  return lines;
+}

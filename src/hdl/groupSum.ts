@@ -1,7 +1,7 @@
 import type { FpgaFamily } from '../board/devices.js';
 import { UserError } from '../util/errors.js';
 import { bitsFor, zext } from './bits.js';
-import { carryAdderModule, carryTreeLines, CHAINED_FAMILIES } from './carryHead.js';
+import { carryAdderModule, carryArgmaxLines, carryCompareModule, carryTreeLines, CHAINED_FAMILIES } from './carryHead.js';
 
 export { bitsFor, zext };
 
@@ -239,6 +239,15 @@ export function headLines(classes: readonly ClassBits[], o: HeadOptions): Head {
       seq.push(`${stageSums[k]} <= ${name};`);
     });
   }
-  if (o.argmax ?? true) lines.push(...argmaxLines('cmp', 'idx', stageSums, o.sumWidth, o.idxWidth));
+  if (o.argmax ?? true) {
+    // iCE40's carry head: comparators whose cells also hold the maximum's multiplexer.
+    if (o.style === 'carry' && o.family === 'ice40' && stageSums.length > 1) {
+      const cmp = `${o.modulePrefix}_cmp`;
+      lines.push(...carryArgmaxLines('cmp', 'idx', stageSums, o.sumWidth, o.idxWidth, cmp));
+      modules.push(carryCompareModule(cmp));
+    } else {
+      lines.push(...argmaxLines('cmp', 'idx', stageSums, o.sumWidth, o.idxWidth));
+    }
+  }
   return { lines, sums: stageSums, modules, regs, seq };
 }

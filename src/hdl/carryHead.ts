@@ -17,11 +17,12 @@ import { bitsFor, zext } from './bits.js';
  * primitives yosys keeps as they are (yosys defines SYNTHESIS); simulators without SYNTHESIS
  * see the same sum written as `+`, so RTL simulation needs no cell library.
  *
- * On iCE40 two more savings (measured with nextpnr's packing, 1000-bit final layer, k = 10: 1,614
- * logic cells where the plain tree took 1,889 and yosys' chain of `+` 2,159): an adder whose
- * carry-in is a signal rides on the chain above an earlier adder, whose top cell brings it in
- * (carryTreeLines' `chain`), and the argmax's comparators keep the maximum's multiplexer in their
- * carry cells (carryCompareModule).
+ * On iCE40 and ECP5 an adder whose carry-in is a signal rides on the chain above an earlier adder,
+ * whose top cell brings it in (carryTreeLines' `chain`): 1000-bit final layer, k = 10, iCE40 1,654
+ * logic cells where unchained adders took 1,889 (yosys' chain of `+`: 2,159); ECP5 2,401
+ * TRELLIS_COMB instead of 3,025 (nextpnr-ecp5 spends about four on each chain's ends). On iCE40
+ * the argmax's comparators also keep the maximum's multiplexer in their carry cells
+ * (carryCompareModule).
  *
  * How far this can go on iCE40: a cell gives one signal to logic, and its carry reaches only the
  * cell above. A chain cell turns three bits of one weight into two (one on the chain), like a full
@@ -210,15 +211,26 @@ const PRIMITIVES: Record<FpgaFamily, string[]> = {
   ],
   // Two cells per CCU2C, as yosys' techlibs/ecp5/arith_map.v sets them: with C = 0 and D = 1 the
   // LUT4 is A ^ B (propagate), the LUT2 is A (generate), S = LUT4 ^ CIN.
+  // As on iCE40, with CO = 1 the top bit and the padding read z on both operands: propagate
+  // A ^ B = 0, so S = the carry in and COUT = the generate (A) = z, the chained adder's carry-in.
   ecp5: [
     '  localparam P = (T + 1) / 2;',
-    '  wire [2 * P - 1:0] pa = aa;',
-    '  wire [2 * P - 1:0] pb = bb;',
+    '  wire [2 * P - 1:0] pa;',
+    '  wire [2 * P - 1:0] pb;',
     '  wire [2 * P - 1:0] ps;',
     '  wire [P:0] c;',
     '  assign c[0] = ci;',
     '  genvar i;',
     '  generate',
+    '    if (CO) begin : top',
+    '      assign pa = {{(2 * P - W){z}}, a};',
+    '      assign pb = {{(2 * P - W){z}}, b};',
+    '      assign zc = c[P];',
+    '    end else begin : no_top',
+    '      assign pa = aa;',
+    '      assign pb = bb;',
+    '      assign zc = z;',
+    '    end',
     '    for (i = 0; i < P; i = i + 1) begin : slice',
     "      CCU2C #(.INIT0(16'b1001011010101010), .INIT1(16'b1001011010101010), .INJECT1_0(\"NO\"), .INJECT1_1(\"NO\")) pair (",
     "        .CIN(c[i]), .A0(pa[2 * i]), .B0(pb[2 * i]), .C0(1'b0), .D0(1'b1), .A1(pa[2 * i + 1]), .B1(pb[2 * i + 1]), .C1(1'b0), .D1(1'b1),",
@@ -241,7 +253,7 @@ const PRIMITIVES: Record<FpgaFamily, string[]> = {
 };
 
 /** Families whose adders chain (carryTreeLines' `chain`): the module has the ports z and zc. */
-export const CHAINED_FAMILIES: readonly FpgaFamily[] = ['ice40'];
+export const CHAINED_FAMILIES: readonly FpgaFamily[] = ['ice40', 'ecp5'];
 
 /**
  * Module `name` (#(W, CO)): s = a + b + ci on W + CO bits, as a ripple-carry chain of `family`'s

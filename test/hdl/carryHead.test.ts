@@ -6,7 +6,7 @@ import { execa } from 'execa';
 import type { FpgaFamily } from '../../src/board/devices.js';
 import { parseNextpnrReport } from '../../src/flow/nextpnr.js';
 import { resolveTool, yosysShareDir } from '../../src/flow/tools.js';
-import { CARRY_FAMILIES, CHAIN_CELLS_MAX, carryCompareModule, carryTreeLines } from '../../src/hdl/carryHead.js';
+import { CARRY_FAMILIES, CHAINED_FAMILIES, CHAIN_CELLS_MAX, carryCompareModule, carryTreeLines } from '../../src/hdl/carryHead.js';
 import { emitGroupSumModule } from '../../src/hdl/groupSumModule.js';
 import { emitVerilog } from '../../src/hdl/emit.js';
 import { resolveGroupSum } from '../../src/hdl/groupSum.js';
@@ -100,7 +100,7 @@ for (const family of CARRY_FAMILIES) {
       if (shape.group > 3) assert.match(run.text, family === 'ice40' ? /SB_CARRY/ : family === 'ecp5' ? /CCU2C/ : /ALU #/, 'the primitive branch is the one simulated');
       // iCE40: the argmax's comparators are carry cells too, and adders ride on each other's chains.
       if (family === 'ice40') assert.match(run.text, /_cmp #\(\.W\(\d+\), \.M\(0\)/);
-      if (family === 'ice40' && shape.group >= 33) assert.match(run.text, /\.ci\(c\d+_r\d+_zc\)/);
+      if (CHAINED_FAMILIES.includes(family) && shape.group >= 33) assert.match(run.text, /\.ci\(c\d+_r\d+_zc\)/);
       const comparison = compareWithReference({ ...run, vectors: data.count }, reference);
       assert.equal(comparison.mismatches, 0, `${family} ${JSON.stringify(shape)}: ${JSON.stringify(comparison.first)}`);
       if (shape.group > 1) {
@@ -135,7 +135,7 @@ test('the carry tree: LUT full adders at the leaves, then one cell per adder bit
   assert.equal(withOnes.cells, seven.cells - 1);
 });
 
-test('chained (iCE40): an adder whose carry-in is a signal rides on an earlier adder\'s top cell, one cell saved each, runs capped', () => {
+test('chained (iCE40, ECP5): an adder whose carry-in is a signal rides on an earlier adder\'s top cell, one cell saved each, runs capped', () => {
   const bits = Array.from({ length: 100 }, (_, i) => `x${i}`);
   const plain = carryTreeLines('p', 'o', 'add', bits, 0, 7);
   const chained = carryTreeLines('p', 'o', 'add', bits, 0, 7, { chain: true });
@@ -230,6 +230,7 @@ test('a trained-shape model with the carry head passes the netlist check (synth_
   const net = randomNetwork(21, 40, [120, 90], 3);
   const design = emitVerilog(net, { groupSum: 'carry', family: 'ice40', registeredIo: true, pipeline: 1 });
   assert.equal(design.stats.groupSum, 'carry');
+  assert.match(design.files[0]!.text, /\.ci\(\w+_zc\)/, 'adders chained on each other');
   const vectors = randomVectors(22, 150, net.inputBits, net.classes);
   const run = await simulate(design, vectors, { simulator: 'iverilog', level: 'netlist', cacheDir: tempDir() });
   assert.ok((run.synth?.cells['SB_CARRY'] ?? 0) > 0, 'the carry chains survive synthesis');

@@ -16,6 +16,21 @@ import { bitsFor, zext } from './bits.js';
  * The adders are written as instances of one small module per design (carryAdderModule), whose
  * primitives yosys keeps as they are (yosys defines SYNTHESIS); simulators without SYNTHESIS
  * see the same sum written as `+`, so RTL simulation needs no cell library.
+ *
+ * On iCE40 and ECP5 an adder whose carry-in is a signal rides on the chain above an earlier adder,
+ * whose top cell brings it in (carryTreeLines' `chain`): 1000-bit final layer, k = 10, iCE40 1,654
+ * logic cells where unchained adders took 1,889 (yosys' chain of `+`: 2,159); ECP5 2,401
+ * TRELLIS_COMB instead of 3,025 (nextpnr-ecp5 spends about four on each chain's ends). On iCE40
+ * the argmax's comparators also keep the maximum's multiplexer in their carry cells
+ * (carryCompareModule).
+ *
+ * How far this can go on iCE40: a cell gives one signal to logic, and its carry reaches only the
+ * cell above. A chain cell turns three bits of one weight into two (one on the chain), like a full
+ * adder; a LUT full adder takes two cells. So a class of n bits summed into s bits needs n - s
+ * full-adder steps, one cell each at best; and every step on weight-1 bits needs its third bit
+ * brought onto a chain (the cell below) or a second LUT: about n / 2 cells more. That is about
+ * 1.5n - s cells (143 for n = 100; this tree takes 147 LUTs, 150 logic cells), against yosys'
+ * two LUTs per step (about 2n), for any tree of counters and carry chains.
  */
 
 /** Families with a carry adder here (every FpgaFamily). */
@@ -27,6 +42,30 @@ interface Item {
   max: number;
 }
 
+/** One ripple-carry adder of the tree (operands of width >= 2; the leaves are LUT full adders). */
+interface Adder {
+  name: string;
+  a: Item;
+  b: Item;
+  width: number;
+  carryOut: boolean;
+  /** The carry-in as the tree assigned it: a class bit, 1'b1 (a constant one) or none. */
+  ci: string | undefined;
+  /** The adder directly below on the same carry chain, whose top cell brings ci onto the chain. */
+  below?: Adder;
+  /** The adder chained above this one (its carry-in rides on this adder's top cell). */
+  above?: Adder;
+  /** Cells of the chain up to and including this adder. */
+  chainCells: number;
+}
+
+/**
+ * Longest run of chained adders (in logic cells). The top cell of a chained adder passes the next
+ * adder's carry-in (maj(z, z, c) = z), but static timing sees a path through it (0.3 ns a cell on
+ * the UP5K). Runs of unrelated adders lengthened the placed critical path of a 1000-bit head from
+ * 63.8 to 73.5 ns; hence runs follow the tree (a parent above its child) and are capped.
+ */
+export const CHAIN_CELLS_MAX = 32;
 
 /**
  * Logic cells of one adder of operand width w: one per bit, one for the carry out when used, and
@@ -37,13 +76,31 @@ export function adderCells(width: number, carryOut: boolean, carryInFromLogic: b
   return width + (carryOut ? 1 : 0) + (carryInFromLogic ? 1 : 0);
 }
 
+/** A carry-in that would need a cell of its own to enter a chain (a signal, not a constant). */
+function fromLogic(ci: string | undefined): boolean {
+  return ci !== undefined && ci !== "1'b1";
+}
+
 /**
  * Lines declaring `wire [sumWidth-1:0] out` = the number of ones among `bits` plus `constant`, as
  * a balanced tree of instances of `adder` (the module of carryAdderModule). Intermediate wires
  * are named `${prefix}_r${n}`. Returns the lines, the logic cells they take and how many adder
  * instances they hold (none for up to three bits: a LUT full adder does).
+ *
+ * With `chain` (iCE40), an adder whose carry-in is a signal sits on the carry chain directly above
+ * an earlier adder with a carry out (a child first): that adder's top cell, which brings its own
+ * carry out to logic anyway, takes the carry-in on both carry inputs, so the carry-in costs no
+ * cell of its own (the carry-in cell and the carry-out cell are one).
  */
-export function carryTreeLines(prefix: string, out: string, adder: string, bits: readonly string[], constant: number, sumWidth: number): { lines: string[]; cells: number; adders: number } {
+export function carryTreeLines(
+  prefix: string,
+  out: string,
+  adder: string,
+  bits: readonly string[],
+  constant: number,
+  sumWidth: number,
+  o: { chain?: boolean } = {},
+): { lines: string[]; cells: number; adders: number } {
   const total = bits.length + constant;
   if (bitsFor(total) > sumWidth) throw new Error(`internal: ${total} does not fit in ${sumWidth} bits`);
   const decl = `wire [${sumWidth - 1}:0] ${out}`;
@@ -58,9 +115,9 @@ export function carryTreeLines(prefix: string, out: string, adder: string, bits:
   // A FIFO of equal-weight leaves with each sum appended at the back pairs them level by level,
   // so the tree is balanced and every adder's operands are of (nearly) the same width.
   const queue: Item[] = [...bits.slice(carryInCount - onesIn), ...ones(constant - onesIn)].map((expr) => ({ expr, width: 1, max: 1 }));
-  const lines: string[] = [];
-  let cells = 0;
-  let adders = 0;
+  // Built first, written after: an adder's instance names the carry-in of the adder chained above it.
+  const nodes: ({ kind: 'leaf'; name: string; a: Item; b: Item; ci: string | undefined } | { kind: 'adder'; adder: Adder })[] = [];
+  const byName = new Map<string, Adder>();
   for (let n = 0; queue.length > 1; n++) {
     const a = queue.shift()!;
     const b = queue.shift()!;
@@ -68,25 +125,56 @@ export function carryTreeLines(prefix: string, out: string, adder: string, bits:
     const width = Math.max(a.width, b.width);
     const max = a.max + b.max + (ci === undefined ? 0 : 1);
     const outWidth = bitsFor(max);
-    const carryOut = outWidth > width;
     const name = `${prefix}_r${n}`;
     if (width === 1) {
       // A leaf: a full (or half) adder in two LUTs. As a chain it would take three cells: the
       // sum, the carry out, and the cell that brings a carry-in from logic onto the chain.
-      const c = ci ?? "1'b0";
-      lines.push(ci === undefined ? `wire [1:0] ${name} = {${a.expr} & ${b.expr}, ${a.expr} ^ ${b.expr}};` : `wire [1:0] ${name} = {(${a.expr} & ${b.expr}) | (${c} & (${a.expr} ^ ${b.expr})), ${a.expr} ^ ${b.expr} ^ ${c}};`);
-      cells += 2;
+      nodes.push({ kind: 'leaf', name, a, b, ci });
     } else {
-      lines.push(
-        `wire [${outWidth - 1}:0] ${name};`,
-        `${adder} #(.W(${width}), .CO(${carryOut ? 1 : 0})) ${name}_add (.a(${zext(a.expr, a.width, width)}), .b(${zext(b.expr, b.width, width)}), .ci(${ci ?? "1'b0"}), .s(${name}));`,
-      );
-      cells += adderCells(width, carryOut, ci !== undefined && ci !== "1'b1");
-      adders++;
+      const node: Adder = { name, a, b, width, carryOut: outWidth > width, ci, chainCells: width + (outWidth > width ? 1 : 0) + (fromLogic(ci) ? 1 : 0) };
+      if (o.chain && fromLogic(ci)) {
+        const children = [a.expr, b.expr].map((e) => byName.get(e)).filter((x): x is Adder => x !== undefined);
+        const free = (x: Adder): boolean => x.carryOut && !x.above && x.chainCells + width + (node.carryOut ? 1 : 0) <= CHAIN_CELLS_MAX;
+        // A child first: the chain then runs along the tree's own path, where the carry's way
+        // through the top cells is shorter than the real one through the sums. Else an adder that
+        // starts a chain (its sibling, usually): the false path gains that one adder's carries.
+        const below = children.filter(free).sort((x, y) => x.chainCells - y.chainCells)[0] ?? [...byName.values()].reverse().find((x) => free(x) && !x.below);
+        if (below) {
+          below.above = node;
+          node.below = below;
+          node.chainCells = below.chainCells + width + (node.carryOut ? 1 : 0);
+        }
+      }
+      byName.set(name, node);
+      nodes.push({ kind: 'adder', adder: node });
     }
     queue.push({ expr: name, width: outWidth, max });
   }
   if (carryIns.length > 0) throw new Error(`internal: ${carryIns.length} carry-ins left over`);
+  const lines: string[] = [];
+  let cells = 0;
+  let adders = 0;
+  for (const node of nodes) {
+    if (node.kind === 'leaf') {
+      const { name, a, b, ci } = node;
+      const c = ci ?? "1'b0";
+      lines.push(ci === undefined ? `wire [1:0] ${name} = {${a.expr} & ${b.expr}, ${a.expr} ^ ${b.expr}};` : `wire [1:0] ${name} = {(${a.expr} & ${b.expr}) | (${c} & (${a.expr} ^ ${b.expr})), ${a.expr} ^ ${b.expr} ^ ${c}};`);
+      cells += 2;
+      continue;
+    }
+    const adderNode = node.adder;
+    const { name, a, b, width, carryOut, below, above } = adderNode;
+    const outWidth = width + (carryOut ? 1 : 0);
+    const ci = below ? `${below.name}_zc` : (adderNode.ci ?? "1'b0");
+    const chainPorts = o.chain ? `, .z(${above ? above.ci! : "1'b0"}), .zc(${name}_${above ? 'zc' : 'unused_zc'})` : '';
+    lines.push(
+      `wire [${outWidth - 1}:0] ${name};`,
+      ...(o.chain ? [`wire ${name}_${above ? 'zc' : 'unused_zc'};`] : []),
+      `${adder} #(.W(${width}), .CO(${carryOut ? 1 : 0})) ${name}_add (.a(${zext(a.expr, a.width, width)}), .b(${zext(b.expr, b.width, width)}), .ci(${ci})${chainPorts}, .s(${name}));`,
+    );
+    cells += adderCells(width, carryOut, !below && fromLogic(adderNode.ci));
+    adders++;
+  }
   const root = queue[0]!;
   lines.push(`${decl} = ${zext(root.expr, root.width, sumWidth)};`);
   return { lines, cells, adders };
@@ -95,30 +183,54 @@ export function carryTreeLines(prefix: string, out: string, adder: string, bits:
 /** The primitive instances of one family's adder (inside `ifdef SYNTHESIS`; aa, bb: the operands padded to T = W + CO bits). */
 const PRIMITIVES: Record<FpgaFamily, string[]> = {
   // yosys' own iCE40 adder cell (techlibs/ice40/arith_map.v): O = I1 ^ I2 ^ I3 with I3 the carry in; SB_CARRY: CO = maj(I0, I1, CI).
+  // The top cell (CO = 1) reads z on both carry inputs: its sum is still the carry (z ^ z ^ c) and
+  // its carry out is maj(z, z, c) = z, the carry-in of the adder chained above (zc).
   ice40: [
-    '  wire [T - 1:0] c;',
+    '  wire [T - 1:0] ca;',
+    '  wire [T - 1:0] cb;',
+    '  wire [T:0] c;',
     '  assign c[0] = ci;',
     '  genvar i;',
     '  generate',
+    '    if (CO) begin : top',
+    '      assign ca = {z, a};',
+    '      assign cb = {z, b};',
+    '      assign zc = c[T];',
+    '    end else begin : no_top',
+    '      assign ca = a;',
+    '      assign cb = b;',
+    '      assign zc = z;',
+    '    end',
     '    for (i = 0; i < T; i = i + 1) begin : slice',
-    "      SB_LUT4 #(.LUT_INIT(16'h6996)) lut (.I0(1'b0), .I1(aa[i]), .I2(bb[i]), .I3(c[i]), .O(s[i]));",
-    '      if (i + 1 < T) begin : chain',
-    '        SB_CARRY cy (.I0(aa[i]), .I1(bb[i]), .CI(c[i]), .CO(c[i + 1]));',
+    "      SB_LUT4 #(.LUT_INIT(16'h6996)) lut (.I0(1'b0), .I1(ca[i]), .I2(cb[i]), .I3(c[i]), .O(s[i]));",
+    '      if (i + 1 < T || CO) begin : chain',
+    '        SB_CARRY cy (.I0(ca[i]), .I1(cb[i]), .CI(c[i]), .CO(c[i + 1]));',
     '      end',
     '    end',
     '  endgenerate',
   ],
   // Two cells per CCU2C, as yosys' techlibs/ecp5/arith_map.v sets them: with C = 0 and D = 1 the
   // LUT4 is A ^ B (propagate), the LUT2 is A (generate), S = LUT4 ^ CIN.
+  // As on iCE40, with CO = 1 the top bit and the padding read z on both operands: propagate
+  // A ^ B = 0, so S = the carry in and COUT = the generate (A) = z, the chained adder's carry-in.
   ecp5: [
     '  localparam P = (T + 1) / 2;',
-    '  wire [2 * P - 1:0] pa = aa;',
-    '  wire [2 * P - 1:0] pb = bb;',
+    '  wire [2 * P - 1:0] pa;',
+    '  wire [2 * P - 1:0] pb;',
     '  wire [2 * P - 1:0] ps;',
     '  wire [P:0] c;',
     '  assign c[0] = ci;',
     '  genvar i;',
     '  generate',
+    '    if (CO) begin : top',
+    '      assign pa = {{(2 * P - W){z}}, a};',
+    '      assign pb = {{(2 * P - W){z}}, b};',
+    '      assign zc = c[P];',
+    '    end else begin : no_top',
+    '      assign pa = aa;',
+    '      assign pb = bb;',
+    '      assign zc = z;',
+    '    end',
     '    for (i = 0; i < P; i = i + 1) begin : slice',
     "      CCU2C #(.INIT0(16'b1001011010101010), .INIT1(16'b1001011010101010), .INJECT1_0(\"NO\"), .INJECT1_1(\"NO\")) pair (",
     "        .CIN(c[i]), .A0(pa[2 * i]), .B0(pb[2 * i]), .C0(1'b0), .D0(1'b1), .A1(pa[2 * i + 1]), .B1(pb[2 * i + 1]), .C1(1'b0), .D1(1'b1),",
@@ -140,11 +252,16 @@ const PRIMITIVES: Record<FpgaFamily, string[]> = {
   ],
 };
 
+/** Families whose adders chain (carryTreeLines' `chain`): the module has the ports z and zc. */
+export const CHAINED_FAMILIES: readonly FpgaFamily[] = ['ice40', 'ecp5'];
+
 /**
  * Module `name` (#(W, CO)): s = a + b + ci on W + CO bits, as a ripple-carry chain of `family`'s
- * carry cells (one per bit; with CO = 1 one more, whose sum is the carry out).
+ * carry cells (one per bit; with CO = 1 one more, whose sum is the carry out). On a chained family
+ * zc = z, through the top cell's carry when CO = 1 (the next adder's carry-in, on the chain).
  */
 export function carryAdderModule(name: string, family: FpgaFamily): string {
+  const chained = CHAINED_FAMILIES.includes(family);
   return [
     `// ${name}: s = a + b + ci on W + CO bits, one ${family} carry cell per bit (CO = 1: one more for the carry out).`,
     '/* verilator lint_off DECLFILENAME */',
@@ -155,6 +272,7 @@ export function carryAdderModule(name: string, family: FpgaFamily): string {
     '  input wire [W - 1:0] a,',
     '  input wire [W - 1:0] b,',
     '  input wire ci,',
+    ...(chained ? ['  input wire z,', '  output wire zc,'] : []),
     '  output wire [W + CO - 1:0] s',
     ');',
     '  localparam T = W + CO;',
@@ -176,7 +294,108 @@ export function carryAdderModule(name: string, family: FpgaFamily): string {
     "  wire [T:0] total = {1'b0, aa} + {1'b0, bb} + {{T{1'b0}}, ci};",
     '  assign s = total[T - 1:0];',
     '  wire unused_top = total[T];',
+    ...(chained ? ['  assign zc = z;'] : []),
     '`endif',
     'endmodule',
   ].join('\n');
+}
+
+/** LUT_INIT of an iCE40 SB_LUT4 computing f (bit {I3, I2, I1, I0} of the mask is f there). */
+function lutInit(f: (i0: number, i1: number, i2: number, i3: number) => number): string {
+  let mask = 0;
+  for (let k = 0; k < 16; k++) if (f(k & 1, (k >> 1) & 1, (k >> 2) & 1, (k >> 3) & 1)) mask |= 1 << k;
+  return `16'h${mask.toString(16).padStart(4, '0')}`;
+}
+
+/**
+ * Module `name` (#(W, M, M_INV)), the argmax's comparator on iCE40 carry cells: of two W-bit
+ * values hi and lo (lo: the lower class indices), given as p = hi and q = ~lo (a subtraction needs
+ * one operand inverted), win = hi > lo, the carry out of hi + ~lo; with M = 1, m = (win ? hi : lo),
+ * inverted when M_INV = 1. Each bit's cell holds the comparison's carry and, in its LUT, that bit of
+ * m: the LUT reads the carry's own inputs p and q (and its carry-in on I3, which it ignores: nextpnr
+ * packs a carry only with the LUT its carry-in drives), plus win. A comparator with its multiplexer
+ * takes W + 2 cells (the first carry, with a constant carry-in, gets a cell of its own), where
+ * yosys' mapping of `>` and `?:` takes about 2W + 2.
+ */
+export function carryCompareModule(name: string): string {
+  const mux = (mInv: number): string => lutInit((win, p, q) => (win ? p : 1 - q) ^ mInv);
+  return [
+    `// ${name}: win = hi > lo (p = hi, q = ~lo), m = win ? hi : lo (inverted with M_INV), one iCE40 carry cell per bit plus one for win.`,
+    '/* verilator lint_off DECLFILENAME */',
+    `module ${name} #(`,
+    '  parameter W = 1,',
+    '  parameter M = 1,',
+    '  parameter M_INV = 0',
+    ') (',
+    '  input wire [W - 1:0] p,',
+    '  input wire [W - 1:0] q,',
+    '  output wire win,',
+    '  output wire [W - 1:0] m',
+    ');',
+    '`ifdef SYNTHESIS',
+    `  localparam [15:0] MUX_INIT = M_INV ? ${mux(1)} : ${mux(0)};`,
+    '  wire [W:0] c;',
+    "  assign c[0] = 1'b0;",
+    '  genvar i;',
+    '  generate',
+    '    for (i = 0; i < W; i = i + 1) begin : slice',
+    '      SB_CARRY cy (.I0(p[i]), .I1(q[i]), .CI(c[i]), .CO(c[i + 1]));',
+    '      if (M) begin : mux',
+    '        SB_LUT4 #(.LUT_INIT(MUX_INIT)) lut (.I0(win), .I1(p[i]), .I2(q[i]), .I3(c[i]), .O(m[i]));',
+    '      end else begin : no_mux',
+    "        assign m[i] = 1'b0;",
+    '      end',
+    '    end',
+    '  endgenerate',
+    // win leaves the chain through the next cell's LUT (I3 = the carry in).
+    `  SB_LUT4 #(.LUT_INIT(${lutInit((_i0, _i1, _i2, ci) => ci)})) out (.I0(1'b0), .I1(1'b0), .I2(1'b0), .I3(c[W]), .O(win));`,
+    '`else',
+    '  wire [W - 1:0] lo = ~q;',
+    '  assign win = p > lo;',
+    "  assign m = M ? ((win ? p : lo) ^ {W{M_INV != 0}}) : {W{1'b0}};",
+    '`endif',
+    'endmodule',
+  ].join('\n');
+}
+
+type ArgmaxNode = { kind: 'leaf'; value: string; index: string } | { kind: 'cmp'; name: string; lo: ArgmaxNode; hi: ArgmaxNode; max: boolean; maxInv: boolean };
+
+/**
+ * The argmax of argmaxLines (same balanced tree, so the same lowest-index tie-break: hi wins only
+ * when strictly greater) on instances of carryCompareModule `cmp`. The comparator takes lo
+ * inverted: a comparator's maximum comes out inverted at no cost when its parent takes it as lo,
+ * so only a class sum compared as lo is inverted (one LUT a bit; the pairing puts a class sum on
+ * the lo side only against another class sum).
+ */
+export function carryArgmaxLines(prefix: string, out: string, sums: readonly string[], sumWidth: number, idxWidth: number, cmp: string): string[] {
+  if (sums.length === 1) return [`wire [${idxWidth - 1}:0] ${out} = ${idxWidth}'d0;`];
+  let items: ArgmaxNode[] = sums.map((value, c) => ({ kind: 'leaf', value, index: `${idxWidth}'d${c}` }));
+  const order: Extract<ArgmaxNode, { kind: 'cmp' }>[] = [];
+  for (let level = 0; items.length > 1; level++) {
+    const next: ArgmaxNode[] = [];
+    for (let i = 0; i + 1 < items.length; i += 2) {
+      const lo = items[i]!;
+      if (lo.kind === 'cmp') lo.maxInv = true;
+      const node = { kind: 'cmp' as const, name: `${prefix}${level}_${i / 2}`, lo, hi: items[i + 1]!, max: items.length > 2, maxInv: false };
+      order.push(node);
+      next.push(node);
+    }
+    if (items.length % 2 === 1) next.push(items[items.length - 1]!);
+    items = next;
+  }
+  const index = (n: ArgmaxNode): string => (n.kind === 'leaf' ? n.index : `${n.name}_idx`);
+  const lines: string[] = [];
+  for (const n of order) {
+    const p = n.hi.kind === 'leaf' ? n.hi.value : `${n.hi.name}_max`;
+    const q = n.lo.kind === 'leaf' ? `~${n.lo.value}` : `${n.lo.name}_max`;
+    const m = n.max ? `${n.name}_max` : `${n.name}_unused_max`;
+    lines.push(
+      `wire ${n.name}_gt;`,
+      `wire [${sumWidth - 1}:0] ${m};`,
+      `${cmp} #(.W(${sumWidth}), .M(${n.max ? 1 : 0}), .M_INV(${n.maxInv ? 1 : 0})) ${n.name}_cmp (.p(${p}), .q(${q}), .win(${n.name}_gt), .m(${m}));`,
+      `wire [${idxWidth - 1}:0] ${n.name}_idx = ${n.name}_gt ? ${index(n.hi)} : ${index(n.lo)};`,
+    );
+  }
+  lines.push(`wire [${idxWidth - 1}:0] ${out} = ${index(items[0]!)};`);
+  return lines;
 }

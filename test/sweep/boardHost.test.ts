@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import Database from 'better-sqlite3';
 import { Redis } from 'ioredis';
 import { acquireTarget, prepareRun } from '../../src/device/target.js';
 import { buildBitstream, buildFile } from '../../src/flow/build.js';
@@ -13,15 +12,8 @@ import { COUNTER, writeVerilog } from '../flow/verilog.js';
 import { randomNetwork, runCli, tempDir } from '../helpers.js';
 import { Proc } from './proc.js';
 import { RedisServer } from './redisServer.js';
+import { rows } from './rows.js';
 
-function rows<T>(db: string, sql: string): T[] {
-  const d = new Database(db, { readonly: true });
-  try {
-    return d.prepare(sql).all() as T[];
-  } finally {
-    d.close();
-  }
-}
 
 /** The build toolchain a board host goes without: synthesis, place and route, packing. */
 const TOOLCHAIN = /^(yosys|yosys-.*|nextpnr-.*|icepack|icetime|ecppack|gowin_pack)$/;

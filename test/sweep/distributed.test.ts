@@ -2,19 +2,11 @@ import assert from 'node:assert/strict';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import Database from 'better-sqlite3';
 import { runCli, tempDir } from '../helpers.js';
 import { Proc } from './proc.js';
 import { RedisServer } from './redisServer.js';
+import { rows } from './rows.js';
 
-function rows<T>(db: string, sql: string): T[] {
-  const d = new Database(db, { readonly: true });
-  try {
-    return d.prepare(sql).all() as T[];
-  } finally {
-    d.close();
-  }
-}
 
 const TINY = ['--crop', '8', '--iterations', '30', '--vectors', '100', '--board', 'icestick', '--power', 'none'];
 

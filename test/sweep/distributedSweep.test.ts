@@ -2,20 +2,12 @@ import assert from 'node:assert/strict';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import Database from 'better-sqlite3';
 import { tempDir } from '../helpers.js';
 import { Proc } from './proc.js';
 import { RedisServer } from './redisServer.js';
+import { rows } from './rows.js';
 
-function query<T>(db: string, sql: string): T[] {
-  const d = new Database(db, { readonly: true });
-  try {
-    return d.prepare(sql).all() as T[];
-  } finally {
-    d.close();
-  }
-}
-const one = (db: string, sql: string): number => Object.values(query<Record<string, number>>(db, sql)[0]!)[0]!;
+const one = (db: string, sql: string): number => Object.values(rows<Record<string, number>>(db, sql)[0]!)[0]!;
 
 describe('distributed sweep: coordinator, two train/build workers, one board host (2 x 2 x 2 on the virtual iCEstick)', () => {
   let dir: string;
@@ -66,7 +58,7 @@ describe('distributed sweep: coordinator, two train/build workers, one board hos
     const code = await coordinator.exited;
     assert.equal(code, 0, coordinator.stderr);
 
-    assert.deepEqual(query(db, `SELECT state, count(*) AS n FROM sweep_cells GROUP BY state`), [{ state: 'done', n: 8 }]);
+    assert.deepEqual(rows(db, `SELECT state, count(*) AS n FROM sweep_cells GROUP BY state`), [{ state: 'done', n: 8 }]);
     // Every stage stored once per cell, and one row of each kind per cell: no duplicates.
     assert.equal(one(db, 'SELECT count(*) FROM sweep_stages'), 32);
     assert.equal(one(db, 'SELECT count(DISTINCT cell_key || stage) FROM sweep_stages'), 32);
@@ -78,8 +70,8 @@ describe('distributed sweep: coordinator, two train/build workers, one board hos
     assert.equal(one(db, 'SELECT sum(mismatches) FROM runs') + one(db, 'SELECT sum(mismatches) FROM simulations'), 0);
     assert.equal(one(db, 'SELECT count(*) FROM runs WHERE complete = 0 OR answered = 0'), 0);
     // The killed build was done by the survivor; runs only by the board host.
-    const build = query<{ worker: string }>(db, `SELECT worker FROM sweep_stages WHERE cell_key = '${killedJob[2]}' AND stage = 'build'`);
+    const build = rows<{ worker: string }>(db, `SELECT worker FROM sweep_stages WHERE cell_key = '${killedJob[2]}' AND stage = 'build'`);
     assert.deepEqual(build, [{ worker: 'builder-b' }]);
-    assert.deepEqual(query(db, `SELECT DISTINCT worker FROM sweep_stages WHERE stage = 'run'`), [{ worker: 'bench' }]);
+    assert.deepEqual(rows(db, `SELECT DISTINCT worker FROM sweep_stages WHERE stage = 'run'`), [{ worker: 'bench' }]);
   });
 });

@@ -225,11 +225,7 @@ export const MIGRATIONS: readonly string[] = [
     FOREIGN KEY (sweep_id, cell_key) REFERENCES sweep_cells(sweep_id, key) ON DELETE CASCADE
   ) WITHOUT ROWID;
   `,
-  // 8: reserved for another branch's migration (this branch's is 9); renumbered when they merge.
-  `
-  SELECT 1;
-  `,
-  // 9: where a build's pipeline registers are and what they cost: the core's latency in cycles
+  // 8: where a build's pipeline registers are and what they cost: the core's latency in cycles
   // (in_valid to out_valid), its register-to-register stages, and as JSON the cuts and, for
   // --pipeline auto, every build the search tried (BuildPipeline). NULL for builds stored before.
   `

@@ -77,10 +77,14 @@ export function cellColumns(options: { sweeps: boolean; paretoFront: ReadonlySet
     { group: 'Build', header: 'Logic cells used (%)', numeric: true, text: (c) => percentOf(share(c.build?.logicCells, c.build?.logicCellsAvailable), 1), title: (c) => logicCellsTitle(c.build) },
     { group: 'Timing', header: 'Fmax (MHz)', numeric: true, text: (c) => quantity(c.build?.fmaxMHz) },
     { group: 'Timing', header: 'Critical path (ns)', numeric: true, text: (c) => quantity(c.build?.criticalPathNs), title: (c) => pathSplitTitle(c.build) },
-    { group: 'Core latency', header: 'Cycles', numeric: true, text: (c) => integer(c.build?.latencyCycles), title: (c) => (c.build?.cuts ? `pipeline cuts: ${c.build.cuts}` : null) },
-    { group: 'Core latency', header: 'Pipeline stages', numeric: true, text: (c) => integer(c.build?.stages) },
-    { group: 'Core latency', header: 'At Fmax (ns)', numeric: true, text: (c) => quantity(c.build?.latencyAtFmaxNs) },
-    { group: 'Core latency', header: 'At the target clock (ns)', numeric: true, text: (c) => quantity(c.build?.latencyAtClockNs) },
+    // One column of four figures: four columns would widen the table past a laptop screen.
+    {
+      group: 'Core latency',
+      header: 'Cycles (stages): ns at Fmax / clock',
+      numeric: true,
+      text: (c) => (c.build?.latencyCycles == null ? MISSING : `${integer(c.build.latencyCycles)} (${integer(c.build.stages)}): ${quantity(c.build.latencyAtFmaxNs)}/${quantity(c.build.latencyAtClockNs)}`),
+      title: (c) => (c.build?.latencyCycles == null ? null : `${c.build.cuts ? `pipeline cuts: ${c.build.cuts}; ` : ''}cycles x the clock period at the build's Fmax / at the target clock`),
+    },
     { header: 'Message', long: true, text: messageText },
   ];
 }

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { cutCount, describeCuts, NO_CUTS, type PipelineCuts } from '../hdl/cuts.js';
+import { describeCuts, NO_CUTS, type PipelineCuts } from '../hdl/cuts.js';
 import { buildFile, type BuildResult, type BuildStatus } from './build.js';
 import { pathWhere, planNextCut } from './cutPlanner.js';
 import { criticalPathSteps, type PathStep } from './nextpnr.js';
@@ -42,7 +42,7 @@ export function buildPathSteps(build: BuildResult): PathStep[] {
  * fastest build is the result, timing-failed, with every try listed. Each build is cached by
  * content, so running the search again makes no build.
  */
-export async function searchPipeline<T extends { build: BuildResult }>(
+export async function searchPipeline<T extends { build: BuildResult; core: { ports: { latency: number } } }>(
   buildWith: (cuts: PipelineCuts) => Promise<T>,
   shape: { layerCount: number; classes: number },
   log: (line: string) => void = () => undefined,
@@ -58,7 +58,7 @@ export async function searchPipeline<T extends { build: BuildResult }>(
     const plan = build.status === 'timing-failed' ? planNextCut(steps, cuts, shape.layerCount, shape.classes) : null;
     const next = plan === null ? (build.status === 'ok' ? 'meets the clock' : `stopped: ${build.status}`) : plan.next ? `add ${plan.next.added}` : `stopped: ${plan.reason}`;
     const fmax = build.figures.fmaxMHz;
-    tries.push({ cuts, description: describeCuts(cuts), latency: cutCount(cuts) + 2, status: build.status, fmaxMHz: fmax, cached: build.cached, criticalPath: pathWhere(steps, shape.layerCount).sections, next });
+    tries.push({ cuts, description: describeCuts(cuts), latency: result.core.ports.latency, status: build.status, fmaxMHz: fmax, cached: build.cached, criticalPath: pathWhere(steps, shape.layerCount).sections, next });
     log(`pipeline cuts ${describeCuts(cuts)}: ${build.status}${fmax !== null ? `, Fmax ${fmax.toFixed(1)} MHz` : ''}${build.cached ? ' (cached)' : ''}; ${next}`);
     if (plan?.next) {
       cuts = plan.next.cuts;

@@ -29,6 +29,7 @@ export function sweepSpecFromOptions(options: RawOptions): SweepSpec {
     training: { ...trainingFromOptions(options), iterations: intOption(options, 'iterations', 1000), epochs: null },
     board: stringOption(options, 'board') ?? 'icebreaker',
     pipeline: pipelineOptions(options, 'auto').pipeline,
+    ...(options['pnr-budget'] !== undefined ? { pnrBudgetMinutes: numberOption(options, 'pnr-budget', 0) } : {}),
     runOn,
     // The RTL level is left out, so a sweep made before levels existed resumes as the same spec.
     ...(level === 'bitstream' ? { level } : {}),

@@ -121,7 +121,8 @@ export function checkProblem(check: CheckResult, vectors: number): string | null
 /** The bitstream for the sweep's board, and the popcount head's LUT4 alone. */
 export async function buildCell(spec: SweepSpec, job: SweepJob, model: Model, ctx: StageContext): Promise<{ build: ModelBuild; headLut4: number | null }> {
   ctx.onStage?.('build', `yosys + nextpnr for ${spec.board}`);
-  const build = await buildModel(model.network, { board: spec.board, pipeline: spec.pipeline ?? 0, ...cacheOption(ctx), onStage: (s) => ctx.onStage?.('build', s.stage), ...(ctx.log ? { log: ctx.log } : {}) });
+  const budget = spec.pnrBudgetMinutes !== undefined ? { pnrBudgetMs: spec.pnrBudgetMinutes * 60_000 } : {};
+  const build = await buildModel(model.network, { board: spec.board, pipeline: spec.pipeline ?? 0, ...budget, ...cacheOption(ctx), onStage: (s) => ctx.onStage?.('build', s.stage), ...(ctx.log ? { log: ctx.log } : {}) });
   // The head the core was emitted with, synthesised for the board's family: its share is in the same LUT4s.
   const emitted = build.core.stats;
   const headLut4 = await headCost(job.finalWidth, datasetOf(spec).classes, { style: emitted.groupSum, family: emitted.headFamily ?? (build.build.board.family as FpgaFamily), ...cacheOption(ctx) });

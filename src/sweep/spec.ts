@@ -32,6 +32,11 @@ export interface SweepSpec {
    * or P (registers every P layers). Absent in sweeps stored before it: 0, and a combinational core on the board.
    */
   pipeline?: 'auto' | number;
+  /**
+   * Minutes each cell's place and route may take before its build is stored as routing-failed
+   * (or placement-failed) with the router's progress. Absent: the board family's default.
+   */
+  pnrBudgetMinutes?: number;
   /** Where the cells run: 'virtual' (the Verilator board), a board name, or 'none'. */
   runOn: string;
   /**

@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { execa } from 'execa';
 import { openStore } from '../../src/store/index.js';
-import { planCells, parseFinalWidths } from '../../src/sweep/spec.js';
+import { planCells, parseFinalWidths, type SweepSpec } from '../../src/sweep/spec.js';
 import { tempDir } from '../helpers.js';
 
 const CLI = join(process.cwd(), 'dist', 'src', 'cli', 'main.js');
@@ -130,5 +130,35 @@ describe('gatebench sweep (3 x 3 x 2 on the virtual board, killed and resumed)',
     const none = await execa(process.execPath, [CLI, 'report', '--db', db, '--sweep', 'nope', '--out', join(dir, 'x.html')], { reject: false });
     assert.equal(none.exitCode, 2);
     assert.match(none.stderr, /--sweep: no sweep 'nope'/);
+  });
+});
+
+describe('gatebench sweep --pnr-budget', () => {
+  let dir: string;
+  before(() => (dir = tempDir('gatebench-sweep-budget-')));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('records a cell whose place and route outlasts the budget as a failed build with the reason, and keeps the budget for a resume', { timeout: 600_000 }, async () => {
+    const db = join(dir, 'sweep.db');
+    // 0.0001 minutes (6 ms): nextpnr is stopped before it has placed anything.
+    const r = await execa(process.execPath, [
+      CLI, 'sweep', '--depth', '2', '--width', '20', '--crop', '8', '--iterations', '10', '--board', 'icestick', '--run-on', 'none',
+      '--pipeline', '0', '--pnr-budget', '0.0001', '--db', db, '--report', join(dir, 'report.html'), '--json',
+    ], { reject: false });
+    assert.equal(r.exitCode, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    assert.equal(out.sweep.cells.done, 1);
+    const store = openStore(db, { create: false });
+    try {
+      const [row] = store.resultRows({ sweep: out.sweep.id });
+      assert.equal(row!.buildStatus, 'placement-failed');
+      assert.equal(row!.runId, null);
+      assert.equal((store.getSweep(out.sweep.id)!.spec as SweepSpec).pnrBudgetMinutes, 0.0001);
+    } finally {
+      store.close();
+    }
+    const bad = await execa(process.execPath, [CLI, 'sweep', '--depth', '2', '--width', '20', '--pnr-budget', 'soon', '--db', join(dir, 'other.db')], { reject: false });
+    assert.equal(bad.exitCode, 2);
+    assert.match(bad.stderr, /--pnr-budget: expected a positive number, got 'soon'/);
   });
 });

@@ -60,7 +60,7 @@ function quietStages(): (e: QueuedSweepEvent) => boolean {
 
 export const sweepCommand = defineCommand<SweepOutput>({
   name: 'sweep',
-  usage: `gatebench sweep (--depth D1,D2,.. --width W1,W2,.. [--final-width F1,..,same] [--model A.json,..] | --model A.json,.. | --resume ID) [--board icebreaker] [--pipeline auto|P (default auto)] [--run-on virtual|BOARD|none] [--level rtl|bitstream] [--power virtual|SPEC|none] [--power-window S] [--vectors N] [--jobs N] [--iterations I] [--batch B] [--lr LR] [--tau T] [--wiring random|unique] [--init normal|residual] [--augment none|shift:N] [--train-inputs bits|real] [--seed S] [${DATASET_USAGE}] ${ENCODING_USAGE} [--id NAME] [--report FILE] ${DB_USAGE} [${QUEUE_USAGE}] [--json]`,
+  usage: `gatebench sweep (--depth D1,D2,.. --width W1,W2,.. [--final-width F1,..,same] [--model A.json,..] | --model A.json,.. | --resume ID) [--board icebreaker] [--pipeline auto|P (default auto)] [--pnr-budget MINUTES] [--run-on virtual|BOARD|none] [--level rtl|bitstream] [--power virtual|SPEC|none] [--power-window S] [--vectors N] [--jobs N] [--iterations I] [--batch B] [--lr LR] [--tau T] [--wiring random|unique] [--init normal|residual] [--augment none|shift:N] [--train-inputs bits|real] [--seed S] [${DATASET_USAGE}] ${ENCODING_USAGE} [--id NAME] [--report FILE] ${DB_USAGE} [${QUEUE_USAGE}] [--json]`,
   summary: 'depth x width x final-layer-width grid: train -> check -> build -> run -> store, in parallel, resumable',
   details: [
     'Every cell: train (cached), check bit-exactness in Verilator, build for --board (a failed build is a result),',
@@ -88,6 +88,7 @@ export const sweepCommand = defineCommand<SweepOutput>({
     power: { type: 'string' },
     'power-window': { type: 'string' },
     pipeline: { type: 'string' },
+    'pnr-budget': { type: 'string' },
     vectors: { type: 'string' },
     jobs: { type: 'string' },
     ...TRAINING_FLAGS,

@@ -13,7 +13,7 @@ import { acquireTarget, buildSummary, openWithRetry, prepareRun } from './target
 
 export { RunError } from './report.js';
 export type { DeviceBuildReport, LatencyKind, PrebuiltImage, RunLatency, RunPhase, RunProgress, RunReport, RunRequest } from './report.js';
-export { buildDeviceBitstream, buildRunBitstream, requireRunBoard, VIRTUAL_BASE_BOARD } from './target.js';
+export { buildDeviceBitstream, buildRunBitstream, requireRunBoard, takesBitstream, VIRTUAL_BASE_BOARD } from './target.js';
 
 /**
  * Run a model on a board: get the target (build (cached) -> flash, or start the virtual board;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
 import type { PhasedSample } from '../device/power.js';
-import { buildDeviceBitstream, type RunReport } from '../device/run.js';
+import { buildDeviceBitstream, takesBitstream, type RunReport } from '../device/run.js';
 import type { BuildResult } from '../flow/build.js';
 import { loadModel, type Model } from '../model/modelFile.js';
 import type { CheckResult } from '../sim/check.js';
@@ -95,7 +95,7 @@ async function modelOf(p: StagePayload, ctx: StageWorkerContext): Promise<Model>
  */
 async function shareRunImage(spec: SweepSpec, model: Model, cuts: PipelineCuts | null, ctx: StageWorkerContext): Promise<{ ref: ArtifactRef | null; failure: string | null }> {
   const board = runBoardOf(spec);
-  if (board.board === 'virtual' && board.level !== 'bitstream') return { ref: null, failure: null };
+  if (!takesBitstream({ isVirtual: board.board === 'virtual', level: board.level ?? null })) return { ref: null, failure: null };
   ctx.onStage?.('build', `the device bitstream for the run on ${stageBoard(spec, 'run')}`);
   try {
     const { setup, build } = await buildDeviceBitstream({ net: model.network, ...board, ...runCore(spec, cuts), ...(ctx.cacheDir ? { cacheDir: ctx.cacheDir } : {}), ...(ctx.log ? { log: ctx.log } : {}) });

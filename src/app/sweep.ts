@@ -1,6 +1,6 @@
 import { loadBoard, requireBoardAttached } from '../board/index.js';
 import { openStore, type SweepRecord } from '../store/index.js';
-import { createSweep } from '../sweep/create.js';
+import { planSweepCells } from '../sweep/create.js';
 import type { SweepSpec } from '../sweep/spec.js';
 import { UserError } from '../util/errors.js';
 import { stringOption, type RawOptions } from './options.js';
@@ -12,15 +12,23 @@ import { sweepSpecFromOptions } from './sweepSpec.js';
  */
 export function sweepFromOptions(db: string, options: RawOptions): { sweep: SweepRecord; created: boolean } {
   const resume = stringOption(options, 'resume');
-  const store = openStore(db);
-  try {
-    if (resume) {
+  if (resume) {
+    const store = openStore(db, { create: false });
+    try {
       const found = store.getSweep(resume);
       if (!found) throw new UserError(`--resume: no sweep '${resume}' in ${db} (gatebench results --db ${db} lists them)`);
       return { sweep: found, created: false };
+    } finally {
+      store.close();
     }
-    const id = stringOption(options, 'id');
-    return createSweep(store, sweepSpecFromOptions(options), id ? { id } : {});
+  }
+  // The spec is checked whole before the database is opened: a refused sweep leaves no file behind.
+  const spec = sweepSpecFromOptions(options);
+  const cells = planSweepCells(spec);
+  const id = stringOption(options, 'id');
+  const store = openStore(db);
+  try {
+    return store.createSweep(spec, cells, id ? { id } : {});
   } finally {
     store.close();
   }

@@ -5,7 +5,7 @@ import { checkTrainingFits } from '../model/memory.js';
 import { loadModel } from '../model/modelFile.js';
 import { parseAugment } from '../model/trainModel.js';
 import { parseMonitorSpec } from '../power/monitor.js';
-import type { Store, SweepRecord } from '../store/index.js';
+import type { CellSpec } from '../store/index.js';
 import { UserError } from '../util/errors.js';
 import { modelCell, planCells, type SweepJob, type SweepSpec } from './spec.js';
 
@@ -62,15 +62,14 @@ function modelFileCells(spec: SweepSpec, dataset: Dataset): SweepJob[] {
 }
 
 /**
- * Store a sweep and its cells from a spec (the grid planned against the dataset's classes), or
- * return the sweep already made from the same spec: the `sweep` command and the TUI both start here.
- * The whole spec is checked first, so a bad one is refused before any cell is stored or run.
+ * The cells to store for a spec (the grid planned against the dataset's classes, then the model
+ * files), the whole spec checked first: the `sweep` command calls this before it opens the database,
+ * so a bad spec is refused before anything is stored or run.
  */
-export function createSweep(store: Store, spec: SweepSpec, o: { id?: string } = {}): { sweep: SweepRecord; created: boolean } {
+export function planSweepCells(spec: SweepSpec): CellSpec[] {
   const dataset = loadDataset(spec.dataset, spec.csv);
   const jobs = [...(spec.grid.depth.length > 0 ? planCells(spec, dataset.classes) : []), ...modelFileCells(spec, dataset)];
   if (jobs.length === 0) throw new UserError('the sweep has no cells: give --depth and --width, or --model');
   checkSweepSpec(spec, dataset, jobs);
-  const cells = jobs.map((c) => ({ key: c.key, depth: c.depth, width: c.width, finalWidth: c.finalWidth, params: { widths: c.widths, ...(c.model ? { model: c.model } : {}) } }));
-  return store.createSweep(spec, cells, o);
+  return jobs.map((c) => ({ key: c.key, depth: c.depth, width: c.width, finalWidth: c.finalWidth, params: { widths: c.widths, ...(c.model ? { model: c.model } : {}) } }));
 }

@@ -160,5 +160,10 @@ describe('gatebench sweep --pnr-budget', () => {
     const bad = await execa(process.execPath, [CLI, 'sweep', '--depth', '2', '--width', '20', '--pnr-budget', 'soon', '--db', join(dir, 'other.db')], { reject: false });
     assert.equal(bad.exitCode, 2);
     assert.match(bad.stderr, /--pnr-budget: expected a positive number, got 'soon'/);
+    assert.equal(existsSync(join(dir, 'other.db')), false, 'a refused sweep leaves no database behind');
+    const lost = await execa(process.execPath, [CLI, 'sweep', '--resume', 'nope', '--db', join(dir, 'missing.db')], { reject: false });
+    assert.equal(lost.exitCode, 2);
+    assert.match(lost.stderr, /missing\.db: no such database/);
+    assert.equal(existsSync(join(dir, 'missing.db')), false);
   });
 });

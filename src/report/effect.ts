@@ -1,9 +1,9 @@
 /**
  * The final-layer effect as numbers: how LUT4s, the critical path, Fmax and the core's latency
  * change when the final layer is narrowed at the same depth and hidden width, under the same
- * pipelining policy (a pair built under two policies is named, not compared). With random wiring a narrow final layer both shrinks
- * the popcount head and leaves whole upstream cones dead, so nominal and live gates are compared too:
- * a live-gate drop far beyond the nominal one is the pruned cones' share.
+ * pipelining policy (a pair built under two policies is named, not compared). With random wiring a
+ * narrow final layer both shrinks the popcount head and leaves whole upstream cones dead, so nominal
+ * and live gates are compared too: a live-gate drop far beyond the nominal one is the pruned cones' share.
  */
 import { median } from '../util/stats.js';
 import { cellStatusLabel, isFullWidth, missingReason, type ReportCell } from './cells.js';

@@ -12,7 +12,7 @@ export async function buildAndStore(o: { model: Model; path: string | null; db: 
   try {
     const buildId = store.atomically(() => {
       store.addModel(model, o.path ? { path: o.path } : {});
-      return store.addBuild(build, provenance, { pipeline: pipelineOf(built) });
+      return store.addBuild(build, provenance, { pipeline: pipelineOf(built), headPathNs: built.headPathNs });
     });
     return { ...built, buildId };
   } finally {

@@ -21,6 +21,14 @@ function latencyCell(r: ResultRow): string | null {
   return ns === null ? null : r.latencyKind === 'clocked' ? `${ns} clk` : `${ns} comb`;
 }
 
+/** The head's share of the build's LUT4 and of its critical path's delay, whole percents: '31/58', '-/58'. */
+function headShareCell(r: ResultRow): string | null {
+  const percent = (part: number | null, whole: number | null) => (part === null || !whole ? '-' : String(Math.round((part / whole) * 100)));
+  const lut = percent(r.headLut4, r.lut4);
+  const path = percent(r.headPathNs, r.criticalPathNs);
+  return lut === '-' && path === '-' ? null : `${lut}/${path}`;
+}
+
 const gaps = new Map<string, string | null>();
 /** An estimate column of a run with measured power but no estimate: why, in short ("n/a (ECP5)"). */
 function estimated(figure: string | null, r: ResultRow): string | null {
@@ -45,6 +53,7 @@ export const RESULT_TABLE: readonly TableColumn[] = [
   { header: 'DFF', text: (r) => int(r.dff), right: true },
   { header: 'Fmax MHz', text: (r) => fixed(1)(r.fmaxMHz), right: true },
   { header: 'crit ns', text: (r) => fixed(2)(r.criticalPathNs), right: true },
+  { header: 'head% LUT/path', text: headShareCell, right: true },
   { header: 'cyc', text: (r) => int(r.latencyCycles), right: true },
   { header: 'stages', text: (r) => int(r.pipelineStages), right: true },
   { header: 'cyc ns@Fmax', text: (r) => fixed(1)(r.latencyAtFmaxNs), right: true },

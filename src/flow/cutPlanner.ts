@@ -40,6 +40,8 @@ export interface PathWhere {
   readonly sections: readonly string[];
   /** Delay of the steps in core sections, over the whole path's. */
   readonly coreNs: number;
+  /** Delay of the steps in the head (popcounts and argmax: their cells and the nets they drive). */
+  readonly headNs: number;
   readonly totalNs: number;
 }
 
@@ -74,11 +76,12 @@ function timeline(steps: readonly PathStep[], layerCount: number): { stretches: 
   return { stretches, totalNs: t, coreNs };
 }
 
-/** Which sections a critical path runs through (for the list of what was tried). */
+/** Which sections a critical path runs through (for the list of what was tried), and how much of its delay is the head's. */
 export function pathWhere(steps: readonly PathStep[], layerCount: number): PathWhere {
   const { stretches, totalNs, coreNs } = timeline(steps, layerCount);
   const sections = [...new Set(stretches.map((s) => sectionName(s.section, layerCount)))];
-  return { sections, coreNs, totalNs };
+  const head = stretches.filter((s) => s.section === layerCount || s.section === layerCount + 1);
+  return { sections, coreNs, headNs: head.reduce((ns, s) => ns + s.endNs - s.startNs, 0), totalNs };
 }
 
 export interface CutCandidate {

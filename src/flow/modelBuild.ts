@@ -9,7 +9,8 @@ import type { DiscreteNetwork } from '../model/network.js';
 import { UserError } from '../util/errors.js';
 import { gatebenchVersion, gitRevision } from '../util/provenance.js';
 import type { PipelineCuts } from '../hdl/cuts.js';
-import { searchPipeline, type PipelineSearch } from './autoPipeline.js';
+import { buildPathSteps, searchPipeline, type PipelineSearch } from './autoPipeline.js';
+import { pathWhere } from './cutPlanner.js';
 import { buildBitstream, findCachedBuild, type BuildOptions, type BuildRequest, type BuildResult } from './build.js';
 
 export interface ModelBuildOptions extends BuildOptions {
@@ -58,6 +59,11 @@ export interface ModelBuild {
   readonly provenance: BuildProvenance;
   /** What --pipeline auto tried (null for fixed cuts). */
   readonly search: PipelineSearch | null;
+  /**
+   * How much of the critical path's delay (the path BuildFigures.criticalPath measures) is spent in
+   * the head, the popcounts and the argmax, ns; null without a placed design's report.
+   */
+  readonly headPathNs: number | null;
 }
 
 /**
@@ -131,8 +137,14 @@ async function buildOnce(net: DiscreteNetwork, options: ModelBuildOptions): Prom
       freqMHz: build.options.freqMHz,
       tools: Object.fromEntries(Object.entries(build.toolchain).map(([k, t]) => [k, `${t.origin} ${t.version}`])),
     };
-    return { build, core, top, provenance, search: null };
+    return { build, core, top, provenance, search: null, headPathNs: headPathNs(build, net.layers.length) };
   });
+}
+
+/** The head's share of a build's critical path in ns, read from its nextpnr report by the cut planner's classifier. */
+function headPathNs(build: BuildResult, layerCount: number): number | null {
+  const steps = buildPathSteps(build);
+  return steps.length === 0 ? null : pathWhere(steps, layerCount).headNs;
 }
 
 /** Where a build's core has its registers and their cost in cycles: what the store keeps beside the build (BuildPipeline). */

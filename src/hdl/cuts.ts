@@ -75,3 +75,15 @@ export function describeCuts(cuts: PipelineCuts): string {
   const parts = [...(cuts.layers.length ? [`before layer${cuts.layers.length > 1 ? 's' : ''} ${cuts.layers.join(',')}`] : []), ...(cuts.head.length ? [`head: ${cuts.head.join(', ')}`] : [])];
   return parts.length ? parts.join('; ') : 'none';
 }
+
+/**
+ * The pipelining policy a core was built under, in the flags that ask for it: '--pipeline auto'
+ * (cuts placed by timing, `searched`), '--pipeline P [--head-pipeline N]' for regular cuts, else
+ * 'fixed cuts (...)'. Two builds are comparable under one policy when these texts are equal.
+ */
+export function describePolicy(cuts: PipelineCuts, searched: boolean, layerCount: number): string {
+  if (searched) return '--pipeline auto';
+  const regular = asRegular(cuts, layerCount);
+  if (!regular) return `fixed cuts (${describeCuts(cuts)})`;
+  return `--pipeline ${regular.pipeline}${regular.headCuts ? ` --head-pipeline ${regular.headCuts}` : ''}`;
+}

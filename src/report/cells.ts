@@ -48,6 +48,10 @@ export interface ReportCell {
     /** latencyCycles at the achieved Fmax and at the build's target clock, ns. */
     latencyAtFmaxNs?: number | null;
     latencyAtClockNs?: number | null;
+    /** The pipelining policy the build was made under ('--pipeline auto', '--pipeline 1', 'fixed cuts (...)'); null when not recorded. */
+    pipelinePolicy?: string | null;
+    /** The critical path's delay in the head (popcounts and argmax), ns; null for builds stored before it was kept. */
+    headPathNs?: number | null;
   } | null;
   run: {
     vectors: number;

@@ -43,6 +43,37 @@ function logicCellsTitle(build: ReportCell['build']): string | null {
   return `${integer(build.logicCells)}${available} logic cells`;
 }
 
+/** The head's (popcounts and argmax) share of the build's LUT4 and of its critical path, whole percents, tight for the table's width: '31/58'. */
+function headShareText(build: ReportCell['build']): string {
+  const lut = share(build?.headLut4, build?.lut4);
+  const path = share(build?.headPathNs, build?.criticalPathNs);
+  return lut === null && path === null ? MISSING : `${percentOf(lut, 0)}/${percentOf(path, 0)}`;
+}
+
+/** The figures behind both shares, or why one is missing. */
+function headShareTitle(build: ReportCell['build']): string | null {
+  if (!build) return null;
+  const status = buildStatusLabel(build.status);
+  const lut = build.lut4 == null
+    ? `head LUT4: no LUT4 count (${status})`
+    : build.headLut4 == null
+      ? 'head LUT4: not measured (the head is synthesised alone for sweep builds only)'
+      : `head ${integer(build.headLut4)} of ${integer(build.lut4)} LUT4 (the GroupSum and argmax synthesised alone)`;
+  const path = build.criticalPathNs == null
+    ? `head path: no critical path (${status})`
+    : build.headPathNs == null
+      ? 'head path: not recorded (build stored before the head path was kept)'
+      : `${quantity(build.headPathNs)} of the critical path's ${quantity(build.criticalPathNs)} ns in the popcounts and argmax`;
+  return `${lut}; ${path}`;
+}
+
+/** The policy, the cuts and the latency at the target clock behind the Core latency column. */
+function latencyTitle(build: NonNullable<ReportCell['build']>): string {
+  const policy = build.pipelinePolicy ? `${build.pipelinePolicy}: ` : '';
+  const cuts = build.cuts ? `pipeline cuts ${build.cuts}; ` : '';
+  return `${policy}${cuts}${integer(build.latencyCycles)} cycles x the clock period: ${quantity(build.latencyAtFmaxNs)} ns at the build's Fmax, ${quantity(build.latencyAtClockNs)} ns at the target clock`;
+}
+
 /** The board's accuracy beside the software model's on the vectors the board ran (a --limit run is a subset of the split). */
 function sameVectorsText(cell: ReportCell): string {
   return cell.boardAccuracy == null ? MISSING : `${percentOf(cell.boardAccuracy)} / ${percentOf(cell.run?.softwareAccuracy)}`;
@@ -77,13 +108,15 @@ export function cellColumns(options: { sweeps: boolean; paretoFront: ReadonlySet
     { group: 'Build', header: 'Logic cells used (%)', numeric: true, text: (c) => percentOf(share(c.build?.logicCells, c.build?.logicCellsAvailable), 1), title: (c) => logicCellsTitle(c.build) },
     { group: 'Timing', header: 'Fmax (MHz)', numeric: true, text: (c) => quantity(c.build?.fmaxMHz) },
     { group: 'Timing', header: 'Critical path (ns)', numeric: true, text: (c) => quantity(c.build?.criticalPathNs), title: (c) => pathSplitTitle(c.build) },
-    // One column of four figures: four columns would widen the table past a laptop screen.
+    // Two shares in one column, their figures and any gap's reason on hover: the table has no room for two.
+    { header: 'Head share (%): LUT4 / path', numeric: true, text: (c) => headShareText(c.build), title: (c) => headShareTitle(c.build) },
+    // One column of three figures (the ns at the target clock, cycles x its period, on hover): more would widen the table past a laptop screen.
     {
       group: 'Core latency',
-      header: 'Cycles (stages): ns at Fmax / clock',
+      header: 'Cycles (stages): ns at Fmax',
       numeric: true,
-      text: (c) => (c.build?.latencyCycles == null ? MISSING : `${integer(c.build.latencyCycles)} (${integer(c.build.stages)}): ${quantity(c.build.latencyAtFmaxNs)}/${quantity(c.build.latencyAtClockNs)}`),
-      title: (c) => (c.build?.latencyCycles == null ? null : `${c.build.cuts ? `pipeline cuts: ${c.build.cuts}; ` : ''}cycles x the clock period at the build's Fmax / at the target clock`),
+      text: (c) => (c.build?.latencyCycles == null ? MISSING : `${integer(c.build.latencyCycles)} (${integer(c.build.stages)}): ${quantity(c.build.latencyAtFmaxNs)}`),
+      title: (c) => (c.build?.latencyCycles == null ? null : latencyTitle(c.build)),
     },
     { header: 'Message', long: true, text: messageText },
   ];
@@ -127,6 +160,26 @@ function changeText(change: FigureChange | null, format: (v: number) => string, 
   return `${from == null ? MISSING : format(from)} → ${to == null ? MISSING : format(to)}`;
 }
 
+/** Cycles of both sides, then the change in ns at each one's Fmax: '2 → 3: 36.0 → 30.1 (-16.4%)'. */
+function latencyChangeText(e: FinalLayerEffect, full: ReportCell['build'], narrow: ReportCell['build']): string {
+  if (full?.latencyCycles == null && narrow?.latencyCycles == null) return MISSING;
+  return `${integer(full?.latencyCycles)} → ${integer(narrow?.latencyCycles)}: ${changeText(e.latencyAtFmaxNs, quantity, full?.latencyAtFmaxNs, narrow?.latencyAtFmaxNs)}`;
+}
+
+/** One policy when both sides share it, both when they differ; short ('auto', '1' for --pipeline 1) for the table's width, whole on hover. */
+function pipeliningText(e: FinalLayerEffect): string {
+  const short = (policy: string | null): string => (policy === null ? MISSING : policy.replace(/^--pipeline /, ''));
+  const { full, narrow } = e.pipelining;
+  return full === narrow ? short(full) : `${short(full)} → ${short(narrow)}`;
+}
+
+function pipeliningTitle(e: FinalLayerEffect): string | null {
+  const { full, narrow } = e.pipelining;
+  if (e.policyDiffers) return `built under two pipelining policies (${full} at full width, ${narrow} narrow): left out of the medians`;
+  if (full === null && narrow === null) return null;
+  return full === narrow ? `both built under ${full}` : `full width ${full ?? 'not recorded'}, narrow ${narrow ?? 'not recorded'}`;
+}
+
 /** The per-pair table of the final-layer effect: each narrow cell against its full-width partner. */
 export function pairColumns(options: { sweeps: boolean; missingFigures: boolean; cellOf: (pair: FinalLayerEffect, side: 'full' | 'narrow') => ReportCell }): Column<FinalLayerEffect>[] {
   const { cellOf } = options;
@@ -146,7 +199,19 @@ export function pairColumns(options: { sweeps: boolean; missingFigures: boolean;
       // Fmax moves with the critical path; its change is there on hover rather than in a column.
       title: (e) => `Fmax (MHz): ${changeText(e.fmaxMHz, quantity, cellOf(e, 'full').build?.fmaxMHz, cellOf(e, 'narrow').build?.fmaxMHz)}`,
     },
-    { header: 'Builds (full, narrow)', text: (e) => `${e.full.status}, ${e.narrow.status}` },
+    {
+      group,
+      header: 'Latency (cycles: ns at Fmax)',
+      numeric: true,
+      text: (e) => latencyChangeText(e, cellOf(e, 'full').build, cellOf(e, 'narrow').build),
+    },
+    // The policy heads the builds' statuses: a column of its own would widen the table past a laptop screen.
+    {
+      header: 'Pipelining: builds (full, narrow)',
+      text: (e) => `${pipeliningText(e)}: ${e.full.status}, ${e.narrow.status}`,
+      title: pipeliningTitle,
+      className: (e) => (e.policyDiffers ? 'bad' : null),
+    },
     ...(options.missingFigures ? [{ header: 'Missing figures', long: true, text: (e: FinalLayerEffect) => e.missing.join('; ') }] : []),
   ];
 }

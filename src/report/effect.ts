@@ -1,8 +1,9 @@
 /**
- * The final-layer effect as numbers: how LUT4s and the critical path change when the final layer is
- * narrowed at the same depth and hidden width. With random wiring a narrow final layer both shrinks
- * the popcount head and leaves whole upstream cones dead, so nominal and live gates are compared too:
- * a live-gate drop far beyond the nominal one is the pruned cones' share.
+ * The final-layer effect as numbers: how LUT4s, the critical path, Fmax and the core's latency
+ * change when the final layer is narrowed at the same depth and hidden width, under the same
+ * pipelining policy (a pair built under two policies is named, not compared). With random wiring a
+ * narrow final layer both shrinks the popcount head and leaves whole upstream cones dead, so nominal
+ * and live gates are compared too: a live-gate drop far beyond the nominal one is the pruned cones' share.
  */
 import { median } from '../util/stats.js';
 import { cellStatusLabel, isFullWidth, missingReason, type ReportCell } from './cells.js';
@@ -34,6 +35,13 @@ export interface FinalLayerEffect {
   readonly lut4: FigureChange | null;
   readonly criticalPathNs: FigureChange | null;
   readonly fmaxMHz: FigureChange | null;
+  /** The core's latency in cycles, and in ns at each build's achieved Fmax. */
+  readonly latencyCycles: FigureChange | null;
+  readonly latencyAtFmaxNs: FigureChange | null;
+  /** The pipelining policy each side was built under ('--pipeline auto', ...); null where not recorded. */
+  readonly pipelining: { readonly full: string | null; readonly narrow: string | null };
+  /** Both policies recorded and different: the pair is kept out of the medians. */
+  readonly policyDiffers: boolean;
   /**
    * The LUT4 change split in percentage points of the full-width cell's LUT4: the head's (GroupSum
    * and argmax, synthesised alone) and the rest's (the layers: pruned cones); null without head figures.
@@ -48,7 +56,13 @@ export interface MedianChange {
   readonly pairs: number;
 }
 
-/** The median effect over all pairs that narrow to the same final width. */
+/** Pairs built under one pipelining policy (null: not recorded on a side). */
+export interface PolicyCount {
+  readonly policy: string | null;
+  readonly pairs: number;
+}
+
+/** The median effect over the pairs that narrow to the same final width, each pair under one pipelining policy. */
 export interface EffectSummary {
   readonly narrowFinalWidth: number;
   /** Distinct full widths the pairs narrow from, ascending. */
@@ -56,11 +70,19 @@ export interface EffectSummary {
   readonly pairs: number;
   readonly lut4: MedianChange | null;
   readonly criticalPathNs: MedianChange | null;
+  readonly fmaxMHz: MedianChange | null;
+  /** The median change of the core's latency in cycles (narrow minus full width). */
+  readonly latencyCycles: { readonly cycles: number; readonly pairs: number } | null;
+  readonly latencyAtFmaxNs: MedianChange | null;
   readonly gates: MedianChange | null;
   readonly liveGates: MedianChange | null;
+  /** The policies of the compared pairs, most pairs first. */
+  readonly pipelining: readonly PolicyCount[];
+  /** Pairs built under two policies, named and left out of every median. */
+  readonly policyDiffers: readonly FinalLayerEffect[];
   /** Medians of the LUT4 change's split (percentage points), over the pairs that have it. */
   readonly lut4Split: { readonly headPoints: number; readonly restPoints: number; readonly pairs: number } | null;
-  /** Pairs with neither a LUT4 nor a critical-path change (failed or pending builds). */
+  /** Compared pairs with neither a LUT4 nor a critical-path change (failed or pending builds). */
   readonly skipped: number;
 }
 
@@ -126,6 +148,7 @@ export function finalLayerEffect(cells: readonly ReportCell[]): FinalLayerEffect
         const lut4 = change(full.build?.lut4, narrow.build?.lut4);
         const criticalPathNs = change(full.build?.criticalPathNs, narrow.build?.criticalPathNs);
         const missing: string[] = [];
+        const pipelining = { full: full.build?.pipelinePolicy ?? null, narrow: narrow.build?.pipelinePolicy ?? null };
         if (!lut4) missing.push(missingNote('LUT4', full, narrow, (cell) => cell.build?.lut4 != null));
         if (!criticalPathNs) missing.push(missingNote('critical path', full, narrow, (cell) => cell.build?.criticalPathNs != null));
         effects.push({
@@ -139,6 +162,10 @@ export function finalLayerEffect(cells: readonly ReportCell[]): FinalLayerEffect
           lut4,
           criticalPathNs,
           fmaxMHz: change(full.build?.fmaxMHz, narrow.build?.fmaxMHz),
+          latencyCycles: change(full.build?.latencyCycles, narrow.build?.latencyCycles),
+          latencyAtFmaxNs: change(full.build?.latencyAtFmaxNs, narrow.build?.latencyAtFmaxNs),
+          pipelining,
+          policyDiffers: pipelining.full !== null && pipelining.narrow !== null && pipelining.full !== pipelining.narrow,
           lut4Split: splitOf(lut4, full.build?.headLut4, narrow.build?.headLut4),
           missing,
         });
@@ -158,7 +185,23 @@ function medianChange(changes: ReadonlyArray<FigureChange | null>): MedianChange
   return percents.length === 0 ? null : { percent: median(percents), pairs: percents.length };
 }
 
-/** One summary per narrow final width, ascending. */
+/** The policy a compared pair was built under: null unless both sides recorded it. */
+function pairPolicy(effect: FinalLayerEffect): string | null {
+  return effect.pipelining.full !== null && effect.pipelining.full === effect.pipelining.narrow ? effect.pipelining.full : null;
+}
+
+function policyCounts(effects: readonly FinalLayerEffect[]): PolicyCount[] {
+  const counts = new Map<string | null, number>();
+  for (const effect of effects) counts.set(pairPolicy(effect), (counts.get(pairPolicy(effect)) ?? 0) + 1);
+  return [...counts.entries()].map(([policy, pairs]) => ({ policy, pairs })).sort((a, b) => b.pairs - a.pairs);
+}
+
+function medianCycles(effects: readonly FinalLayerEffect[]): EffectSummary['latencyCycles'] {
+  const deltas = effects.flatMap((e) => (e.latencyCycles ? [e.latencyCycles.to - e.latencyCycles.from] : []));
+  return deltas.length === 0 ? null : { cycles: median(deltas), pairs: deltas.length };
+}
+
+/** One summary per narrow final width, ascending; pairs built under two pipelining policies are named, not counted. */
 export function summariseFinalLayerEffect(effects: readonly FinalLayerEffect[]): EffectSummary[] {
   const byNarrowWidth = new Map<number, FinalLayerEffect[]>();
   for (const effect of effects) {
@@ -168,17 +211,25 @@ export function summariseFinalLayerEffect(effects: readonly FinalLayerEffect[]):
   }
   return [...byNarrowWidth.entries()]
     .sort(([a], [b]) => a - b)
-    .map(([narrowFinalWidth, list]) => ({
-      narrowFinalWidth,
-      fromWidths: [...new Set(list.map((e) => e.full.finalWidth))].sort((a, b) => a - b),
-      pairs: list.length,
-      lut4: medianChange(list.map((e) => e.lut4)),
-      criticalPathNs: medianChange(list.map((e) => e.criticalPathNs)),
-      gates: medianChange(list.map((e) => e.gates)),
-      liveGates: medianChange(list.map((e) => e.liveGates)),
-      lut4Split: medianSplit(list),
-      skipped: list.filter((e) => !e.lut4 && !e.criticalPathNs).length,
-    }));
+    .map(([narrowFinalWidth, all]) => {
+      const list = all.filter((e) => !e.policyDiffers);
+      return {
+        narrowFinalWidth,
+        fromWidths: [...new Set(all.map((e) => e.full.finalWidth))].sort((a, b) => a - b),
+        pairs: all.length,
+        lut4: medianChange(list.map((e) => e.lut4)),
+        criticalPathNs: medianChange(list.map((e) => e.criticalPathNs)),
+        fmaxMHz: medianChange(list.map((e) => e.fmaxMHz)),
+        latencyCycles: medianCycles(list),
+        latencyAtFmaxNs: medianChange(list.map((e) => e.latencyAtFmaxNs)),
+        gates: medianChange(list.map((e) => e.gates)),
+        liveGates: medianChange(list.map((e) => e.liveGates)),
+        pipelining: policyCounts(list),
+        policyDiffers: all.filter((e) => e.policyDiffers),
+        lut4Split: medianSplit(list),
+        skipped: list.filter((e) => !e.lut4 && !e.criticalPathNs).length,
+      };
+    });
 }
 
 /** A signed percentage with one decimal: '-71.3%', '+4.0%', '0.0%'. */
@@ -190,6 +241,54 @@ export function signedPercent(percent: number): string {
 
 function pairsText(pairs: number): string {
   return `median over ${pairs} pair${pairs === 1 ? '' : 's'}`;
+}
+
+function pairCount(pairs: number): string {
+  return `${pairs} pair${pairs === 1 ? '' : 's'}`;
+}
+
+/** '+1 cycle', '0 cycles', '-0.5 cycles'. */
+export function signedCycles(cycles: number): string {
+  return `${cycles > 0 ? '+' : ''}${cycles} cycle${Math.abs(cycles) === 1 ? '' : 's'}`;
+}
+
+/** " Fmax changed by +21.2%, the core's latency by +1 cycle and by -30.1% in ns at Fmax (medians over 4 pairs)." or ''. */
+function timingSentence(summary: EffectSummary): string {
+  const { fmaxMHz: fmax, latencyCycles: cycles, latencyAtFmaxNs: ns } = summary;
+  const latency = "the core's latency";
+  const parts = [
+    fmax ? { subject: 'Fmax', change: `by ${signedPercent(fmax.percent)}`, pairs: fmax.pairs } : null,
+    cycles ? { subject: latency, change: `by ${signedCycles(cycles.cycles)}`, pairs: cycles.pairs } : null,
+    // After the cycles, the same subject goes without saying.
+    ns ? { subject: cycles ? '' : latency, change: `by ${signedPercent(ns.percent)} in ns at Fmax`, pairs: ns.pairs } : null,
+  ].filter((part) => part !== null);
+  if (parts.length === 0) return '';
+  const oneCount = parts.every((part) => part.pairs === parts[0]!.pairs);
+  const texts = parts.map((part, i) => {
+    const subject = i === 0 ? `${part.subject.charAt(0).toUpperCase()}${part.subject.slice(1)} changed` : part.subject;
+    return `${subject ? `${subject} ` : ''}${part.change}${oneCount ? '' : ` (${pairsText(part.pairs)})`}`;
+  });
+  const joined = texts.length === 1 ? texts[0]! : `${texts.slice(0, -1).join(', ')} and ${texts[texts.length - 1]!}`;
+  const medians = `median${parts.length > 1 ? 's' : ''} over ${pairCount(parts[0]!.pairs)}`;
+  return ` ${joined}${oneCount ? ` (${medians})` : ''}.`;
+}
+
+/** Which pipelining policy the compared pairs were built under, and which pairs mixed two; '' when none is recorded. */
+function policySentence(summary: EffectSummary): string {
+  let sentence = '';
+  const recorded = summary.pipelining.filter((p) => p.policy !== null);
+  if (recorded.length > 0) {
+    const unrecorded = summary.pipelining.find((p) => p.policy === null);
+    sentence += recorded.length === 1 && !unrecorded
+      ? ` Both cells of every pair compared were built under ${recorded[0]!.policy}.`
+      : ` Both cells of each pair compared were built under one pipelining policy: ${recorded.map((p) => `${p.policy} (${pairCount(p.pairs)})`).join(', ')}${unrecorded ? `; not recorded for ${pairCount(unrecorded.pairs)}` : ''}.`;
+  }
+  const differ = summary.policyDiffers;
+  if (differ.length > 0) {
+    const named = differ.map((e) => `${e.narrow.cell} (${e.pipelining.narrow}) against ${e.full.cell} (${e.pipelining.full})`);
+    sentence += ` ${pairCount(differ.length)} built under two pipelining policies left out of the medians: ${named.join('; ')}.`;
+  }
+  return sentence;
 }
 
 /**
@@ -211,6 +310,8 @@ export function effectSentence(summary: EffectSummary): string {
     ].filter((part) => part !== null);
     const absent = lut4 ? 'no pair has a critical path on both sides' : 'no pair has LUT4 counts on both sides';
     sentence = `${subject} changed ${parts.join(' and ')}${lut4 && path ? '' : `; ${absent}`}.`;
+  } else if (summary.policyDiffers.length === summary.pairs) {
+    sentence = `${subject}: no pair was built under one pipelining policy on both sides, so none is compared.`;
   } else {
     sentence = `${subject}: no pair has LUT4 or critical-path figures on both sides yet.`;
   }
@@ -222,5 +323,5 @@ export function effectSentence(summary: EffectSummary): string {
     const points = (x: number): string => `${signedPercent(x).replace('%', '')} points`;
     sentence += ` Of the LUT4 change, the popcount head (GroupSum and argmax synthesised alone) accounts for ${points(summary.lut4Split.headPoints)} and the layers (cones pruned or kept) for ${points(summary.lut4Split.restPoints)} (medians over ${summary.lut4Split.pairs} pair${summary.lut4Split.pairs === 1 ? '' : 's'}).`;
   }
-  return sentence;
+  return sentence + timingSentence(summary) + policySentence(summary);
 }

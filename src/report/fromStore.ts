@@ -47,6 +47,8 @@ export function reportCellOf(r: ResultRow): ReportCell {
             cuts: r.pipelineCuts,
             latencyAtFmaxNs: r.latencyAtFmaxNs,
             latencyAtClockNs: r.latencyAtClockNs,
+            pipelinePolicy: r.pipelinePolicy,
+            headPathNs: r.headPathNs,
           },
     run:
       r.runId === null

@@ -138,24 +138,65 @@ function seriesLabel(cell: ReportCell): string {
   return `depth ${cell.depth}, width ${cell.width}`;
 }
 
+/** One panel of a plot against the final-layer width: a figure of each cell, with its axis. */
+interface FinalWidthPanel {
+  readonly field: string;
+  readonly title: string;
+  readonly value: (cell: ReportCell) => number | null | undefined;
+  readonly y?: Channel;
+}
+
+/** Panels side by side against the final-layer width (log), one line per depth and hidden width, points shaped by build status. */
+function againstFinalWidth(shown: readonly ReportCell[], panels: readonly FinalWidthPanel[]): TopLevelSpec {
+  const values = shown.map((c) => ({
+    cell: c.cell, series: seriesLabel(c), finalWidth: c.finalWidth, build: cellStatusLabel(c), failed: failedBuild(c),
+    ...Object.fromEntries(panels.map((p) => [p.field, p.value(c) ?? null])),
+  }));
+  const x = { field: 'finalWidth', type: 'quantitative', title: 'Final-layer width (neurons)', scale: { type: 'log', nice: false, padding: 12 }, axis: { values: widthTicks(shown.map((c) => c.finalWidth)) } } as const;
+  const series = [...new Set(values.map((v) => v.series))];
+  const color = { field: 'series', type: 'nominal', title: 'Depth, width', sort: series } as const;
+  const panel = (p: FinalWidthPanel): ConcatItem => {
+    const y = { field: p.field, type: 'quantitative', title: p.title, ...p.y };
+    return { ...PANEL, layer: [{ mark: { type: 'line', strokeWidth: 1.5 }, encoding: { x, y, color } } as Layer, ...statusPoints(x, y, color, shown)] };
+  };
+  return { data: { values }, hconcat: panels.map(panel) };
+}
+
 export function timingPlot(cells: readonly ReportCell[]): Plot {
   const [shown, left] = partition(sortCells(cells), (c) => c.build?.fmaxMHz != null || c.build?.criticalPathNs != null);
   const title = 'Fmax and critical path against final-layer width';
   const caption = `nextpnr's Fmax and critical path against the width of the final layer, one line per depth and hidden width. ${shownText(shown.length, cells.length)}${markedText(shown)}${notShown('timing figures', left, 'built without timing')}`;
   if (shown.length === 0) return { id: 'timing', title, spec: null, caption };
-  const values = shown.map((c) => ({ cell: c.cell, series: seriesLabel(c), finalWidth: c.finalWidth, fmax: c.build!.fmaxMHz, path: c.build!.criticalPathNs, build: cellStatusLabel(c), failed: failedBuild(c) }));
-  const x = { field: 'finalWidth', type: 'quantitative', title: 'Final-layer width (neurons)', scale: { type: 'log', nice: false, padding: 12 }, axis: { values: widthTicks(shown.map((c) => c.finalWidth)) } } as const;
-  const series = [...new Set(values.map((v) => v.series))];
-  const color = { field: 'series', type: 'nominal', title: 'Depth, width', sort: series } as const;
-  const panel = (field: 'fmax' | 'path', axisTitle: string): ConcatItem => ({
-    ...PANEL,
-    layer: [
-      { mark: { type: 'line', strokeWidth: 1.5 }, encoding: { x, y: { field, type: 'quantitative', title: axisTitle }, color } },
-      ...statusPoints(x, { field, type: 'quantitative', title: axisTitle }, color, shown),
-    ],
-  });
-  const spec: TopLevelSpec = { data: { values }, hconcat: [panel('fmax', 'Fmax (MHz)'), panel('path', 'Critical path (ns)')] };
+  const spec = againstFinalWidth(shown, [
+    { field: 'fmax', title: 'Fmax (MHz)', value: (c) => c.build!.fmaxMHz },
+    { field: 'path', title: 'Critical path (ns)', value: (c) => c.build!.criticalPathNs },
+  ]);
   return { id: 'timing', title, spec, caption };
+}
+
+/** "Built under --pipeline auto." / "Built under --pipeline auto (5 cells), --pipeline 0 (2 cells)." / ''. */
+function policyText(shown: readonly ReportCell[]): string {
+  const counts = new Map<string, number>();
+  for (const cell of shown) {
+    const policy = cell.build?.pipelinePolicy ?? 'pipelining not recorded';
+    counts.set(policy, (counts.get(policy) ?? 0) + 1);
+  }
+  if (counts.size === 0 || (counts.size === 1 && counts.has('pipelining not recorded'))) return '';
+  if (counts.size === 1) return ` Built under ${[...counts.keys()][0]}.`;
+  return ` Built under ${[...counts.entries()].map(([policy, n]) => `${policy} (${n} cell${n === 1 ? '' : 's'})`).join(', ')}.`;
+}
+
+export function latencyPlot(cells: readonly ReportCell[]): Plot {
+  const [shown, left] = partition(sortCells(cells), (c) => c.build?.latencyCycles != null);
+  const withoutNs = shown.filter((c) => c.build!.latencyAtFmaxNs == null);
+  const title = "The core's latency against final-layer width";
+  const caption = `The core's latency from in_valid to out_valid (its registered inputs and outputs and its pipeline cuts) in clock cycles and in ns at the build's achieved Fmax, against the width of the final layer, one line per depth and hidden width.${policyText(shown)} ${shownText(shown.length, cells.length)}${markedText(shown)}${withoutNs.length ? ` In cycles only (no Fmax): ${withoutNs.map((c) => c.cell).join(', ')}.` : ''}${notShown('latency', left, 'stored before latencies were kept')}`;
+  if (shown.length === 0) return { id: 'latency', title, spec: null, caption };
+  const spec = againstFinalWidth(shown, [
+    { field: 'cycles', title: 'Latency (cycles)', value: (c) => c.build!.latencyCycles, y: { scale: { zero: true }, axis: { tickMinStep: 1, format: 'd' } } },
+    { field: 'ns', title: 'Latency at Fmax (ns)', value: (c) => c.build!.latencyAtFmaxNs },
+  ]);
+  return { id: 'latency', title, spec, caption };
 }
 
 export interface FrontPoint {
@@ -265,5 +306,5 @@ export function powerPlot(cells: readonly ReportCell[]): Plot {
 }
 
 export function reportPlots(cells: readonly ReportCell[]): Plot[] {
-  return [lutPlot(cells), timingPlot(cells), accuracyPlot(cells), powerPlot(cells)];
+  return [lutPlot(cells), timingPlot(cells), latencyPlot(cells), accuracyPlot(cells), powerPlot(cells)];
 }

@@ -76,7 +76,7 @@ export const TABLE_CSS = `
 .table-wrap{overflow-x:auto;margin:.5rem 0}
 table{border-collapse:collapse;font-size:12.5px;line-height:1.35}
 table.fill{width:100%}
-th,td{padding:.2rem .45rem;border-bottom:1px solid #e4e4e4;text-align:left}
+th,td{padding:.2rem .4rem;border-bottom:1px solid #e4e4e4;text-align:left}
 th{background:#f5f5f5;font-weight:600;vertical-align:bottom}
 th.group{text-align:center;border-bottom-color:#c8c8c8}
 td{white-space:nowrap;vertical-align:top}

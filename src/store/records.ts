@@ -287,10 +287,14 @@ export interface ResultRow {
   readonly criticalPathNs: number | null;
   readonly logicNs: number | null;
   readonly routingNs: number | null;
+  /** The critical path's delay in the head (popcounts and argmax), ns; null for builds stored before it was kept. */
+  readonly headPathNs: number | null;
   /** The core's latency in cycles, its stages, its cuts in words ("before layer 2; head: sums"); null for builds stored before. */
   readonly latencyCycles: number | null;
   readonly pipelineStages: number | null;
   readonly pipelineCuts: string | null;
+  /** The pipelining policy of the build ('--pipeline auto', '--pipeline 1', 'fixed cuts (...)': describePolicy); null for builds stored before. */
+  readonly pipelinePolicy: string | null;
   /** latencyCycles at the achieved Fmax, and at the build's target clock (the board's unless --freq), ns. */
   readonly latencyAtFmaxNs: number | null;
   readonly latencyAtClockNs: number | null;
@@ -318,8 +322,8 @@ export interface ResultRow {
 export const RESULT_COLUMNS = [
   'kind', 'sweep', 'cell', 'state', 'error', 'attempts', 'at', 'board', 'modelHash', 'buildId', 'runId',
   'depth', 'width', 'finalWidth', 'widths', 'gates', 'liveGates', 'softwareAccuracy', 'boardAccuracy', 'runSoftwareAccuracy',
-  'buildStatus', 'buildMessage', 'buildWarnings', 'lut4', 'headLut4', 'carry', 'dff', 'logicCells', 'logicCellsAvailable', 'fmaxMHz', 'criticalPathNs', 'logicNs', 'routingNs',
-  'latencyCycles', 'pipelineStages', 'pipelineCuts', 'latencyAtFmaxNs', 'latencyAtClockNs',
+  'buildStatus', 'buildMessage', 'buildWarnings', 'lut4', 'headLut4', 'carry', 'dff', 'logicCells', 'logicCellsAvailable', 'fmaxMHz', 'criticalPathNs', 'logicNs', 'routingNs', 'headPathNs',
+  'latencyCycles', 'pipelineStages', 'pipelineCuts', 'pipelinePolicy', 'latencyAtFmaxNs', 'latencyAtClockNs',
   'vectors', 'mismatches', 'latencyNs', 'latencyKind', 'latencySource', 'throughputVps',
   'idleMw', 'loadMw', 'dynamicMw', 'nJPerInference', 'estIdleMw', 'estLoadMw', 'estDynamicMw', 'estNJPerInference',
 ] as const satisfies readonly (keyof ResultRow)[];

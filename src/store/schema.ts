@@ -233,6 +233,12 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE builds ADD COLUMN pipeline_stages INTEGER;
   ALTER TABLE builds ADD COLUMN pipeline TEXT;
   `,
+  // 9: how much of the build's critical path (critical_path_ns) runs through the head, the popcounts
+  // and the argmax, ns, read from nextpnr's path when the build ran. NULL for builds stored before
+  // and for builds without a placed design.
+  `
+  ALTER TABLE builds ADD COLUMN head_path_ns REAL;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -4,7 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import type { RunReport } from '../device/run.js';
 import type { BuildResult } from '../flow/build.js';
-import { describeCuts, type PipelineCuts } from '../hdl/cuts.js';
+import { describeCuts, describePolicy, type PipelineCuts } from '../hdl/cuts.js';
 import { buildLogicGraph } from '../hdl/graph.js';
 import type { Model } from '../model/modelFile.js';
 import { gateCount } from '../model/network.js';
@@ -186,8 +186,9 @@ const RESULT_SELECT = `
          r.software_accuracy AS runSoftwareAccuracy,
          b.status AS buildStatus, b.message AS buildMessage, b.warnings AS buildWarnings, b.lut4, b.head_lut4 AS headLut4, b.carry, b.dff, b.logic_cells AS logicCells,
          b.logic_cells_available AS logicCellsAvailable, b.fmax_mhz AS fmaxMHz, b.critical_path_ns AS criticalPathNs,
-         b.critical_logic_ns AS logicNs, b.critical_routing_ns AS routingNs,
+         b.critical_logic_ns AS logicNs, b.critical_routing_ns AS routingNs, b.head_path_ns AS headPathNs,
          b.latency_cycles AS latencyCycles, b.pipeline_stages AS pipelineStages, json_extract(b.pipeline, '$.cuts') AS pipelineCuts,
+         CASE WHEN b.pipeline IS NULL THEN NULL WHEN json_type(b.pipeline, '$.search') = 'object' THEN 1 ELSE 0 END AS pipelineSearched,
          b.latency_cycles * 1000.0 / b.fmax_mhz AS latencyAtFmaxNs, b.latency_cycles * 1000.0 / b.target_mhz AS latencyAtClockNs,
          COALESCE(r.vectors, sim.vectors) AS vectors, COALESCE(r.mismatches, sim.mismatches) AS mismatches,
          r.latency_ns AS latencyNs, r.latency_kind AS latencyKind, r.latency_source AS latencySource, r.throughput_vps AS throughputVps,
@@ -199,16 +200,24 @@ const RESULT_SELECT = `
     LEFT JOIN models m ON m.hash = COALESCE(i.model_hash, r.model_hash, b.model_hash, sim.model_hash)
     LEFT JOIN power_summaries p ON p.run_id = r.id`;
 
+/** A build's pipelining policy; fixed cuts need the model's layer count to be named as --pipeline P. */
+function policyOf(cuts: PipelineCuts | null, searched: boolean, layerCount: number | null): string | null {
+  if (cuts === null || (!searched && layerCount === null)) return null;
+  return describePolicy(cuts, searched, layerCount ?? 0);
+}
+
 function resultRowFrom(row: Row): ResultRow {
-  const { idle_w, load_w, dynamic_w, energy_per_inference_j, est_idle_w, est_load_w, est_dynamic_w, est_energy_per_inference_j, widths, buildWarnings, pipelineCuts, ...rest } = row;
-  const r = rest as unknown as Omit<ResultRow, 'widths' | 'buildWarnings' | 'pipelineCuts'>;
+  const { idle_w, load_w, dynamic_w, energy_per_inference_j, est_idle_w, est_load_w, est_dynamic_w, est_energy_per_inference_j, widths, buildWarnings, pipelineCuts, pipelineSearched, ...rest } = row;
+  const r = rest as unknown as Omit<ResultRow, 'widths' | 'buildWarnings' | 'pipelineCuts' | 'pipelinePolicy'>;
+  const cuts = pipelineCuts === null || pipelineCuts === undefined ? null : parsed<PipelineCuts>(pipelineCuts);
   // A cell not trained yet still has the widths its grid point asks for (as train --depth/--width/--final-width).
   const gridWidths = r.depth !== null && r.width !== null && r.finalWidth !== null ? Array.from({ length: r.depth }, (_, i) => (i === r.depth! - 1 ? r.finalWidth! : r.width!)) : null;
   return {
     ...r,
     widths: widths === null ? gridWidths : parsed<number[]>(widths),
     buildWarnings: buildWarnings === null ? null : parsed<string[]>(buildWarnings),
-    pipelineCuts: pipelineCuts === null || pipelineCuts === undefined ? null : describeCuts(parsed<PipelineCuts>(pipelineCuts)),
+    pipelineCuts: cuts === null ? null : describeCuts(cuts),
+    pipelinePolicy: policyOf(cuts, pipelineSearched === 1, r.depth),
     idleMw: scaled(idle_w, 1e3),
     loadMw: scaled(load_w, 1e3),
     dynamicMw: scaled(dynamic_w, 1e3),
@@ -353,7 +362,7 @@ export class Store {
    * stage logs are read from the build directory unless `log` is given. The model
    * (provenance.modelHash) must be stored first.
    */
-  addBuild(build: BuildResult, provenance: Provenance, o: { log?: string | null; headLut4?: number | null; pipeline?: BuildPipeline | null } = {}): number {
+  addBuild(build: BuildResult, provenance: Provenance, o: { log?: string | null; headLut4?: number | null; headPathNs?: number | null; pipeline?: BuildPipeline | null } = {}): number {
     const log = o.log === undefined ? readBuildLog(build) : o.log;
     const f = build.figures;
     return this.atomically(() => {
@@ -381,6 +390,7 @@ export class Store {
         critical_logic_ns: f.criticalPath?.logicNs ?? null,
         critical_routing_ns: f.criticalPath?.routingNs ?? null,
         logic_levels: f.criticalPath?.logicLevels ?? null,
+        head_path_ns: o.headPathNs ?? null,
         icetime_mhz: f.icetimeMHz,
         latency_cycles: o.pipeline?.latencyCycles ?? null,
         pipeline_stages: o.pipeline?.stages ?? null,

@@ -281,7 +281,7 @@ async function record(ctx: DriveContext, cell: SweepCell, job: Job<StagePayload,
         return { ...meta, result: String(id), artifact: null };
       }
       case 'build': {
-        const id = store.addBuild(r.build, r.provenance, { headLut4: r.headLut4, pipeline: r.pipeline ?? null });
+        const id = store.addBuild(r.build, r.provenance, { headLut4: r.headLut4, headPathNs: r.headPathNs ?? null, pipeline: r.pipeline ?? null });
         store.linkCell(cell.id, { buildId: id });
         return { ...meta, result: String(id), artifact: r.image?.hash ?? null };
       }

@@ -40,6 +40,8 @@ export type StageResult = { provenance: Provenance } & (
       stage: 'build';
       build: BuildResult;
       headLut4: number | null;
+      /** ModelBuild.headPathNs; absent from a worker that predates it. */
+      headPathNs?: number | null;
       pipeline?: BuildPipeline;
       /** The run's device image, when the run takes a bitstream and it was built. */
       image: ArtifactRef | null;
@@ -126,7 +128,7 @@ export async function runStageJob(p: StagePayload, ctx: StageWorkerContext): Pro
     case 'build': {
       const { build, headLut4 } = await buildCell(spec, p.job, model, ctx);
       const image = runSkipped(spec, build.build) === null ? await shareRunImage(spec, model, autoCuts(spec, build), ctx) : { ref: null, failure: null };
-      return { stage: 'build', build: build.build, headLut4, pipeline: pipelineOf(build), image: image.ref, imageFailure: image.failure, provenance };
+      return { stage: 'build', build: build.build, headLut4, headPathNs: build.headPathNs, pipeline: pipelineOf(build), image: image.ref, imageFailure: image.failure, provenance };
     }
     case 'run': {
       const image = p.image ? await fetchDeviceImage(ctx.redis, p.image, ctx.cacheDir) : null;

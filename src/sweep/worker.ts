@@ -43,7 +43,7 @@ function recorderFor(store: Store, cell: SweepCell, base: Provenance): CellRecor
       return store.atomically(() => {
         const earlier = cell.buildId === null ? null : store.getBuild(cell.buildId);
         if (earlier && earlier.result.hash === build.build.hash) return (buildId = earlier.id);
-        buildId = store.addBuild(build.build, provenance, { headLut4, pipeline: pipelineOf(build) });
+        buildId = store.addBuild(build.build, provenance, { headLut4, headPathNs: build.headPathNs, pipeline: pipelineOf(build) });
         store.linkCell(cell.id, { buildId });
         return buildId;
       });

@@ -37,6 +37,8 @@ test('a path through layers, popcount and argmax gets its cut nearest the middle
   assert.deepEqual(plan.next.cuts, { layers: [], head: ['adder'] });
   assert.equal(plan.next.added, 'head: adder');
   assert.deepEqual(pathWhere(steps, 2).sections, ['input register', 'layer 0', 'layer 1', 'popcount', 'argmax', 'output register']);
+  // The head's share: the popcount's 1+8 ns and the argmax's 1+4 ns of the path's 26.
+  assert.deepEqual([pathWhere(steps, 2).headNs, pathWhere(steps, 2).totalNs], [14, 26]);
 
   // With the popcount cut already there, the next free position nearest the middle: the layer-to-head boundary.
   const again = planNextCut(steps, { layers: [], head: ['adder'] }, 2, 10);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { asRegular, describeCuts, normaliseCuts, regularCuts, type PipelineCuts } from '../../src/hdl/cuts.js';
+import { asRegular, describeCuts, describePolicy, normaliseCuts, regularCuts, type PipelineCuts } from '../../src/hdl/cuts.js';
 import { emitVerilog } from '../../src/hdl/emit.js';
 import { adderCutGroups } from '../../src/hdl/groupSum.js';
 import { evaluateReference } from '../../src/model/reference.js';
@@ -20,6 +20,13 @@ test('--pipeline P and --head-pipeline N are cuts: regular ones keep the header 
   assert.throws(() => regularCuts(0, 4, 3), (e: unknown) => e instanceof UserError && /--head-pipeline: expected 0 to 3/.test(e.message));
   assert.equal(describeCuts({ layers: [1, 2], head: ['sums'] }), 'before layers 1,2; head: sums');
   assert.equal(describeCuts({ layers: [], head: [] }), 'none');
+  // The policy a build was made under, in its flags: what the report compares pairs by.
+  assert.deepEqual([
+    describePolicy({ layers: [2], head: [] }, true, 3),
+    describePolicy({ layers: [], head: [] }, false, 3),
+    describePolicy({ layers: [2], head: ['sums'] }, false, 3),
+    describePolicy({ layers: [1], head: [] }, false, 3),
+  ], ['--pipeline auto', '--pipeline 0', '--pipeline 2 --head-pipeline 1', 'fixed cuts (before layer 1)']);
 
   const net = randomNetwork(3, 40, [100, 100, 60], 6);
   const viaP = emitVerilog(net, { pipeline: 2, headCuts: 1, registeredIo: true });

@@ -43,7 +43,7 @@ describe('finalLayerEffect', () => {
     assert.ok(Math.abs(summary!.lut4!.percent - -71.3) < 1e-9, String(summary!.lut4!.percent));
     assert.ok(Math.abs(summary!.criticalPathNs!.percent - -18.2) < 1e-9, String(summary!.criticalPathNs!.percent));
     assert.equal(effectSentence(summary!),
-      'Narrowing the final layer from 1000 to 100 changed LUT4 by -71.3% and the critical path by -18.2% (median over 4 pairs).');
+      'Narrowing the final layer from 1000 to 100 changed LUT4 by -71.3% and the critical path by -18.2% (median over 4 pairs). Fmax changed by +22.3% (median over 4 pairs).');
   });
 
   it('adds the nominal and live gate medians when live gates are known', () => {
@@ -70,6 +70,36 @@ describe('finalLayerEffect', () => {
     // Without head figures there is no split, and the sentence says nothing of it.
     const [plain] = finalLayerEffect([built(2, 1000, 1000, 1000, 10), built(2, 1000, 100, 400, 9)]);
     assert.equal(plain!.lut4Split, null);
+  });
+
+  it("gives the latency change under the pairs' one pipelining policy, and names a pair built under two instead of comparing it", () => {
+    // The core's latency: cycles, and ns at each build's Fmax (cycles x 1000 / Fmax = cycles x path here).
+    const cell = (depth: number, finalWidth: number, lut4: number, path: number, cycles: number, pipelinePolicy: string) =>
+      reportCell(depth, 1000, finalWidth, { build: build('ok', { lut4, criticalPathNs: path, fmaxMHz: 1000 / path, latencyCycles: cycles, latencyAtFmaxNs: cycles * path, pipelinePolicy }) });
+    const effects = finalLayerEffect([
+      cell(2, 1000, 1000, 20, 4, '--pipeline auto'),
+      cell(2, 100, 400, 10, 3, '--pipeline auto'),
+      cell(3, 1000, 2000, 40, 2, '--pipeline 0'),
+      cell(3, 100, 500, 10, 2, '--pipeline auto'),
+    ]);
+    const [same, mixed] = effects;
+    assert.deepEqual(same!.latencyCycles, { from: 4, to: 3, percent: -25 });
+    assert.deepEqual(same!.latencyAtFmaxNs, { from: 80, to: 30, percent: -62.5 });
+    assert.deepEqual([same!.policyDiffers, mixed!.policyDiffers], [false, true]);
+    assert.deepEqual(mixed!.pipelining, { full: '--pipeline 0', narrow: '--pipeline auto' });
+
+    const [summary] = summariseFinalLayerEffect(effects);
+    assert.deepEqual([summary!.pairs, summary!.lut4!.pairs, summary!.latencyCycles], [2, 1, { cycles: -1, pairs: 1 }]);
+    assert.deepEqual(summary!.pipelining, [{ policy: '--pipeline auto', pairs: 1 }]);
+    assert.equal(effectSentence(summary!),
+      'Narrowing the final layer from 1000 to 100 changed LUT4 by -60.0% and the critical path by -50.0% (median over 1 pair).'
+      + " Fmax changed by +100.0%, the core's latency by -1 cycle and by -62.5% in ns at Fmax (medians over 1 pair)."
+      + ' Both cells of every pair compared were built under --pipeline auto.'
+      + ' 1 pair built under two pipelining policies left out of the medians: d3-w1000-f100 (--pipeline auto) against d3-w1000-f1000 (--pipeline 0).');
+    // Pairs whose policy is not recorded on a side are compared, and said to be.
+    const unrecorded = effects.map((e) => ({ ...e, pipelining: { full: null, narrow: e.pipelining.narrow }, policyDiffers: false }));
+    assert.match(effectSentence(summariseFinalLayerEffect([effects[0]!, unrecorded[1]!])[0]!),
+      / Both cells of each pair compared were built under one pipelining policy: --pipeline auto \(1 pair\); not recorded for 1 pair\.$/);
   });
 
   it('makes no pair for a narrow cell without a full-width partner, nor across sweeps, and says which are unpaired', () => {
@@ -116,7 +146,7 @@ describe('finalLayerEffect', () => {
     assert.equal(summary!.skipped, 2);
     assert.equal(effectSentence(summary!),
       'Narrowing the final layer from 1000 to 100 changed LUT4 by -75.0% (median over 2 pairs) and the critical path by -20.0% (median over 1 pair).'
-      + ' 2 of 4 pairs skipped for want of figures (failed or pending builds).');
+      + ' 2 of 4 pairs skipped for want of figures (failed or pending builds). Fmax changed by +25.0% (median over 1 pair).');
   });
 
   it('says so when no pair has figures, and names the range of full widths', () => {

@@ -96,11 +96,13 @@ describe('renderReport on a 3x3x2 grid', () => {
 
   it('has one SVG per plot, each with its data points', () => {
     const svgs = svgsByFigure(html);
-    assert.deepEqual([...svgs.keys()], ['luts', 'timing', 'accuracy', 'power']);
+    assert.deepEqual([...svgs.keys()], ['luts', 'timing', 'latency', 'accuracy', 'power']);
     // 18 cells less the failed-routing and the pending one.
     assert.equal(dataPoints(svgs.get('luts')!), 16);
     // Also less the one that does not fit (no timing), on two panels.
     assert.equal(dataPoints(svgs.get('timing')!), 2 * 15);
+    // The same 15 cells have a latency: in cycles and in ns at Fmax.
+    assert.equal(dataPoints(svgs.get('latency')!), 2 * 15);
     assert.equal(dataPoints(svgs.get('accuracy')!), 16);
     // Power: 6 measured + 15 estimated cells x (load, dynamic); energy: 6 + 15.
     assert.equal(dataPoints(svgs.get('power')!), 2 * 21 + 21);
@@ -110,7 +112,7 @@ describe('renderReport on a 3x3x2 grid', () => {
     // The Pareto front is drawn as a line; failed builds with figures are ringed: the timing-failed
     // one everywhere, the one that does not fit where it has a LUT4 count.
     assert.match(svgs.get('accuracy')!, /class="mark-line role-mark[^"]*"/);
-    assert.deepEqual(['luts', 'timing', 'accuracy', 'power'].map((id) => rings(svgs.get(id)!)), [2, 2, 2, 0]);
+    assert.deepEqual(['luts', 'timing', 'latency', 'accuracy', 'power'].map((id) => rings(svgs.get(id)!)), [2, 2, 2, 2, 0]);
     assert.match(svgs.get('luts')!, /does not fit/);
     assert.match(svgs.get('luts')!, /timing failed/);
   });
@@ -133,17 +135,23 @@ describe('renderReport on a 3x3x2 grid', () => {
     assert.match(html, /18 cells: 14 built, 1 timing failed, 1 does not fit, 1 build failed, 1 pending\./);
     assert.match(figcaption(html, 'timing'), /Not shown \(no timing figures\): 1 build failed \(d3-w1000-f1000\), 1 pending \(d4-w500-f100\), 1 does not fit \(d4-w1000-f1000\)\./);
     assert.match(figcaption(html, 'luts'), /ringed and shaped by status: d2-w250-f100 \(timing failed\), d4-w1000-f1000 \(does not fit\)/);
+    assert.match(figcaption(html, 'latency'), /Built under --pipeline auto\. 15 of 18 cells shown\..*Not shown \(no latency\): 1 build failed \(d3-w1000-f1000\), 1 pending \(d4-w500-f100\), 1 does not fit \(d4-w1000-f1000\)\./);
   });
 
   it('puts units in the table headers and formats numbers', () => {
-    for (const header of ['Fmax (MHz)', 'Critical path (ns)', 'Cycles (stages): ns at Fmax / clock', 'Live (%)', 'Dynamic (mW)', 'Energy (nJ/inference)', 'Latency (ns)', 'Throughput (vectors/s)']) {
+    for (const header of ['Fmax (MHz)', 'Critical path (ns)', 'Head share (%): LUT4 / path', 'Cycles (stages): ns at Fmax', 'Latency (cycles: ns at Fmax)', 'Live (%)', 'Dynamic (mW)', 'Energy (nJ/inference)', 'Latency (ns)', 'Throughput (vectors/s)']) {
       assert.ok(html.includes(`>${header}</th>`), header);
     }
     // d2-w1000-f1000: 3000 LUT4s, 1040 DFF, 10 carry; 3050 of 5280 LCs; Fmax 1000/18 MHz, 30% of the
     // path logic; accuracy 0.8+0.04+0.05. Figures without a column of their own are in the titles.
     assert.match(html, /<td>d2-w1000-f1000<\/td><td class="num start">2<\/td><td class="num">1,000 → 1,000<\/td>.*<td class="num start">89\.00<\/td>.*<td class="num" title="3,000 LUT4, 1,040 DFF, 10 carry">3,000<\/td><td class="num" title="3,050 of 5,280 logic cells">57\.8<\/td><td class="num start">55\.6<\/td><td class="num" title="5\.40 ns logic \+ 12\.6 ns routing">18\.0<\/td>/);
     // Its core's latency: 2 cycles (registered inputs and outputs, no cut), 36 ns at its Fmax, 167 ns at 12 MHz.
-    assert.match(html, /<td>d2-w1000-f1000<\/td>.*title="pipeline cuts: none; [^"]*">2 \(1\): 36\.0\/167<\/td>/);
+    assert.match(html, /<td>d2-w1000-f1000<\/td>.*title="--pipeline auto: pipeline cuts none; 2 cycles x the clock period: 36\.0 ns at the build&#39;s Fmax, 167 ns at the target clock">2 \(1\): 36\.0<\/td>/);
+    // The head: 40% of its 3,000 LUT4 and half its 18 ns path; the does-not-fit cell has LUT4 but no head count and no path.
+    assert.match(html, /<td>d2-w1000-f1000<\/td>.*<td class="num start" title="head 1,200 of 3,000 LUT4 \(the GroupSum and argmax synthesised alone\); 9\.00 of the critical path&#39;s 18\.0 ns in the popcounts and argmax">40\/50<\/td>/);
+    assert.match(html, /<td>d4-w1000-f1000<\/td>.*<td class="num start" title="head LUT4: not measured \(the head is synthesised alone for sweep builds only\); head path: no critical path \(does not fit\)">–<\/td>/);
+    // Per pair: d2-w1000 keeps 2 cycles; at the narrow cell's higher Fmax they take 10% less time.
+    assert.match(html, /<td class="num">2 → 2: 36\.0 → 32\.4 \(-10\.0%\)<\/td><td class="start" title="both built under --pipeline auto">auto: built, built<\/td>/);
   });
 
   it('groups the columns: each table has a row of group headings that spans every column', () => {
@@ -195,7 +203,8 @@ describe('renderReport on degenerate input', () => {
     assert.match(html, /Narrow final layers without a full-width partner .*: d2-w500-f100\./);
     assert.match(html, /No cell has been run on a board or has power figures yet\./);
     const svgs = svgsByFigure(html);
-    assert.deepEqual([...svgs.keys()], ['luts', 'timing', 'accuracy']);
+    assert.deepEqual([...svgs.keys()], ['luts', 'timing', 'accuracy'], 'no latency recorded: no latency plot');
+    assert.match(figcaption(html, 'latency'), /0 of 1 cell shown\. Not shown \(no latency\): 1 stored before latencies were kept \(d2-w500-f100\)\./);
     assert.equal(dataPoints(svgs.get('accuracy')!), 1);
     assert.match(figcaption(html, 'power'), /0 of 1 cell shown\. Not shown \(no power figures with a LUT4 count\): 1 not measured or estimated \(d2-w500-f100\)\./);
   });
@@ -208,7 +217,7 @@ describe('renderReport on degenerate input', () => {
     const html = await renderReport(cells, meta);
     assertWellFormed(html);
     assert.doesNotMatch(html, /<svg/);
-    assert.equal(html.match(/<p class="empty">Nothing to plot yet\.<\/p>/g)?.length, 4);
+    assert.equal(html.match(/<p class="empty">Nothing to plot yet\.<\/p>/g)?.length, 5);
     assert.match(html, /Narrowing the final layer from 500 to 100: no pair has LUT4 or critical-path figures on both sides yet\./);
     assert.match(html, /<td class="start">failed<\/td>.*<td class="clip start" title="training diverged: &#60;NaN&#62; loss">training diverged: &#60;NaN&#62; loss<\/td>/);
     assert.match(html, /2 cells: 1 build failed, 1 failed\./);
@@ -225,6 +234,14 @@ describe('renderReport on degenerate input', () => {
     assert.ok(full.includes('>built ⚠</td>'), full);
     assert.ok(full.includes(`>warning: no icetime cross-check: icetime exited with code 1: Can&#39;t find chipdb file for device 5k — built for icebreaker</td>`), full);
     assert.ok(narrow.includes('>built</td>') && !narrow.includes('warning'), narrow);
+  });
+
+  it('shows a pair built under two pipelining policies with both, marked, and keeps it out of the headline', async () => {
+    const cell = (finalWidth: number, pipelinePolicy: string) => reportCell(2, 500, finalWidth, { build: build('ok', { lut4: finalWidth * 2, criticalPathNs: 10, latencyCycles: 2, latencyAtFmaxNs: 20, pipelinePolicy }) });
+    const html = await renderReport([cell(500, '--pipeline 1'), cell(100, '--pipeline auto')], meta);
+    assertWellFormed(html);
+    assert.match(html, /<td class="start bad" title="built under two pipelining policies \(--pipeline 1 at full width, --pipeline auto narrow\): left out of the medians">1 → auto: built, built<\/td>/);
+    assert.match(html, /<p class="headline">Narrowing the final layer from 500 to 100: no pair was built under one pipelining policy on both sides, so none is compared\. 1 pair built under two pipelining policies left out of the medians: d2-w500-f100 \(--pipeline auto\) against d2-w500-f500 \(--pipeline 1\)\.<\/p>/);
   });
 
   it('shows a stored run\'s latency kind and same-vector software accuracy (clocked; not measured and without the same-vector figure)', async () => {

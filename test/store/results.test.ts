@@ -70,7 +70,8 @@ describe('gatebench results', () => {
     const cells = [20, 10, 40].map((f) => ({ key: `d2-w40-f${f}`, depth: 2, width: 40, finalWidth: f }));
     store.createSweep(spec, cells);
     const done = store.claimCell('s1')!;
-    const buildId = store.addBuild(build, fixtureProvenance(model.hash), { pipeline: { latencyCycles: 3, stages: 2, cuts: { layers: [], head: ['sums'] }, search: null } });
+    const headPathNs = build.figures.criticalPath!.totalNs / 4;
+    const buildId = store.addBuild(build, fixtureProvenance(model.hash), { headLut4: Math.round(build.figures.lut4! / 2), headPathNs, pipeline: { latencyCycles: 3, stages: 2, cuts: { layers: [], head: ['sums'] }, search: null } });
     const runId = store.addRun(fixtureRun({ mismatches: 2 }), fixtureProvenance(model.hash), { buildId, power: { summary: fixturePower() } });
     store.finishCell(done.id, { modelHash: model.hash, buildId, runId });
     await sleep(5);
@@ -108,6 +109,9 @@ describe('gatebench results', () => {
     assert.equal(cell.fmaxMHz, build.figures.fmaxMHz);
     assert.equal(cell.criticalPathNs, build.figures.criticalPath!.totalNs);
     assert.deepEqual([cell.latencyCycles, cell.pipelineStages, cell.pipelineCuts], [3, 2, 'head: sums'], "the core's latency, stages and cuts");
+    assert.equal(cell.pipelinePolicy, '--pipeline 0 --head-pipeline 1', 'fixed cuts of a 2-layer model, named by their flags');
+    assert.equal(cell.headPathNs, build.figures.criticalPath!.totalNs / 4);
+    assert.equal(RESULT_TABLE.find((c) => c.header === 'head% LUT/path')!.text(cell), `${Math.round((Math.round(build.figures.lut4! / 2) / build.figures.lut4!) * 100)}/25`);
     assert.ok(Math.abs(cell.latencyAtFmaxNs! - 3000 / build.figures.fmaxMHz!) < 1e-9);
     assert.ok(Math.abs(cell.latencyAtClockNs! - 250) < 1e-9, '3 cycles at the 12 MHz target');
     assert.deepEqual(['cyc', 'stages', 'cyc ns@clk'].map((h) => RESULT_TABLE.find((c) => c.header === h)!.text(cell)), ['3', '2', '250.0']);
@@ -125,7 +129,7 @@ describe('gatebench results', () => {
     assert.deepEqual(pending.widths, [40, 40], 'from the grid point until a model exists');
     assert.equal(pending.buildStatus, null);
     assert.equal(pending.buildWarnings, null);
-    assert.deepEqual([pending.latencyCycles, pending.pipelineCuts, pending.latencyAtFmaxNs], [null, null, null]);
+    assert.deepEqual([pending.latencyCycles, pending.pipelineCuts, pending.pipelinePolicy, pending.latencyAtFmaxNs, pending.headPathNs], [null, null, null, null, null]);
     const run = rows[0]!;
     assert.equal(run.error, 'device stopped answering');
     assert.deepEqual([run.latencyKind, run.latencyNs], ['combinational', 39.114]);

@@ -76,6 +76,29 @@ describe('store schema', () => {
     ]);
   });
 
+  it('migration 9 opens a database of builds stored before the head path was kept: head_path_ns is null, the rows stay readable', () => {
+    const path = join(tempDir(), 'v8.db');
+    const old = new Database(path);
+    migrate(old, path, MIGRATIONS.slice(0, 8));
+    const build = old.prepare(`INSERT INTO builds (hash, board, device, top, status, ok, message, placement_seed, target_mhz, lut4, fmax_mhz, critical_path_ns,
+        build_seconds, cached, result, gatebench_version, seeds, tools, provenance, created_at, latency_cycles, pipeline_stages, pipeline)
+      VALUES ('h', 'icebreaker', 'up5k', 'top', 'ok', 1, 'built', 1, 12, 900, 40, 25, 1, 0, '{}', '0.1.0', '{}', '{}', '{}', '2026-01-01T00:00:00.000Z', 2, 1, ?)`);
+    const buildId = build.run(JSON.stringify({ cuts: { layers: [], head: [] }, search: { targetMHz: 12, met: true, tries: [] } })).lastInsertRowid;
+    old.prepare(`INSERT INTO runs (build_id, board, virtual, port, baud, clock_hz, device_model_id, complete, vectors, answered, mismatches,
+        report, gatebench_version, seeds, tools, provenance, created_at)
+      VALUES (?, 'icebreaker', 0, '/dev/ttyUSB1', 3000000, 12000000, 'd', 1, 10, 10, 0, '{}', '0.1.0', '{}', '{}', '{}', '2026-01-01T00:00:01.000Z')`).run(buildId);
+    old.close();
+
+    const store = openStore(path);
+    const [row] = store.resultRows();
+    store.close();
+    const raw = new Database(path, { readonly: true });
+    assert.equal(raw.prepare('SELECT head_path_ns FROM builds').pluck().get(), null);
+    raw.close();
+    assert.deepEqual([row!.lut4, row!.criticalPathNs, row!.headPathNs, row!.latencyCycles], [900, 25, null, 2]);
+    assert.equal(row!.pipelinePolicy, '--pipeline auto', 'the stored search says so');
+  });
+
   it('refuses a database from a newer gatebench in one line', () => {
     const path = join(tempDir(), 'newer.db');
     openStore(path).close();

@@ -64,6 +64,7 @@ describe('distributed sweep: coordinator, two train/build workers, one board hos
     assert.equal(one(db, 'SELECT count(DISTINCT cell_key || stage) FROM sweep_stages'), 32);
     assert.equal(one(db, 'SELECT count(*) FROM simulations'), 8);
     assert.equal(one(db, 'SELECT count(*) FROM builds'), 8);
+    assert.equal(one(db, 'SELECT count(*) FROM builds WHERE head_path_ns IS NULL OR head_path_ns > critical_path_ns'), 0, "each build worker's head share of the path reached the store");
     assert.equal(one(db, 'SELECT count(*) FROM runs'), 8);
     assert.equal(one(db, 'SELECT count(*) FROM models'), 8);
     assert.equal(one(db, 'SELECT count(*) FROM sweep_cells WHERE model_hash IS NULL OR simulation_id IS NULL OR build_id IS NULL OR run_id IS NULL'), 0);

@@ -99,6 +99,8 @@ describe('gatebench sweep (3 x 3 x 2 on the virtual board, killed and resumed)',
           assert.ok(r.runId !== null, `${r.cell} built and was run`);
           assert.equal(r.mismatches, 0, `${r.cell}: bit-exact on the virtual board`);
           assert.equal(r.vectors, 100);
+          // The head's share of the critical path, read from nextpnr's report when the worker built it.
+          assert.ok(r.headPathNs !== null && r.headPathNs >= 0 && r.headPathNs <= r.criticalPathNs!, `${r.cell}: head path ${r.headPathNs} of ${r.criticalPathNs} ns`);
           measured++;
         } else {
           assert.equal(r.runId, null, `${r.cell}: a failed build is not run`);

@@ -74,6 +74,13 @@ interface StoredSpec {
   board?: string;
   dataset?: string;
   runOn?: string;
+  /** The virtual board's level ('bitstream'); absent for the RTL and in sweeps stored before levels. */
+  level?: string;
+}
+
+/** Where a sweep's cells run, with what the virtual board simulates: "virtual (bitstream)". */
+function runsOn(spec: StoredSpec): string | undefined {
+  return spec.runOn === 'virtual' ? `virtual (${spec.level ?? 'rtl'})` : spec.runOn;
 }
 
 /** A sweep's board with its capacity, from the board file (only the name if it no longer loads). */
@@ -94,8 +101,8 @@ export function sweepReportInput(store: Store, sweeps: string | readonly string[
   const ids = typeof sweeps === 'string' ? [sweeps] : [...sweeps];
   const records = ids.map((id) => ({ id, record: store.getSweep(id) }));
   const specs = records.map(({ record }) => (record?.spec ?? {}) as StoredSpec);
-  const one = <K extends keyof StoredSpec>(key: K): string | null => {
-    const values = [...new Set(specs.map((s) => s[key] ?? 'n/a'))];
+  const one = (read: (spec: StoredSpec) => string | undefined): string | null => {
+    const values = [...new Set(specs.map((s) => read(s) ?? 'n/a'))];
     return values.length === 1 && values[0] !== 'n/a' ? values[0]! : values.length > 1 ? values.join(', ') : null;
   };
   const boards = records.flatMap(({ id }, i) => (specs[i]!.board ? [sweepBoard(id, specs[i]!.board!)] : []));
@@ -105,12 +112,12 @@ export function sweepReportInput(store: Store, sweeps: string | readonly string[
       title: ids.length === 1 ? `gatebench sweep ${ids[0]}` : `gatebench sweeps ${ids.join(', ')}`,
       sweep: ids.join(', '),
       generated: new Date().toISOString(),
-      board: one('board'),
-      dataset: one('dataset'),
+      board: one((s) => s.board),
+      dataset: one((s) => s.dataset),
       provenance: {
         gatebench: gatebenchVersion(),
         git: gitRevision() ?? 'not a git checkout',
-        'runs on': one('runOn') ?? 'n/a',
+        'runs on': one(runsOn) ?? 'n/a',
         ...Object.fromEntries(records.map(({ id, record }) => [ids.length === 1 ? 'sweep created' : `sweep ${id} created`, record?.createdAt ?? 'n/a'])),
       },
       boards,

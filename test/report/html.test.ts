@@ -321,6 +321,6 @@ describe('renderReport of two sweeps on two families side by side', () => {
     ]);
     assert.equal(input.meta.board, 'icebreaker, ulx3s');
     assert.equal(input.meta.dataset, 'mnist');
-    assert.equal(input.meta.provenance['runs on'], 'virtual, none');
+    assert.equal(input.meta.provenance['runs on'], 'virtual (rtl), none');
   });
 });

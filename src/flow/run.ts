@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { resolveTool, ToolNotFoundError, type ResolvedTool, type ToolName, type ToolOrigin } from './tools.js';
@@ -131,7 +131,7 @@ interface Execution {
  * shell), in its own process group so a timeout or cancel also ends anything it started (a shell
  * wrapper's children would otherwise keep the output pipes open). Never throws for a tool failure.
  */
-async function execute(tool: ResolvedTool, argv: readonly string[], cwd: string, options: RunOptions): Promise<Execution> {
+async function execute(tool: ResolvedTool, argv: readonly string[], cwd: string, options: RunOptions, live?: { file: string; stream: 'all' | 'stderr' }): Promise<Execution> {
   const command = [tool.command, ...tool.prefixArgs, ...argv];
   const started = performance.now();
   const subprocess = execa(tool.command, [...tool.prefixArgs, ...argv], {
@@ -145,6 +145,8 @@ async function execute(tool: ResolvedTool, argv: readonly string[], cwd: string,
     ...(options.env ? { env: options.env } : {}),
   });
   const untrack = track(subprocess.pid);
+  // The log grows as the tool prints (an hour of routing can be followed with tail -f), not only at its end.
+  if (live) (live.stream === 'all' ? subprocess.all : subprocess.stderr)?.on('data', (chunk: Buffer) => appendFileSync(live.file, chunk));
   let timedOut = false;
   let canceled = false;
   const killGroup = (): void => {
@@ -237,9 +239,12 @@ export async function runPlan(plan: CommandPlan, cwd: string, options: RunOption
 export async function runPlanWith(tool: ResolvedTool, plan: CommandPlan, cwd: string, options: RunOptions = {}): Promise<StageRun> {
   mkdirSync(cwd, { recursive: true });
   const logFile = `${plan.stage}.log`;
-  const e = await execute(tool, plan.argv, cwd, options);
+  const logPath = join(cwd, logFile);
+  writeFileSync(logPath, `$ ${showCommand([tool.command, ...tool.prefixArgs, ...plan.argv])}\n`);
+  const e = await execute(tool, plan.argv, cwd, options, { file: logPath, stream: plan.stdoutFile ? 'stderr' : 'all' });
   if (plan.stdoutFile) writeFileSync(join(cwd, plan.stdoutFile), e.stdout);
-  writeFileSync(join(cwd, logFile), `$ ${showCommand(e.command)}\n${plan.stdoutFile ? e.stderr : e.all}\n`);
+  // Written again whole: the same text, plus what execute() adds (a spawn error) and the final newline.
+  writeFileSync(logPath, `$ ${showCommand(e.command)}\n${plan.stdoutFile ? e.stderr : e.all}\n`);
   return {
     stage: plan.stage,
     tool: plan.tool,

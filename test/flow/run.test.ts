@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, it } from 'node:test';
 import { buildBitstream, clearToolCache, resolveTool, runPlan, ToolNotFoundError, type CommandPlan } from '../../src/flow/index.js';
@@ -42,16 +42,38 @@ describe('runPlan', () => {
     assert.match(readFileSync(join(cwd, r.logFile), 'utf8'), /line 1\n[\s\S]*ERROR: something broke/, 'the whole log is on disk');
   });
 
+  it('writes the log as the tool prints, so a long run can be followed while it runs', async () => {
+    // The fake prints a router pass, then waits until the test has read it in the log and says go.
+    fakeNextpnr('echo "Info: iter=1 wires=10 overused=3" >&2; while [ ! -f go ]; do sleep 0.05; done; echo "Info: iter=2 wires=10 overused=0" >&2');
+    const cwd = tempDir();
+    const plan: CommandPlan = { stage: 'pnr', tool: 'nextpnr-ice40', argv: ['--up5k'], inputs: [], outputs: [] };
+    let settled = false;
+    const running = runPlan(plan, cwd).finally(() => (settled = true));
+    const log = join(cwd, 'pnr.log');
+    const until = Date.now() + 60_000;
+    while (!(existsSync(log) && readFileSync(log, 'utf8').includes('iter=1'))) {
+      assert.ok(Date.now() < until, 'the first pass never reached the log');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.equal(settled, false, 'the tool is still running (it waits for go)');
+    assert.match(readFileSync(log, 'utf8'), /^\$ \S*nextpnr-ice40 --up5k\n/, 'the command line comes first');
+    writeFileSync(join(cwd, 'go'), '');
+    const r = await running;
+    assert.equal(r.failed, false);
+    assert.match(readFileSync(log, 'utf8'), /iter=1[\s\S]*iter=2/);
+  });
+
   it('turns a hanging tool into a timed-out result, which the build does not cache', async () => {
-    fakeNextpnr('sleep 30');
+    // The timeout is per tool: long enough for the real yosys on a loaded machine, short against the hang.
+    fakeNextpnr('sleep 300');
     const counter = writeVerilog(tempDir(), 'counter.v', COUNTER);
     const cacheDir = tempDir();
-    const r = await buildBitstream({ verilogFiles: [counter], top: 'top', board: 'icebreaker', cacheDir, timeoutMs: 5000, options: { icetime: false } });
+    const r = await buildBitstream({ verilogFiles: [counter], top: 'top', board: 'icebreaker', cacheDir, timeoutMs: 20_000, options: { icetime: false } });
     assert.equal(r.status, 'tool-failed');
-    assert.match(r.message, /^nextpnr-ice40 timed out after 5000 ms/);
+    assert.match(r.message, /^nextpnr-ice40 timed out after 20000 ms/);
     const pnr = r.stages.find((s) => s.stage === 'pnr')!;
     assert.equal(pnr.timedOut, true);
-    const again = await buildBitstream({ verilogFiles: [counter], top: 'top', board: 'icebreaker', cacheDir, timeoutMs: 5000, options: { icetime: false } });
+    const again = await buildBitstream({ verilogFiles: [counter], top: 'top', board: 'icebreaker', cacheDir, timeoutMs: 20_000, options: { icetime: false } });
     assert.equal(again.cached, false);
   });
 

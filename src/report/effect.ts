@@ -240,7 +240,7 @@ export function signedPercent(percent: number): string {
 }
 
 function pairsText(pairs: number): string {
-  return `median over ${pairs} pair${pairs === 1 ? '' : 's'}`;
+  return `median over ${pairCount(pairs)}`;
 }
 
 function pairCount(pairs: number): string {
@@ -321,7 +321,7 @@ export function effectSentence(summary: EffectSummary): string {
   }
   if (summary.lut4Split) {
     const points = (x: number): string => `${signedPercent(x).replace('%', '')} points`;
-    sentence += ` Of the LUT4 change, the popcount head (GroupSum and argmax synthesised alone) accounts for ${points(summary.lut4Split.headPoints)} and the layers (cones pruned or kept) for ${points(summary.lut4Split.restPoints)} (medians over ${summary.lut4Split.pairs} pair${summary.lut4Split.pairs === 1 ? '' : 's'}).`;
+    sentence += ` Of the LUT4 change, the popcount head (GroupSum and argmax synthesised alone) accounts for ${points(summary.lut4Split.headPoints)} and the layers (cones pruned or kept) for ${points(summary.lut4Split.restPoints)} (medians over ${pairCount(summary.lut4Split.pairs)}).`;
   }
   return sentence + timingSentence(summary) + policySentence(summary);
 }

@@ -1,5 +1,5 @@
 import { powerEstimateGapOfBoard } from '../power/estimate.js';
-import type { ResultRow } from '../store/index.js';
+import { headShares, type ResultRow } from '../store/index.js';
 import { pct } from './format.js';
 
 export interface TableColumn {
@@ -23,10 +23,9 @@ function latencyCell(r: ResultRow): string | null {
 
 /** The head's share of the build's LUT4 and of its critical path's delay, whole percents: '31/58', '-/58'. */
 function headShareCell(r: ResultRow): string | null {
-  const percent = (part: number | null, whole: number | null) => (part === null || !whole ? '-' : String(Math.round((part / whole) * 100)));
-  const lut = percent(r.headLut4, r.lut4);
-  const path = percent(r.headPathNs, r.criticalPathNs);
-  return lut === '-' && path === '-' ? null : `${lut}/${path}`;
+  const shares = headShares(r);
+  const percent = (share: number | null) => (share === null ? '-' : String(Math.round(share * 100)));
+  return shares.lut4 === null && shares.path === null ? null : `${percent(shares.lut4)}/${percent(shares.path)}`;
 }
 
 const gaps = new Map<string, string | null>();

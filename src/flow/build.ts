@@ -83,7 +83,7 @@ export interface BuildFigures {
   readonly constraintMHz: number;
   readonly clocks: readonly ClockFmax[];
   readonly criticalPath: CriticalPath | null;
-  /** How far the router got when routing failed or ran out of budget; null otherwise. */
+  /** How far the router got when routing failed, ran out of budget or nextpnr was stopped while routing; null otherwise. */
   readonly routing: RoutingProgress | null;
   /** icetime's estimate of the same .asc. */
   readonly icetimeMHz: number | null;
@@ -384,8 +384,10 @@ export async function buildBitstream(request: BuildRequest): Promise<BuildResult
           status = 'pin-constraint';
           message = `pin constraints failed: ${failure.detail}`;
         } else {
+          // Killed or timed out while routing: how far the router got is worth as much as in a budget stop.
           status = 'tool-failed';
-          message = pnrRun.error ?? `${pnrPlan.tool} failed`;
+          const text = progress.started ? routingProgressText(progress) : '';
+          message = `${pnrRun.error ?? `${pnrPlan.tool} failed`}${text ? ` (${text})` : ''}`;
         }
       }
     } else {

@@ -3,6 +3,7 @@
  * its unit in the header (never in the cells). A figure the table has no room for goes into a
  * neighbour's hover text rather than a column of its own.
  */
+import { headShares } from '../store/index.js';
 import { buildStatusLabel, buildWarningNote, type ReportCell } from './cells.js';
 import { signedPercent, type FigureChange, type FinalLayerEffect } from './effect.js';
 import { integer, milliwatts, MISSING, nanojoules, percentOf, quantity } from './format.js';
@@ -45,9 +46,8 @@ function logicCellsTitle(build: ReportCell['build']): string | null {
 
 /** The head's (popcounts and argmax) share of the build's LUT4 and of its critical path, whole percents, tight for the table's width: '31/58'. */
 function headShareText(build: ReportCell['build']): string {
-  const lut = share(build?.headLut4, build?.lut4);
-  const path = share(build?.headPathNs, build?.criticalPathNs);
-  return lut === null && path === null ? MISSING : `${percentOf(lut, 0)}/${percentOf(path, 0)}`;
+  const shares = headShares(build ?? {});
+  return shares.lut4 === null && shares.path === null ? MISSING : `${percentOf(shares.lut4, 0)}/${percentOf(shares.path, 0)}`;
 }
 
 /** The figures behind both shares, or why one is missing. */

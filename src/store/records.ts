@@ -318,6 +318,20 @@ export interface ResultRow {
   readonly estNJPerInference: number | null;
 }
 
+/** A build's four figures behind the head's shares (ResultRow's names; the report's cells use them too). */
+export interface HeadFigures {
+  readonly lut4?: number | null;
+  readonly headLut4?: number | null;
+  readonly criticalPathNs?: number | null;
+  readonly headPathNs?: number | null;
+}
+
+/** The head's (popcounts and argmax) share of a build's LUT4 and of its critical path's delay, 0..1; null where a figure is missing. */
+export function headShares(b: HeadFigures): { readonly lut4: number | null; readonly path: number | null } {
+  const share = (part: number | null | undefined, whole: number | null | undefined) => (part == null || !whole ? null : part / whole);
+  return { lut4: share(b.headLut4, b.lut4), path: share(b.headPathNs, b.criticalPathNs) };
+}
+
 /** ResultRow's fields in column order (the CSV header). */
 export const RESULT_COLUMNS = [
   'kind', 'sweep', 'cell', 'state', 'error', 'attempts', 'at', 'board', 'modelHash', 'buildId', 'runId',

@@ -32,6 +32,8 @@ describe('gatebench build (real tools)', () => {
     assert.equal(f.logicCells.available, 5280);
     assert.ok(f.fmaxMHz > 0 && f.constraintMHz === 12 && f.clocks[0].name === 'clk');
     assert.ok(f.criticalPath.logicLevels >= 1 && f.criticalPath.routingNs > 0);
+    // The tiny model's worst path ends in its popcount and argmax (test/flow/headPath.test.ts has the exact split).
+    assert.ok(result.headPathNs > 0 && result.headPathNs <= f.criticalPath.totalNs, `${result.headPathNs} of ${f.criticalPath.totalNs} ns`);
     assert.ok(f.icetimeMHz > 0);
     assert.deepEqual(result.stages.map((s: { stage: string }) => s.stage), ['synth', 'pnr', 'pack', 'icetime']);
     assert.equal(result.provenance.model, loadModel(TINY).hash);
@@ -42,7 +44,7 @@ describe('gatebench build (real tools)', () => {
 
     const human = await gatebench('build', TINY, '--board', 'icebreaker');
     assert.equal(human.exitCode, 0);
-    for (const line of [/^built for icebreaker: \d+\/5280 LCs/m, /^resources: [\d,]+ LUT4, [\d,]+ carry, [\d,]+ FF, 0 BRAM after synthesis; logic cells/m, /^placed \(ice40's names\): ICESTORM_LC [\d,]+\/5,280, .*SB_IO \d+\/\d+/m, /^timing: Fmax clk [\d.]+ MHz \(target 12 MHz, met\); critical path \d+ logic levels, [\d.]+ ns logic \+ [\d.]+ ns routing/m, /served from the cache/m, /^tools: yosys native/m]) {
+    for (const line of [/^built for icebreaker: \d+\/5280 LCs/m, /^resources: [\d,]+ LUT4, [\d,]+ carry, [\d,]+ FF, 0 BRAM after synthesis; logic cells/m, /^placed \(ice40's names\): ICESTORM_LC [\d,]+\/5,280, .*SB_IO \d+\/\d+/m, /^timing: Fmax clk [\d.]+ MHz \(target 12 MHz, met\); critical path \d+ logic levels, [\d.]+ ns logic \+ [\d.]+ ns routing = [\d.]+ ns \([\d.]+ ns in the popcounts and argmax\)/m, /served from the cache/m, /^tools: yosys native/m]) {
       assert.match(human.stdout, line);
     }
     // Served from the cache (how fast is scripts/bench-build's figure, not a test's: it depends on the machine's load).

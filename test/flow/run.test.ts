@@ -65,12 +65,14 @@ describe('runPlan', () => {
 
   it('turns a hanging tool into a timed-out result, which the build does not cache', async () => {
     // The timeout is per tool: long enough for the real yosys on a loaded machine, short against the hang.
-    fakeNextpnr('sleep 300');
+    // Stopped while routing: the router's progress goes into the message as when a budget stops it.
+    fakeNextpnr('echo "Info: Running router2..." >&2; echo "Info:     iter=3 wires=10 overused=7 overuse=7 archfail=NA" >&2; sleep 300');
     const counter = writeVerilog(tempDir(), 'counter.v', COUNTER);
     const cacheDir = tempDir();
     const r = await buildBitstream({ verilogFiles: [counter], top: 'top', board: 'icebreaker', cacheDir, timeoutMs: 20_000, options: { icetime: false } });
     assert.equal(r.status, 'tool-failed');
-    assert.match(r.message, /^nextpnr-ice40 timed out after 20000 ms/);
+    assert.match(r.message, /^nextpnr-ice40 timed out after 20000 ms.* \(router2 pass 3, 7 wires still overused\)$/);
+    assert.equal(r.figures.routing?.overusedWires, 7);
     const pnr = r.stages.find((s) => s.stage === 'pnr')!;
     assert.equal(pnr.timedOut, true);
     const again = await buildBitstream({ verilogFiles: [counter], top: 'top', board: 'icebreaker', cacheDir, timeoutMs: 20_000, options: { icetime: false } });

@@ -54,6 +54,8 @@ export interface BuildCommandResult {
   search: PipelineSearch | null;
   options: BuildResult['options'];
   figures: BuildFigures;
+  /** The critical path's delay in the head (popcounts and argmax), ns; null without a critical path. */
+  headPathNs: number | null;
   /** What the build could not do without failing (a failed icetime cross-check), one line each. */
   warnings: readonly string[];
   /** The bitstream (absolute path), null when the build stopped before icepack. */
@@ -88,7 +90,7 @@ export const buildCommand = defineCommand<BuildCommandResult>({
     const onStage = process.stderr.isTTY ? (e: { stage: string; state: 'start' | 'end' }) => e.state === 'start' && process.stderr.write(`build: ${e.stage}...\n`) : undefined;
     // The search's progress, build by build, for people (the result lists every try).
     const log = process.stderr.isTTY ? (line: string): void => void process.stderr.write(`build: ${line}\n`) : undefined;
-    const { build, core, provenance, search } = await buildModel(model.network, { ...o, ...(onStage ? { onStage } : {}), ...(log ? { log } : {}) });
+    const { build, core, provenance, search, headPathNs } = await buildModel(model.network, { ...o, ...(onStage ? { onStage } : {}), ...(log ? { log } : {}) });
     const result: BuildCommandResult = {
       ok: build.ok,
       status: build.status,
@@ -99,6 +101,7 @@ export const buildCommand = defineCommand<BuildCommandResult>({
       search,
       options: build.options,
       figures: build.figures,
+      headPathNs,
       warnings: build.warnings,
       bin: build.files.bin === null ? null : `${build.dir}/${build.files.bin}`,
       dir: build.dir,
@@ -133,6 +136,7 @@ export const buildCommand = defineCommand<BuildCommandResult>({
       ...(f.resources.length ? [`placed (${r.board.family}'s names): ${f.resources.map((u) => `${u.name} ${n(u.used)}/${n(u.available)}`).join(', ')}`] : []),
       `timing: ${f.clocks.length ? f.clocks.map((c) => `Fmax ${c.name} ${c.achievedMHz.toFixed(1)} MHz (target ${c.constraintMHz} MHz, ${c.achievedMHz >= c.constraintMHz ? 'met' : 'MISSED'})`).join('; ') : 'no Fmax'}` +
         (cp ? `; critical path ${cp.logicLevels} logic levels, ${cp.logicNs.toFixed(2)} ns logic + ${cp.routingNs.toFixed(2)} ns routing = ${cp.totalNs.toFixed(2)} ns` : '') +
+        (cp && r.headPathNs !== null ? ` (${r.headPathNs.toFixed(2)} ns in the popcounts and argmax)` : '') +
         (f.icetimeMHz !== null ? `; icetime ${f.icetimeMHz.toFixed(1)} MHz` : ''),
       `stages: ${r.stages.map((s) => `${s.stage} ${s.seconds.toFixed(1)} s`).join(', ')}; ` +
         (r.cached ? `served from the cache in ${r.seconds.toFixed(2)} s (built in ${r.buildSeconds.toFixed(1)} s)` : `built in ${r.buildSeconds.toFixed(1)} s`),

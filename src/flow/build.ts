@@ -42,9 +42,10 @@ export interface BuildRequest {
   /** Per-stage time limit. */
   readonly timeoutMs?: number;
   /**
-   * Time nextpnr gets before the build is recorded as routing-failed (placement-failed if it was
-   * still placing) with the router's progress. Default: the family's (FamilyFlow.pnrDefaults).
-   * Not part of the cache key; a build stopped by it is not cached (it depends on the machine's load).
+   * CPU time nextpnr gets before the build is recorded as routing-failed (placement-failed if it
+   * was still placing) with the router's progress: CPU, not wall-clock, time, so other jobs on the
+   * machine do not make a build fail. Default: the family's (FamilyFlow.pnrDefaults). Not part of
+   * the cache key; a build stopped by it is not cached (a faster machine may finish it).
    */
   readonly pnrBudgetMs?: number;
   readonly signal?: AbortSignal;
@@ -313,9 +314,9 @@ export async function buildBitstream(request: BuildRequest): Promise<BuildResult
   const runOptions: RunOptions = { ...(request.timeoutMs ? { timeoutMs: request.timeoutMs } : {}), ...(request.signal ? { signal: request.signal } : {}) };
   const stages: StageRun[] = [];
   const pnrBudgetMs = request.pnrBudgetMs ?? flow.pnrDefaults.budgetMs;
-  const run = async (plan: CommandPlan, limitMs?: number): Promise<StageRun> => {
+  const run = async (plan: CommandPlan, cpuBudgetMs?: number): Promise<StageRun> => {
     request.onStage?.({ stage: plan.stage, state: 'start' });
-    const r = await runPlan(plan, work, limitMs && !(runOptions.timeoutMs && runOptions.timeoutMs < limitMs) ? { ...runOptions, timeoutMs: limitMs } : runOptions);
+    const r = await runPlan(plan, work, cpuBudgetMs ? { ...runOptions, cpuBudgetMs } : runOptions);
     request.onStage?.({ stage: plan.stage, state: 'end', run: r });
     return r;
   };
@@ -361,14 +362,13 @@ export async function buildBitstream(request: BuildRequest): Promise<BuildResult
         logicCellsFromLog = parseUtilisationLog(log)[flow.logicCellResource] ?? null;
         const progress = parseRoutingProgress(log);
         if (progress.started) routing = progress;
-        const outOfBudget = pnrRun.timedOut && pnrRun.durationMs >= pnrBudgetMs;
-        if (outOfBudget) {
+        if (pnrRun.outOfBudget) {
           // The budget, not the tool, ended the run: say how far it got.
           const minutes = `${(pnrRun.durationMs / 60_000).toFixed(1)} min`;
           status = progress.started ? 'routing-failed' : 'placement-failed';
           message = progress.started
-            ? `routing failed: not routed within the ${formatBudget(pnrBudgetMs)} place-and-route budget (${[routingProgressText(progress), `stopped after ${minutes}`].filter((t) => t).join(', ')})`
-            : `placement failed: not placed within the ${formatBudget(pnrBudgetMs)} place-and-route budget (stopped after ${minutes})`;
+            ? `routing failed: not routed within the ${formatBudget(pnrBudgetMs)} CPU budget for place and route (${[routingProgressText(progress), `stopped after ${minutes}`].filter((t) => t).join(', ')})`
+            : `placement failed: not placed within the ${formatBudget(pnrBudgetMs)} CPU budget for place and route (stopped after ${minutes})`;
         } else if (failure?.kind === 'does-not-fit') {
           status = 'does-not-fit';
           const unit = failure.cellType === flow.logicCellResource ? flow.logicCellUnit : failure.cellType;
@@ -467,7 +467,7 @@ export async function buildBitstream(request: BuildRequest): Promise<BuildResult
   };
   // Deterministic outcomes are cached; a missing tool, a timeout or a cancellation is not.
   // Their scratch directory is left in place with the logs.
-  const transient = (status as BuildStatus) === 'tool-missing' || stages.some((s) => s.timedOut || s.signal !== null);
+  const transient = (status as BuildStatus) === 'tool-missing' || stages.some((s) => s.timedOut || s.outOfBudget || s.signal !== null);
   if (transient) return { ...result, dir: work, stages: stages.map((s) => ({ ...s, cwd: work })) };
   if (request.force) rmSync(finalDir, { recursive: true, force: true });
   publishEntry(work, finalDir, result);

@@ -43,7 +43,7 @@ export interface FamilyFlow {
   readonly logicCellUnit: string;
   /**
    * Place-and-route defaults measured for this family on LGN designs (random wiring is routing-
-   * bound): the router when the build names none, and the time nextpnr gets before the build is
+   * bound): the router when the build names none, and the CPU time nextpnr gets before the build is
    * recorded as routing-failed (or placement-failed) with the router's progress instead of
    * running on.
    */
@@ -64,7 +64,7 @@ export function partOf<F extends FpgaFamily>(board: Board, family: F): Extract<F
 
 /**
  * Place-and-route defaults of the families gatebench places with YoWASP's WebAssembly nextpnr
- * (ECP5, Gowin): router2 and a 60-minute budget. Measured with nextpnr 0.11.1 at nice 10 on 2 cores
+ * (ECP5, Gowin): router2 and a budget of 60 minutes of CPU time. Measured with nextpnr 0.11.1 at nice 10 on 2 cores
  * at load 12-16 (so slower than on a quiet machine), LGN cores being routing-bound (random wiring,
  * a wide popcount head), before synthesis took -nowidelut (yosys.ts):
  * - ECP5, router1, a random 3 x 4000 model (12,000 live gates): 23,258 of 41,133 arcs still

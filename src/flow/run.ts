@@ -1,6 +1,7 @@
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
+import { processGroupCpuMs } from './cpuTime.js';
 import { resolveTool, ToolNotFoundError, type ResolvedTool, type ToolName, type ToolOrigin } from './tools.js';
 import { endWithThisProcess } from '../util/reaper.js';
 
@@ -34,6 +35,8 @@ export interface StageRun {
   readonly exitCode: number | null;
   readonly signal: string | null;
   readonly timedOut: boolean;
+  /** Stopped because it used up RunOptions.cpuBudgetMs. */
+  readonly outOfBudget: boolean;
   readonly failed: boolean;
   readonly durationMs: number;
   /** Full combined output is in this file (relative to cwd). */
@@ -46,6 +49,11 @@ export interface StageRun {
 
 export interface RunOptions {
   readonly timeoutMs?: number;
+  /**
+   * Stop the tool once its processes have used this much CPU time (checked twice a second): the
+   * same work on a loaded machine as on an idle one. Where /proc cannot tell, wall-clock time.
+   */
+  readonly cpuBudgetMs?: number;
   readonly signal?: AbortSignal;
   /** Extra environment variables for the tool. */
   readonly env?: Readonly<Record<string, string>>;
@@ -117,6 +125,7 @@ interface Execution {
   readonly exitCode: number | null;
   readonly signal: string | null;
   readonly timedOut: boolean;
+  readonly outOfBudget: boolean;
   readonly canceled: boolean;
   readonly failed: boolean;
   readonly durationMs: number;
@@ -166,6 +175,16 @@ async function execute(tool: ResolvedTool, argv: readonly string[], cwd: string,
     }, 2000).unref();
   };
   const timer = options.timeoutMs ? setTimeout(() => ((timedOut = true), killGroup()), options.timeoutMs) : null;
+  let outOfBudget = false;
+  const budget = options.cpuBudgetMs;
+  // /proc counts in 10 ms ticks; a tiny budget is checked often enough to stop a tool that starts.
+  const budgetCheck = budget === undefined || subprocess.pid === undefined ? null : setInterval(() => {
+    const used = processGroupCpuMs(subprocess.pid!) ?? performance.now() - started;
+    if (used >= budget && !outOfBudget) {
+      outOfBudget = true;
+      killGroup();
+    }
+  }, Math.min(500, Math.max(5, budget)));
   const onAbort = (): void => {
     canceled = true;
     killGroup();
@@ -175,16 +194,18 @@ async function execute(tool: ResolvedTool, argv: readonly string[], cwd: string,
   const r = await subprocess;
   untrack();
   if (timer) clearTimeout(timer);
+  if (budgetCheck) clearInterval(budgetCheck);
   options.signal?.removeEventListener('abort', onAbort);
-  const spawnError = r.failed && r.exitCode === undefined && !r.signal && !timedOut && !canceled ? `${r.shortMessage ?? ''}\n` : '';
+  const spawnError = r.failed && r.exitCode === undefined && !r.signal && !timedOut && !outOfBudget && !canceled ? `${r.shortMessage ?? ''}\n` : '';
   return {
     tool,
     command,
     exitCode: r.exitCode ?? null,
     signal: r.signal ?? null,
     timedOut,
+    outOfBudget,
     canceled,
-    failed: r.failed || timedOut || canceled,
+    failed: r.failed || timedOut || outOfBudget || canceled,
     durationMs: performance.now() - started,
     stdout: String(r.stdout ?? ''),
     stderr: spawnError + String(r.stderr ?? ''),
@@ -192,8 +213,8 @@ async function execute(tool: ResolvedTool, argv: readonly string[], cwd: string,
   };
 }
 
-function failure(tool: string, e: Execution, timeoutMs: number | undefined): string {
-  const why = e.timedOut ? `timed out after ${timeoutMs} ms` : e.canceled ? 'was cancelled' : e.signal ? `was killed by ${e.signal}` : e.exitCode === null ? 'could not start' : `exited with code ${e.exitCode}`;
+function failure(tool: string, e: Execution, options: RunOptions): string {
+  const why = e.timedOut ? `timed out after ${options.timeoutMs} ms` : e.outOfBudget ? `used up its CPU budget of ${options.cpuBudgetMs} ms` : e.canceled ? 'was cancelled' : e.signal ? `was killed by ${e.signal}` : e.exitCode === null ? 'could not start' : `exited with code ${e.exitCode}`;
   const lastLine = (tail(e.stderr) || tail(e.stdout, 1)).split('\n').filter((l) => l.trim()).pop() ?? '';
   return `${tool} ${why}${lastLine ? `: ${lastLine.trim()}` : ''}`;
 }
@@ -221,6 +242,7 @@ export async function runPlan(plan: CommandPlan, cwd: string, options: RunOption
       exitCode: null,
       signal: null,
       timedOut: false,
+      outOfBudget: false,
       failed: true,
       durationMs: 0,
       logFile,
@@ -255,12 +277,13 @@ export async function runPlanWith(tool: ResolvedTool, plan: CommandPlan, cwd: st
     exitCode: e.exitCode,
     signal: e.signal,
     timedOut: e.timedOut,
+    outOfBudget: e.outOfBudget,
     failed: e.failed,
     durationMs: e.durationMs,
     logFile,
     stdoutTail: plan.stdoutFile ? '' : tail(e.stdout),
     stderrTail: tail(e.stderr),
-    error: e.failed ? failure(plan.tool, e, options.timeoutMs) : null,
+    error: e.failed ? failure(plan.tool, e, options) : null,
   };
 }
 

@@ -127,11 +127,11 @@ describe('buildBitstream (real tools)', () => {
   it('stops nextpnr at the place-and-route budget and says how far it got, without caching that', async () => {
     const r = await buildBitstream({ verilogFiles: [counter], top: 'top', board: 'icebreaker', cacheDir, options: { seed: 5, icetime: false }, pnrBudgetMs: 1 });
     assert.equal(r.status, 'placement-failed');
-    assert.match(r.message, /^placement failed: not placed within the 0\.001-second place-and-route budget \(stopped after [\d.]+ min\)$/);
-    assert.equal(r.stages.at(-1)!.timedOut, true);
+    assert.match(r.message, /^placement failed: not placed within the 0\.001-second CPU budget for place and route \(stopped after [\d.]+ min\)$/);
+    assert.equal(r.stages.at(-1)!.outOfBudget, true);
     assert.equal(r.figures.routing, null);
     const again = await buildBitstream({ verilogFiles: [counter], top: 'top', board: 'icebreaker', cacheDir, options: { seed: 5, icetime: false } });
-    assert.equal(again.cached, false, 'a build stopped by its budget depends on the load: it is not cached');
+    assert.equal(again.cached, false, 'a build stopped by its budget depends on the machine: it is not cached');
     assert.equal(again.status, 'ok', again.message);
   });
 
@@ -172,7 +172,7 @@ describe('buildBitstream (real tools)', () => {
 describe('icetimeOutcome', () => {
   const ran = (dir: string, stdout: string): StageRun => {
     writeFileSync(join(dir, 'icetime.log'), stdout);
-    return { stage: 'icetime', tool: 'icetime', origin: 'native', version: 'v', command: ['icetime'], cwd: dir, exitCode: 0, signal: null, timedOut: false, failed: false, durationMs: 1, logFile: 'icetime.log', stdoutTail: stdout, stderrTail: '', error: null };
+    return { stage: 'icetime', tool: 'icetime', origin: 'native', version: 'v', command: ['icetime'], cwd: dir, exitCode: 0, signal: null, timedOut: false, outOfBudget: false, failed: false, durationMs: 1, logFile: 'icetime.log', stdoutTail: stdout, stderrTail: '', error: null };
   };
 
   it('reads the estimate from the console log and the report file', () => {

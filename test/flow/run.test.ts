@@ -63,6 +63,20 @@ describe('runPlan', () => {
     assert.match(readFileSync(log, 'utf8'), /iter=1[\s\S]*iter=2/);
   });
 
+  it('counts a CPU budget in CPU time: a waiting tool outlives it, a busy one is stopped by it', async () => {
+    const plan: CommandPlan = { stage: 'pnr', tool: 'nextpnr-ice40', argv: [], inputs: [], outputs: [] };
+    fakeNextpnr('sleep 2; echo done >&2');
+    const waiting = await runPlan(plan, tempDir(), { cpuBudgetMs: 300 });
+    assert.equal(waiting.failed, false, waiting.error ?? '');
+    assert.equal(waiting.outOfBudget, false);
+    assert.ok(waiting.durationMs >= 2000, `${waiting.durationMs} ms`);
+    fakeNextpnr('while :; do :; done');
+    const busy = await runPlan(plan, tempDir(), { cpuBudgetMs: 300 });
+    assert.equal(busy.outOfBudget, true);
+    assert.equal(busy.failed, true);
+    assert.equal(busy.error, 'nextpnr-ice40 used up its CPU budget of 300 ms');
+  });
+
   it('turns a hanging tool into a timed-out result, which the build does not cache', async () => {
     // The timeout is per tool: long enough for the real yosys on a loaded machine, short against the hang.
     // Stopped while routing: the router's progress goes into the message as when a budget stops it.

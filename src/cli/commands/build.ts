@@ -80,7 +80,7 @@ export const buildCommand = defineCommand<BuildCommandResult>({
     '(clk, uart_rx in, uart_tx out) until the HIL stage brings the UART device top; `sim --level bitstream` simulates this very',
     'bitstream. Builds are cached by content (Verilog, board, options, tool versions). A design that does not fit, misses',
     'timing or fails to route is reported with its figures and exits with code 2. --router and --pnr-budget override the',
-    "family's place-and-route defaults (ECP5 and Gowin: router2; nextpnr stopped after the budget is recorded as routing failed).",
+    "family's place-and-route defaults (ECP5 and Gowin: router2; nextpnr stopped after the budget, in CPU minutes, is recorded as routing failed).",
   ].join('\n'),
   flags: BUILD_FLAGS,
   async run(positionals, options) {

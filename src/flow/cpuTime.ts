@@ -5,9 +5,9 @@ const MS_PER_TICK = 10;
 
 /**
  * CPU time (user + system, with that of its waited-for children) used so far by the processes of
- * a process group, in ms: 0 once they are gone, null where /proc is not there to tell (not Linux). A budget on this
- * stops a tool after the same amount of work on a loaded machine as on an idle one, where a
- * wall-clock limit would stop it earlier the more other jobs share the cores.
+ * a process group, in ms: 0 once they are gone, null where /proc is not there to tell (not
+ * Linux). A budget on this stops a tool after the same amount of work on a loaded machine as on an
+ * idle one, where a wall-clock limit would stop it earlier the more other jobs share the cores.
  */
 export function processGroupCpuMs(pgid: number): number | null {
   let entries: string[];

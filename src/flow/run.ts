@@ -50,7 +50,7 @@ export interface StageRun {
 export interface RunOptions {
   readonly timeoutMs?: number;
   /**
-   * Stop the tool once its processes have used this much CPU time (checked twice a second): the
+   * Stop the tool once its processes have used this much CPU time (checked at least twice a second): the
    * same work on a loaded machine as on an idle one. Where /proc cannot tell, wall-clock time.
    */
   readonly cpuBudgetMs?: number;
@@ -196,16 +196,18 @@ async function execute(tool: ResolvedTool, argv: readonly string[], cwd: string,
   if (timer) clearTimeout(timer);
   if (budgetCheck) clearInterval(budgetCheck);
   options.signal?.removeEventListener('abort', onAbort);
-  const spawnError = r.failed && r.exitCode === undefined && !r.signal && !timedOut && !outOfBudget && !canceled ? `${r.shortMessage ?? ''}\n` : '';
+  // A tool that finished on its own just as the check fired was not stopped by the budget.
+  const stoppedByBudget = outOfBudget && r.failed;
+  const spawnError = r.failed && r.exitCode === undefined && !r.signal && !timedOut && !stoppedByBudget && !canceled ? `${r.shortMessage ?? ''}\n` : '';
   return {
     tool,
     command,
     exitCode: r.exitCode ?? null,
     signal: r.signal ?? null,
     timedOut,
-    outOfBudget,
+    outOfBudget: stoppedByBudget,
     canceled,
-    failed: r.failed || timedOut || outOfBudget || canceled,
+    failed: r.failed || timedOut || canceled,
     durationMs: performance.now() - started,
     stdout: String(r.stdout ?? ''),
     stderr: spawnError + String(r.stderr ?? ''),

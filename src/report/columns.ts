@@ -3,7 +3,7 @@
  * its unit in the header (never in the cells). A figure the table has no room for goes into a
  * neighbour's hover text rather than a column of its own.
  */
-import { headShares } from '../store/index.js';
+import { headShares, shareOf } from '../store/index.js';
 import { buildStatusLabel, buildWarningNote, type ReportCell } from './cells.js';
 import { signedPercent, type FigureChange, type FinalLayerEffect } from './effect.js';
 import { integer, milliwatts, MISSING, nanojoules, percentOf, quantity } from './format.js';
@@ -21,10 +21,6 @@ function statusText(cell: ReportCell): string {
 /** The cell's error first: a build message beside it may be a success's. */
 function messageText(cell: ReportCell): string {
   return [cell.error, buildWarningNote(cell), cell.build?.message].filter((m) => m).join(' — ');
-}
-
-function share(part: number | null | undefined, whole: number | null | undefined): number | null {
-  return part == null || whole == null || whole === 0 ? null : part / whole;
 }
 
 /** Flip-flops and carry cells: few and much alike across cells, so a hover text on the LUT4 count. */
@@ -99,13 +95,13 @@ export function cellColumns(options: { sweeps: boolean; paretoFront: ReadonlySet
     { group: 'Model', header: 'Width → final (neurons)', numeric: true, text: (c) => `${integer(c.width)} → ${integer(c.finalWidth)}` },
     { group: 'Model', header: 'Nominal gates', numeric: true, text: (c) => integer(c.gates) },
     { group: 'Model', header: 'Live gates', numeric: true, text: (c) => integer(c.liveGates) },
-    { group: 'Model', header: 'Live (%)', numeric: true, text: (c) => percentOf(share(c.liveGates, c.gates), 1) },
+    { group: 'Model', header: 'Live (%)', numeric: true, text: (c) => percentOf(shareOf(c.liveGates, c.gates), 1) },
     { group: 'Accuracy (%)', header: 'Software, whole test split', numeric: true, text: (c) => percentOf(c.accuracy) },
     { group: 'Accuracy (%)', header: 'Board / software, same vectors', numeric: true, text: sameVectorsText, title: sameVectorsTitle },
     { group: 'Accuracy (%)', header: 'Pareto front', text: (c) => (options.paretoFront.has(c) ? 'yes' : '') },
     { group: 'Build', header: 'Status', text: statusText },
     { group: 'Build', header: 'LUT4', numeric: true, text: (c) => integer(c.build?.lut4), title: (c) => registersTitle(c.build) },
-    { group: 'Build', header: 'Logic cells used (%)', numeric: true, text: (c) => percentOf(share(c.build?.logicCells, c.build?.logicCellsAvailable), 1), title: (c) => logicCellsTitle(c.build) },
+    { group: 'Build', header: 'Logic cells used (%)', numeric: true, text: (c) => percentOf(shareOf(c.build?.logicCells, c.build?.logicCellsAvailable), 1), title: (c) => logicCellsTitle(c.build) },
     { group: 'Timing', header: 'Fmax (MHz)', numeric: true, text: (c) => quantity(c.build?.fmaxMHz) },
     { group: 'Timing', header: 'Critical path (ns)', numeric: true, text: (c) => quantity(c.build?.criticalPathNs), title: (c) => pathSplitTitle(c.build) },
     // Two shares in one column, their figures and any gap's reason on hover: the table has no room for two.

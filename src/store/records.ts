@@ -326,10 +326,14 @@ export interface HeadFigures {
   readonly headPathNs?: number | null;
 }
 
+/** part / whole, 0..1; null where either is missing or whole is 0. */
+export function shareOf(part: number | null | undefined, whole: number | null | undefined): number | null {
+  return part == null || whole == null || whole === 0 ? null : part / whole;
+}
+
 /** The head's (popcounts and argmax) share of a build's LUT4 and of its critical path's delay, 0..1; null where a figure is missing. */
 export function headShares(b: HeadFigures): { readonly lut4: number | null; readonly path: number | null } {
-  const share = (part: number | null | undefined, whole: number | null | undefined) => (part == null || !whole ? null : part / whole);
-  return { lut4: share(b.headLut4, b.lut4), path: share(b.headPathNs, b.criticalPathNs) };
+  return { lut4: shareOf(b.headLut4, b.lut4), path: shareOf(b.headPathNs, b.criticalPathNs) };
 }
 
 /** ResultRow's fields in column order (the CSV header). */

@@ -17,12 +17,13 @@ import { bitsFor, zext } from './bits.js';
  * primitives yosys keeps as they are (yosys defines SYNTHESIS); simulators without SYNTHESIS
  * see the same sum written as `+`, so RTL simulation needs no cell library.
  *
- * On iCE40 and ECP5 an adder whose carry-in is a signal rides on the chain above an earlier adder,
- * whose top cell brings it in (carryTreeLines' `chain`): 1000-bit final layer, k = 10, iCE40 1,654
- * logic cells where unchained adders took 1,889 (yosys' chain of `+`: 2,159); ECP5 2,401
- * TRELLIS_COMB instead of 3,025 (nextpnr-ecp5 spends about four on each chain's ends). On iCE40
- * the argmax's comparators also keep the maximum's multiplexer in their carry cells
- * (carryCompareModule).
+ * On ECP5 an adder whose carry-in is a signal rides on the chain above an earlier adder, whose top
+ * cell brings it in (carryTreeLines' `chain`): 1000-bit final layer, k = 10, 2,401 TRELLIS_COMB
+ * instead of 3,025 (nextpnr-ecp5 spends about four on each chain's ends). On iCE40 the adders do
+ * not chain and the argmax stays in LUTs: chained adders (1,654 logic cells instead of 1,889 for
+ * that head) and comparators on carry chains (20-60 cells fewer) left the demo's full-width cells
+ * unroutable by nextpnr-ice40 0.4 (router1 stalled with thousands of arcs left, router2 at one or
+ * two overused wires for hours, sending the argmax's nets through the LUTs of carry-only cells).
  *
  * How far this can go on iCE40: a cell gives one signal to logic, and its carry reaches only the
  * cell above. A chain cell turns three bits of one weight into two (one on the chain), like a full
@@ -61,9 +62,10 @@ interface Adder {
 
 /**
  * Longest run of chained adders (in logic cells). The top cell of a chained adder passes the next
- * adder's carry-in (maj(z, z, c) = z), but static timing sees a path through it (0.3 ns a cell on
- * the UP5K). Runs of unrelated adders lengthened the placed critical path of a 1000-bit head from
- * 63.8 to 73.5 ns; hence runs follow the tree (a parent above its child) and are capped.
+ * adder's carry-in, but static timing sees a path through it (0.3 ns a cell on the UP5K, measured
+ * when iCE40 chained too). Runs of unrelated adders lengthened the placed critical path of a
+ * 1000-bit head from 63.8 to 73.5 ns; hence runs follow the tree (a parent above its child) and
+ * are capped.
  */
 export const CHAIN_CELLS_MAX = 32;
 
@@ -87,7 +89,7 @@ function fromLogic(ci: string | undefined): boolean {
  * are named `${prefix}_r${n}`. Returns the lines, the logic cells they take and how many adder
  * instances they hold (none for up to three bits: a LUT full adder does).
  *
- * With `chain` (iCE40), an adder whose carry-in is a signal sits on the carry chain directly above
+ * With `chain` (ECP5), an adder whose carry-in is a signal sits on the carry chain directly above
  * an earlier adder with a carry out (a child first): that adder's top cell, which brings its own
  * carry out to logic anyway, takes the carry-in on both carry inputs, so the carry-in costs no
  * cell of its own (the carry-in cell and the carry-out cell are one).
@@ -183,36 +185,24 @@ export function carryTreeLines(
 /** The primitive instances of one family's adder (inside `ifdef SYNTHESIS`; aa, bb: the operands padded to T = W + CO bits). */
 const PRIMITIVES: Record<FpgaFamily, string[]> = {
   // yosys' own iCE40 adder cell (techlibs/ice40/arith_map.v): O = I1 ^ I2 ^ I3 with I3 the carry in; SB_CARRY: CO = maj(I0, I1, CI).
-  // The top cell (CO = 1) reads z on both carry inputs: its sum is still the carry (z ^ z ^ c) and
-  // its carry out is maj(z, z, c) = z, the carry-in of the adder chained above (zc).
+  // With CO = 1 the top cell adds 0 + 0 + the carry: its LUT brings the carry out to logic.
   ice40: [
-    '  wire [T - 1:0] ca;',
-    '  wire [T - 1:0] cb;',
-    '  wire [T:0] c;',
+    '  wire [T - 1:0] c;',
     '  assign c[0] = ci;',
     '  genvar i;',
     '  generate',
-    '    if (CO) begin : top',
-    '      assign ca = {z, a};',
-    '      assign cb = {z, b};',
-    '      assign zc = c[T];',
-    '    end else begin : no_top',
-    '      assign ca = a;',
-    '      assign cb = b;',
-    '      assign zc = z;',
-    '    end',
     '    for (i = 0; i < T; i = i + 1) begin : slice',
-    "      SB_LUT4 #(.LUT_INIT(16'h6996)) lut (.I0(1'b0), .I1(ca[i]), .I2(cb[i]), .I3(c[i]), .O(s[i]));",
-    '      if (i + 1 < T || CO) begin : chain',
-    '        SB_CARRY cy (.I0(ca[i]), .I1(cb[i]), .CI(c[i]), .CO(c[i + 1]));',
+    "      SB_LUT4 #(.LUT_INIT(16'h6996)) lut (.I0(1'b0), .I1(aa[i]), .I2(bb[i]), .I3(c[i]), .O(s[i]));",
+    '      if (i + 1 < T) begin : chain',
+    '        SB_CARRY cy (.I0(aa[i]), .I1(bb[i]), .CI(c[i]), .CO(c[i + 1]));',
     '      end',
     '    end',
     '  endgenerate',
   ],
   // Two cells per CCU2C, as yosys' techlibs/ecp5/arith_map.v sets them: with C = 0 and D = 1 the
   // LUT4 is A ^ B (propagate), the LUT2 is A (generate), S = LUT4 ^ CIN.
-  // As on iCE40, with CO = 1 the top bit and the padding read z on both operands: propagate
-  // A ^ B = 0, so S = the carry in and COUT = the generate (A) = z, the chained adder's carry-in.
+  // With CO = 1 the top bit and the padding read z on both operands: propagate A ^ B = 0, so
+  // S = the carry in and COUT = the generate (A) = z, the chained adder's carry-in.
   ecp5: [
     '  localparam P = (T + 1) / 2;',
     '  wire [2 * P - 1:0] pa;',
@@ -253,7 +243,7 @@ const PRIMITIVES: Record<FpgaFamily, string[]> = {
 };
 
 /** Families whose adders chain (carryTreeLines' `chain`): the module has the ports z and zc. */
-export const CHAINED_FAMILIES: readonly FpgaFamily[] = ['ice40', 'ecp5'];
+export const CHAINED_FAMILIES: readonly FpgaFamily[] = ['ecp5'];
 
 /**
  * Module `name` (#(W, CO)): s = a + b + ci on W + CO bits, as a ripple-carry chain of `family`'s
@@ -298,104 +288,4 @@ export function carryAdderModule(name: string, family: FpgaFamily): string {
     '`endif',
     'endmodule',
   ].join('\n');
-}
-
-/** LUT_INIT of an iCE40 SB_LUT4 computing f (bit {I3, I2, I1, I0} of the mask is f there). */
-function lutInit(f: (i0: number, i1: number, i2: number, i3: number) => number): string {
-  let mask = 0;
-  for (let k = 0; k < 16; k++) if (f(k & 1, (k >> 1) & 1, (k >> 2) & 1, (k >> 3) & 1)) mask |= 1 << k;
-  return `16'h${mask.toString(16).padStart(4, '0')}`;
-}
-
-/**
- * Module `name` (#(W, M, M_INV)), the argmax's comparator on iCE40 carry cells: of two W-bit
- * values hi and lo (lo: the lower class indices), given as p = hi and q = ~lo (a subtraction needs
- * one operand inverted), win = hi > lo, the carry out of hi + ~lo; with M = 1, m = (win ? hi : lo),
- * inverted when M_INV = 1. Each bit's cell holds the comparison's carry and, in its LUT, that bit of
- * m: the LUT reads the carry's own inputs p and q (and its carry-in on I3, which it ignores: nextpnr
- * packs a carry only with the LUT its carry-in drives), plus win. A comparator with its multiplexer
- * takes W + 2 cells (the first carry, with a constant carry-in, gets a cell of its own), where
- * yosys' mapping of `>` and `?:` takes about 2W + 2.
- */
-export function carryCompareModule(name: string): string {
-  const mux = (mInv: number): string => lutInit((win, p, q) => (win ? p : 1 - q) ^ mInv);
-  return [
-    `// ${name}: win = hi > lo (p = hi, q = ~lo), m = win ? hi : lo (inverted with M_INV), one iCE40 carry cell per bit plus one for win.`,
-    '/* verilator lint_off DECLFILENAME */',
-    `module ${name} #(`,
-    '  parameter W = 1,',
-    '  parameter M = 1,',
-    '  parameter M_INV = 0',
-    ') (',
-    '  input wire [W - 1:0] p,',
-    '  input wire [W - 1:0] q,',
-    '  output wire win,',
-    '  output wire [W - 1:0] m',
-    ');',
-    '`ifdef SYNTHESIS',
-    `  localparam [15:0] MUX_INIT = M_INV ? ${mux(1)} : ${mux(0)};`,
-    '  wire [W:0] c;',
-    "  assign c[0] = 1'b0;",
-    '  genvar i;',
-    '  generate',
-    '    for (i = 0; i < W; i = i + 1) begin : slice',
-    '      SB_CARRY cy (.I0(p[i]), .I1(q[i]), .CI(c[i]), .CO(c[i + 1]));',
-    '      if (M) begin : mux',
-    '        SB_LUT4 #(.LUT_INIT(MUX_INIT)) lut (.I0(win), .I1(p[i]), .I2(q[i]), .I3(c[i]), .O(m[i]));',
-    '      end else begin : no_mux',
-    "        assign m[i] = 1'b0;",
-    '      end',
-    '    end',
-    '  endgenerate',
-    // win leaves the chain through the next cell's LUT (I3 = the carry in).
-    `  SB_LUT4 #(.LUT_INIT(${lutInit((_i0, _i1, _i2, ci) => ci)})) out (.I0(1'b0), .I1(1'b0), .I2(1'b0), .I3(c[W]), .O(win));`,
-    '`else',
-    '  wire [W - 1:0] lo = ~q;',
-    '  assign win = p > lo;',
-    "  assign m = M ? ((win ? p : lo) ^ {W{M_INV != 0}}) : {W{1'b0}};",
-    '`endif',
-    'endmodule',
-  ].join('\n');
-}
-
-type ArgmaxNode = { kind: 'leaf'; value: string; index: string } | { kind: 'cmp'; name: string; lo: ArgmaxNode; hi: ArgmaxNode; max: boolean; maxInv: boolean };
-
-/**
- * The argmax of argmaxLines (same balanced tree, so the same lowest-index tie-break: hi wins only
- * when strictly greater) on instances of carryCompareModule `cmp`. The comparator takes lo
- * inverted: a comparator's maximum comes out inverted at no cost when its parent takes it as lo,
- * so only a class sum compared as lo is inverted (one LUT a bit; the pairing puts a class sum on
- * the lo side only against another class sum).
- */
-export function carryArgmaxLines(prefix: string, out: string, sums: readonly string[], sumWidth: number, idxWidth: number, cmp: string): string[] {
-  if (sums.length === 1) return [`wire [${idxWidth - 1}:0] ${out} = ${idxWidth}'d0;`];
-  let items: ArgmaxNode[] = sums.map((value, c) => ({ kind: 'leaf', value, index: `${idxWidth}'d${c}` }));
-  const order: Extract<ArgmaxNode, { kind: 'cmp' }>[] = [];
-  for (let level = 0; items.length > 1; level++) {
-    const next: ArgmaxNode[] = [];
-    for (let i = 0; i + 1 < items.length; i += 2) {
-      const lo = items[i]!;
-      if (lo.kind === 'cmp') lo.maxInv = true;
-      const node = { kind: 'cmp' as const, name: `${prefix}${level}_${i / 2}`, lo, hi: items[i + 1]!, max: items.length > 2, maxInv: false };
-      order.push(node);
-      next.push(node);
-    }
-    if (items.length % 2 === 1) next.push(items[items.length - 1]!);
-    items = next;
-  }
-  const index = (n: ArgmaxNode): string => (n.kind === 'leaf' ? n.index : `${n.name}_idx`);
-  const lines: string[] = [];
-  for (const n of order) {
-    const p = n.hi.kind === 'leaf' ? n.hi.value : `${n.hi.name}_max`;
-    const q = n.lo.kind === 'leaf' ? `~${n.lo.value}` : `${n.lo.name}_max`;
-    const m = n.max ? `${n.name}_max` : `${n.name}_unused_max`;
-    lines.push(
-      `wire ${n.name}_gt;`,
-      `wire [${sumWidth - 1}:0] ${m};`,
-      `${cmp} #(.W(${sumWidth}), .M(${n.max ? 1 : 0}), .M_INV(${n.maxInv ? 1 : 0})) ${n.name}_cmp (.p(${p}), .q(${q}), .win(${n.name}_gt), .m(${m}));`,
-      `wire [${idxWidth - 1}:0] ${n.name}_idx = ${n.name}_gt ? ${index(n.hi)} : ${index(n.lo)};`,
-    );
-  }
-  lines.push(`wire [${idxWidth - 1}:0] ${out} = ${index(items[0]!)};`);
-  return lines;
 }

@@ -1,7 +1,7 @@
 import type { FpgaFamily } from '../board/devices.js';
 import { UserError } from '../util/errors.js';
 import { bitsFor, zext } from './bits.js';
-import { carryAdderModule, carryArgmaxLines, carryCompareModule, carryTreeLines, CHAINED_FAMILIES } from './carryHead.js';
+import { carryAdderModule, carryTreeLines, CHAINED_FAMILIES } from './carryHead.js';
 import type { HeadCut } from './cuts.js';
 
 export { bitsFor, zext };
@@ -302,18 +302,10 @@ export function headLines(classes: readonly ClassBits[], o: HeadOptions): Head {
     if (cuts.includes('argmax') && classes.length < 2) throw new UserError("pipeline cut 'argmax': the model has one class, so no argmax to cut");
     // After the first half of the levels (a two-class argmax: after its only level, registering idx).
     const argmaxCut = cuts.includes('argmax') ? Math.max(0, Math.floor(argmaxLevels(classes.length) / 2) - 1) : undefined;
-    if (o.style === 'carry' && o.family === 'ice40' && stageSums.length > 1 && argmaxCut === undefined) {
-      // iCE40's carry head: comparators whose cells also hold the maximum's multiplexer (a cut inside
-      // the argmax takes the LUT argmax, which has its registers between levels).
-      const cmp = `${o.modulePrefix}_cmp`;
-      lines.push(...carryArgmaxLines('cmp', 'idx', stageSums, o.sumWidth, o.idxWidth, cmp));
-      modules.push(carryCompareModule(cmp));
-    } else {
-      const argmax = argmaxLines('cmp', 'idx', stageSums, o.sumWidth, o.idxWidth, argmaxCut);
-      lines.push(...argmax.lines);
-      regs.push(...argmax.regs);
-      seq.push(...argmax.seq);
-    }
+    const argmax = argmaxLines('cmp', 'idx', stageSums, o.sumWidth, o.idxWidth, argmaxCut);
+    lines.push(...argmax.lines);
+    regs.push(...argmax.regs);
+    seq.push(...argmax.seq);
     // The outputs' copy of the sums, one cycle later like idx (argmax levels of 1: the cut registers idx itself).
     if (argmaxCut !== undefined) stageSums = stageSums.map((name) => registered(name, o.sumWidth, '_o'));
   }

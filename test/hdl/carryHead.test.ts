@@ -6,7 +6,7 @@ import { execa } from 'execa';
 import type { FpgaFamily } from '../../src/board/devices.js';
 import { parseNextpnrReport } from '../../src/flow/nextpnr.js';
 import { resolveTool, yosysShareDir } from '../../src/flow/tools.js';
-import { CARRY_FAMILIES, CHAINED_FAMILIES, CHAIN_CELLS_MAX, carryCompareModule, carryTreeLines } from '../../src/hdl/carryHead.js';
+import { CARRY_FAMILIES, CHAINED_FAMILIES, CHAIN_CELLS_MAX, carryTreeLines } from '../../src/hdl/carryHead.js';
 import { emitGroupSumModule } from '../../src/hdl/groupSumModule.js';
 import { emitVerilog } from '../../src/hdl/emit.js';
 import { resolveGroupSum } from '../../src/hdl/groupSum.js';
@@ -98,8 +98,7 @@ for (const family of CARRY_FAMILIES) {
       const run = await simulateWithCells(net, family, data, join(dir, `${family}-${s}`));
       // Up to three bits per class a LUT full adder does it all: no carry chain to see.
       if (shape.group > 3) assert.match(run.text, family === 'ice40' ? /SB_CARRY/ : family === 'ecp5' ? /CCU2C/ : /ALU #/, 'the primitive branch is the one simulated');
-      // iCE40: the argmax's comparators are carry cells too, and adders ride on each other's chains.
-      if (family === 'ice40') assert.match(run.text, /_cmp #\(\.W\(\d+\), \.M\(0\)/);
+      // Adders ride on each other's chains.
       if (CHAINED_FAMILIES.includes(family) && shape.group >= 33) assert.match(run.text, /\.ci\(c\d+_r\d+_zc\)/);
       const comparison = compareWithReference({ ...run, vectors: data.count }, reference);
       assert.equal(comparison.mismatches, 0, `${family} ${JSON.stringify(shape)}: ${JSON.stringify(comparison.first)}`);
@@ -135,7 +134,7 @@ test('the carry tree: LUT full adders at the leaves, then one cell per adder bit
   assert.equal(withOnes.cells, seven.cells - 1);
 });
 
-test('chained (iCE40, ECP5): an adder whose carry-in is a signal rides on an earlier adder\'s top cell, one cell saved each, runs capped', () => {
+test('chained (ECP5): an adder whose carry-in is a signal rides on an earlier adder\'s top cell, one cell saved each, runs capped', () => {
   const bits = Array.from({ length: 100 }, (_, i) => `x${i}`);
   const plain = carryTreeLines('p', 'o', 'add', bits, 0, 7);
   const chained = carryTreeLines('p', 'o', 'add', bits, 0, 7, { chain: true });
@@ -159,56 +158,20 @@ test('chained (iCE40, ECP5): an adder whose carry-in is a signal rides on an ear
   }
 });
 
-test('the iCE40 comparator (yosys cell models and RTL): win = hi > lo and the maximum, both polarities, every pair of 3-bit values', async () => {
-  const dir = tempDir();
-  const share = await yosysShareDir();
-  const expected: string[] = [];
-  for (let lo = 0; lo < 8; lo++) for (let hi = 0; hi < 8; hi++) expected.push(`${hi > lo ? 1 : 0} ${Math.max(hi, lo)} ${7 - Math.max(hi, lo)}`);
-  writeFileSync(join(dir, 'cmp.v'), carryCompareModule('t_cmp'));
-  writeFileSync(
-    join(dir, 'tb.v'),
-    [
-      'module tb;',
-      '  reg [2:0] lo, hi;',
-      '  wire win, win_n; wire [2:0] m, m_n;',
-      '  t_cmp #(.W(3), .M(1), .M_INV(0)) plain (.p(hi), .q(~lo), .win(win), .m(m));',
-      '  t_cmp #(.W(3), .M(1), .M_INV(1)) inverted (.p(hi), .q(~lo), .win(win_n), .m(m_n));',
-      '  integer i;',
-      '  initial begin',
-      '    for (i = 0; i < 64; i = i + 1) begin',
-      '      lo = i / 8; hi = i % 8; #1;',
-      '      if (win !== win_n) $display("mismatch");',
-      '      $display("%0d %0d %0d", win, m, m_n);',
-      '    end',
-      '  end',
-      'endmodule',
-    ].join('\n'),
-  );
-  for (const cells of [true, false]) {
-    const sources = cells ? ['-DSYNTHESIS', '-DNO_ICE40_DEFAULT_ASSIGNMENTS', `-I${join(share, 'ice40')}`, join(share, 'ice40', 'cells_sim.v')] : [];
-    await execa('iverilog', ['-g2012', '-o', 'tb.vvp', ...sources, 'cmp.v', 'tb.v'], { cwd: dir });
-    const { stdout } = await execa('vvp', ['-n', 'tb.vvp'], { cwd: dir });
-    assert.deepEqual(stdout.trim().split('\n'), expected, cells ? 'SB_CARRY/SB_LUT4 models' : 'RTL');
-  }
-});
-
-test("on iCE40 nextpnr packs the carry head into fewer logic cells than yosys' chain of +, each comparator's multiplexer in its carry cells", async () => {
+test("on iCE40 nextpnr packs the carry head into fewer logic cells than yosys' chain of +", async () => {
   const dir = tempDir();
   const [yosys, nextpnr] = [await resolveTool('yosys'), await resolveTool('nextpnr-ice40')];
-  const packed = async (style: 'carry' | 'chain'): Promise<{ cells: number; carryOnly: number }> => {
+  const packed = async (style: 'carry' | 'chain'): Promise<number> => {
     const module = emitGroupSumModule(200, 10, style, true, 'ice40');
     writeFileSync(join(dir, `${style}.v`), module.text);
     await execa(yosys.command, [...yosys.prefixArgs, '-q', '-p', `synth_ice40 -top ${module.top}; write_json ${style}.json`, `${style}.v`], { cwd: dir });
-    const log = await execa(nextpnr.command, [...nextpnr.prefixArgs, '--up5k', '--package', 'sg48', '--pack-only', '--json', `${style}.json`, '--report', `${style}-pack.json`], { cwd: dir });
-    const carryOnly = Number(/(\d+) LCs used as CARRY only/.exec(log.stderr)?.[1] ?? NaN);
-    return { cells: parseNextpnrReport(readFileSync(join(dir, `${style}-pack.json`), 'utf8')).logicCells.used, carryOnly };
+    await execa(nextpnr.command, [...nextpnr.prefixArgs, '--up5k', '--package', 'sg48', '--pack-only', '--json', `${style}.json`, '--report', `${style}-pack.json`], { cwd: dir });
+    return parseNextpnrReport(readFileSync(join(dir, `${style}-pack.json`), 'utf8')).logicCells.used;
   };
   const carry = await packed('carry');
   const chain = await packed('chain');
-  assert.ok(carry.cells < 0.85 * chain.cells, `carry ${carry.cells} vs chain ${chain.cells} logic cells`);
-  // A carry with no LUT of its own: only the final comparator's 5 (it needs no maximum). More would
-  // mean the other comparators' multiplexers were not packed with their carries.
-  assert.equal(carry.carryOnly, 5);
+  // 432 against 461 logic cells (0.94x) when measured: unchained adders and a LUT argmax on iCE40.
+  assert.ok(carry < 0.95 * chain, `carry ${carry} vs chain ${chain} logic cells`);
 });
 
 test("--groupsum: 'auto' is the carry head on iCE40 and ECP5, 'tree' on Gowin and without a family; 'carry' without a family is a user error", () => {
@@ -230,7 +193,7 @@ test('a trained-shape model with the carry head passes the netlist check (synth_
   const net = randomNetwork(21, 40, [120, 90], 3);
   const design = emitVerilog(net, { groupSum: 'carry', family: 'ice40', registeredIo: true, pipeline: 1 });
   assert.equal(design.stats.groupSum, 'carry');
-  assert.match(design.files[0]!.text, /\.ci\(\w+_zc\)/, 'adders chained on each other');
+  assert.doesNotMatch(design.files[0]!.text, /_zc\b/, 'iCE40 adders do not ride on each other (carryHead.ts says why)');
   const vectors = randomVectors(22, 150, net.inputBits, net.classes);
   const run = await simulate(design, vectors, { simulator: 'iverilog', level: 'netlist', cacheDir: tempDir() });
   assert.ok((run.synth?.cells['SB_CARRY'] ?? 0) > 0, 'the carry chains survive synthesis');

@@ -1,9 +1,10 @@
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { processGroupCpuMs } from './cpuTime.js';
 import { resolveTool, ToolNotFoundError, type ResolvedTool, type ToolName, type ToolOrigin } from './tools.js';
 import { endWithThisProcess } from '../util/reaper.js';
+import { UserError } from '../util/errors.js';
 
 /**
  * One command of the flow, planned but not run: the tool, its arguments (paths relative to the
@@ -133,6 +134,8 @@ interface Execution {
   readonly stderr: string;
   /** stdout and stderr interleaved as they came. */
   readonly all: string;
+  /** Why the live log stopped growing, if it did. */
+  readonly liveLogError: Error | null;
 }
 
 /**
@@ -155,7 +158,19 @@ async function execute(tool: ResolvedTool, argv: readonly string[], cwd: string,
   });
   const untrack = track(subprocess.pid);
   // The log grows as the tool prints (an hour of routing can be followed with tail -f), not only at its end.
-  if (live) (live.stream === 'all' ? subprocess.all : subprocess.stderr)?.on('data', (chunk: Buffer) => appendFileSync(live.file, chunk));
+  // A failed append (the work folder deleted under the tool) stops the live copy and is reported
+  // when the tool ends: thrown from a stream handler it would end gatebench with no result.
+  let liveLogError: Error | null = null;
+  if (live) {
+    (live.stream === 'all' ? subprocess.all : subprocess.stderr)?.on('data', (chunk: Buffer) => {
+      if (liveLogError) return;
+      try {
+        appendFileSync(live.file, chunk);
+      } catch (error) {
+        liveLogError = error as Error;
+      }
+    });
+  }
   let timedOut = false;
   let canceled = false;
   const killGroup = (): void => {
@@ -212,6 +227,7 @@ async function execute(tool: ResolvedTool, argv: readonly string[], cwd: string,
     stdout: String(r.stdout ?? ''),
     stderr: spawnError + String(r.stderr ?? ''),
     all: spawnError + String(r.all ?? ''),
+    liveLogError,
   };
 }
 
@@ -266,6 +282,8 @@ export async function runPlanWith(tool: ResolvedTool, plan: CommandPlan, cwd: st
   const logPath = join(cwd, logFile);
   writeFileSync(logPath, `$ ${showCommand([tool.command, ...tool.prefixArgs, ...plan.argv])}\n`);
   const e = await execute(tool, plan.argv, cwd, options, { file: logPath, stream: plan.stdoutFile ? 'stderr' : 'all' });
+  if (!existsSync(cwd)) throw new UserError(`${plan.tool}: its work folder ${cwd} was removed while it ran (a cache folder deleted under a running build?); nothing of this run was kept`);
+  if (e.liveLogError) throw e.liveLogError;
   if (plan.stdoutFile) writeFileSync(join(cwd, plan.stdoutFile), e.stdout);
   // Written again whole: the same text, plus what execute() adds (a spawn error) and the final newline.
   writeFileSync(logPath, `$ ${showCommand(e.command)}\n${plan.stdoutFile ? e.stderr : e.all}\n`);

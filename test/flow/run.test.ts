@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, it } from 'node:test';
 import { buildBitstream, clearToolCache, resolveTool, runPlan, ToolNotFoundError, type CommandPlan } from '../../src/flow/index.js';
+import { UserError } from '../../src/util/errors.js';
 import { COUNTER, tempDir, writeVerilog } from './verilog.js';
 
 const originalPath = process.env.PATH;
@@ -16,6 +17,15 @@ function fakeNextpnr(body: string): string {
   process.env.PATH = `${dir}:${originalPath}`;
   clearToolCache();
   return dir;
+}
+
+/** Resolves once the fake's first router pass is in the live log (a minute at most). */
+async function firstPassLogged(log: string): Promise<void> {
+  const until = Date.now() + 60_000;
+  while (!(existsSync(log) && readFileSync(log, 'utf8').includes('iter=1'))) {
+    assert.ok(Date.now() < until, 'the first pass never reached the log');
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 afterEach(() => {
@@ -50,17 +60,27 @@ describe('runPlan', () => {
     let settled = false;
     const running = runPlan(plan, cwd).finally(() => (settled = true));
     const log = join(cwd, 'pnr.log');
-    const until = Date.now() + 60_000;
-    while (!(existsSync(log) && readFileSync(log, 'utf8').includes('iter=1'))) {
-      assert.ok(Date.now() < until, 'the first pass never reached the log');
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await firstPassLogged(log);
     assert.equal(settled, false, 'the tool is still running (it waits for go)');
     assert.match(readFileSync(log, 'utf8'), /^\$ \S*nextpnr-ice40 --up5k\n/, 'the command line comes first');
     writeFileSync(join(cwd, 'go'), '');
     const r = await running;
     assert.equal(r.failed, false);
     assert.match(readFileSync(log, 'utf8'), /iter=1[\s\S]*iter=2/);
+  });
+
+  it('a work folder removed while the tool prints: one line naming the folder, not an uncaught exception', async () => {
+    // The fake waits for go in a folder of its own: its work folder is the one removed.
+    const control = tempDir();
+    fakeNextpnr(`echo "Info: iter=1" >&2; while [ ! -f ${control}/go ]; do sleep 0.05; done; echo "Info: iter=2" >&2`);
+    const cwd = tempDir();
+    const plan: CommandPlan = { stage: 'pnr', tool: 'nextpnr-ice40', argv: ['--up5k'], inputs: [], outputs: [] };
+    const running = runPlan(plan, cwd);
+    const log = join(cwd, 'pnr.log');
+    await firstPassLogged(log);
+    rmSync(cwd, { recursive: true });
+    writeFileSync(join(control, 'go'), '');
+    await assert.rejects(running, (e: unknown) => e instanceof UserError && e.message.startsWith(`nextpnr-ice40: its work folder ${cwd} was removed while it ran`));
   });
 
   it('counts a CPU budget in CPU time: a waiting tool outlives it, a busy one is stopped by it', async () => {

@@ -98,7 +98,7 @@ for (const family of CARRY_FAMILIES) {
       const run = await simulateWithCells(net, family, data, join(dir, `${family}-${s}`));
       // Up to three bits per class a LUT full adder does it all: no carry chain to see.
       if (shape.group > 3) assert.match(run.text, family === 'ice40' ? /SB_CARRY/ : family === 'ecp5' ? /CCU2C/ : /ALU #/, 'the primitive branch is the one simulated');
-      // Adders ride on each other's chains.
+      // On a chained family (ECP5) adders ride on each other's chains.
       if (CHAINED_FAMILIES.includes(family) && shape.group >= 33) assert.match(run.text, /\.ci\(c\d+_r\d+_zc\)/);
       const comparison = compareWithReference({ ...run, vectors: data.count }, reference);
       assert.equal(comparison.mismatches, 0, `${family} ${JSON.stringify(shape)}: ${JSON.stringify(comparison.first)}`);

@@ -10,11 +10,12 @@ import { partOf, type FamilyFiles, type FamilyFlow } from './family.js';
 import { icetimeOutcome, planIcetime, type IcetimeReport } from './icetime.js';
 import { classifyNextpnrFailure, parseNextpnrReport, parseRoutingProgress, parseUtilisationLog, routingProgressText, worstPath, type ClockFmax, type CriticalPath, type NextpnrReport, type RoutingProgress, type Utilisation } from './nextpnr.js';
 import { runPlan, type CommandPlan, type RunOptions, type StageRun } from './run.js';
+import { AUTO_SPREAD_MIN_CELLS, MAX_SPREAD, MIN_SPREAD, spreadPlacement, type SpreadSummary } from './spread.js';
 import { resolveTool, ToolNotFoundError, type ResolvedTool, type ToolName, type ToolOrigin } from './tools.js';
 import { netlistPortBits, synthOutcome, yosysFor, type YosysStat } from './yosys.js';
 
 /** Bump when the flow's commands or result shape change: old cache entries then miss. */
-export const FLOW_VERSION = 'gatebench-build/4';
+export const FLOW_VERSION = 'gatebench-build/5';
 
 export interface BuildOptions {
   /** yosys synth_ice40 -abc9. Default false. */
@@ -27,7 +28,15 @@ export interface BuildOptions {
   readonly router?: 'router1' | 'router2' | null;
   /** Run icetime as a cross-check of nextpnr's timing (iCE40 only). Default true on iCE40. */
   readonly icetime?: boolean;
+  /**
+   * Spread placement (spread.ts, ECP5): 'auto' (the default) spreads designs of at least
+   * AUTO_SPREAD_MIN_CELLS logic cells as far as the part allows (up to MAX_SPREAD); a number
+   * stretches by that factor; 'off' never. Families without it resolve to 'off'.
+   */
+  readonly spread?: SpreadOption;
 }
+
+export type SpreadOption = 'auto' | 'off' | number;
 
 export interface BuildRequest {
   readonly verilogFiles: readonly string[];
@@ -44,7 +53,8 @@ export interface BuildRequest {
   /**
    * CPU time nextpnr gets before the build is recorded as routing-failed (placement-failed if it
    * was still placing) with the router's progress: CPU, not wall-clock, time, so other jobs on the
-   * machine do not make a build fail. Default: the family's (FamilyFlow.pnrDefaults). Not part of
+   * machine do not make a build fail; with spread placement, each of nextpnr's two runs (placing
+   * alone, then placing the rest and routing) gets it. Default: the family's (FamilyFlow.pnrDefaults). Not part of
    * the cache key; a build stopped by it is not cached (a faster machine may finish it).
    */
   readonly pnrBudgetMs?: number;
@@ -88,6 +98,8 @@ export interface BuildFigures {
   readonly routing: RoutingProgress | null;
   /** icetime's estimate of the same .asc. */
   readonly icetimeMHz: number | null;
+  /** How spread placement stretched the design; null when it was not spread. */
+  readonly spread: SpreadSummary | null;
 }
 
 export interface ToolUse {
@@ -125,7 +137,7 @@ export interface BuildResult {
   readonly dir: string;
   readonly board: { readonly name: string; readonly family: string; readonly device: string; readonly package: string; readonly logicCells: number };
   readonly top: string;
-  readonly options: { readonly abc9: boolean; readonly seed: number; readonly freqMHz: number; readonly router: 'router1' | 'router2' | null; readonly icetime: boolean };
+  readonly options: { readonly abc9: boolean; readonly seed: number; readonly freqMHz: number; readonly router: 'router1' | 'router2' | null; readonly icetime: boolean; readonly spread: SpreadOption };
   readonly files: BuildFiles;
   readonly stages: readonly StageRun[];
   readonly synth: YosysStat | null;
@@ -159,7 +171,9 @@ function resolvedOptions(board: Board, flow: FamilyFlow, o: BuildOptions = {}): 
   if (!(freqMHz > 0) || !Number.isFinite(freqMHz)) throw new UserError(`Expected the target frequency to be a positive number of MHz, got ${o.freqMHz}`);
   const seed = o.seed ?? 1;
   if (!Number.isInteger(seed) || seed < 0) throw new UserError(`Expected the seed to be a non-negative integer, got ${o.seed}`);
-  return { abc9: o.abc9 ?? false, seed, freqMHz, router: o.router === undefined ? flow.pnrDefaults.router : o.router, icetime: board.fpga.family === 'ice40' && (o.icetime ?? true) };
+  const spread = o.spread ?? 'auto';
+  if (typeof spread === 'number' && !(spread >= MIN_SPREAD && spread <= MAX_SPREAD * 2)) throw new UserError(`Expected the spread to be auto, off or a factor from ${MIN_SPREAD} to ${MAX_SPREAD * 2}, got ${spread}`);
+  return { abc9: o.abc9 ?? false, seed, freqMHz, router: o.router === undefined ? flow.pnrDefaults.router : o.router, icetime: board.fpga.family === 'ice40' && (o.icetime ?? true), spread: flow.spreader ? spread : 'off' };
 }
 
 /** "20-minute" / "90-second" / "0.001-second". */
@@ -176,9 +190,9 @@ function sourceNames(files: readonly string[]): string[] {
  * The commands of one build, planned but not run (relative paths inside the build directory): the
  * board's family's synthesis -> place and route -> packing, and on iCE40 icetime on the same .asc.
  */
-export function planBuild(board: Board, sources: readonly string[], top: string, options: BuildResult['options']): CommandPlan[] {
+export function planBuild(board: Board, sources: readonly string[], top: string, options: BuildResult['options'], pnrNetlist?: string): CommandPlan[] {
   const flow = familyFlow(board.fpga.family);
-  const plans = [...flow.plan(board, sources, top, options)];
+  const plans = [...flow.plan(board, sources, top, options, pnrNetlist)];
   if (options.icetime) plans.push(planIcetime(partOf(board, 'ice40'), board.fpga.package, flow.files.placed, ICETIME_FILES.designPcf, ICETIME_FILES.icetime));
   return plans;
 }
@@ -341,6 +355,29 @@ export async function buildBitstream(request: BuildRequest): Promise<BuildResult
     return true;
   };
 
+  let spread: SpreadSummary | null = null;
+  /**
+   * Place and route; with spread placement (when its option and the synthesised size ask for it)
+   * nextpnr first places alone, and a failed placement is the run reported.
+   */
+  const placeAndRoute = async (): Promise<StageRun> => {
+    const spreader = flow.spreader;
+    const spreadFiles = FILES.spread;
+    const wanted = options.spread !== 'off' && (options.spread !== 'auto' || (synth !== null && spreader !== undefined && spreader.logicCells(synth) >= AUTO_SPREAD_MIN_CELLS));
+    if (!spreader || !spreadFiles || !wanted) return run(pnrPlan, pnrBudgetMs);
+    const placeRun = await run(spreader.planPlace(board, options), pnrBudgetMs);
+    if (placeRun.failed) return placeRun;
+    stages.push(placeRun);
+    const stretched = spreadPlacement(readFileSync(join(work, FILES.netlist), 'utf8'), readFileSync(join(work, spreadFiles.placement), 'utf8'), await spreader.logicTiles(board), options.spread === 'auto' ? 'fill' : options.spread);
+    if (!stretched) {
+      warnings.push(`not spread: the part has no room to stretch the placement ${MIN_SPREAD} times`);
+      return run(pnrPlan, pnrBudgetMs);
+    }
+    spread = stretched.summary;
+    writeFileSync(join(work, spreadFiles.netlist), stretched.netlist);
+    return run(planBuild(board, sources, request.top, options, spreadFiles.netlist)[1]!, pnrBudgetMs);
+  };
+
   const synthRun = await run(synthPlan);
   stages.push(synthRun);
   const synthesis = synthOutcome(work, synthRun, flow.family, FILES.stat);
@@ -353,7 +390,7 @@ export async function buildBitstream(request: BuildRequest): Promise<BuildResult
     synth = synthesis.stat;
     // iCE40's plain pcf of the design's own ports, for icetime and for icebox_vlog (sim --level bitstream).
     if (flow.family === 'ice40') writeFileSync(join(work, FILES.designPcf), plainPcfFor(board.constraints, netlistPortBits(readFileSync(join(work, FILES.netlist), 'utf8'), request.top)));
-    const pnrRun = await run(pnrPlan, pnrBudgetMs);
+    const pnrRun = await placeAndRoute();
     stages.push(pnrRun);
     if (failedStage(pnrRun)) {
       if (status === 'ok') {
@@ -458,6 +495,7 @@ export async function buildBitstream(request: BuildRequest): Promise<BuildResult
       criticalPath: pnr ? worstPath(pnr) : null,
       routing,
       icetimeMHz: icetime?.mhz ?? null,
+      spread,
     },
     warnings,
     toolchain: tools,

@@ -1,7 +1,9 @@
 import type { Board } from '../board/board.js';
 import type { FpgaFamily, FpgaPart } from '../board/devices.js';
 import type { CommandPlan } from './run.js';
+import type { LogicTiles } from './spread.js';
 import type { ToolName } from './tools.js';
+import type { YosysStat } from './yosys.js';
 
 /** What a family's planner gets besides the board: the build's resolved options. */
 export interface FamilyPlanOptions {
@@ -9,6 +11,20 @@ export interface FamilyPlanOptions {
   readonly seed: number;
   readonly freqMHz: number;
   readonly router: 'router1' | 'router2' | null;
+}
+
+/**
+ * Spread placement (spread.ts) where a family has it: nextpnr places without routing, gatebench
+ * stretches that placement over the part and locks it, and the place-and-route stage reads the
+ * locked netlist (`FamilyFiles.spread.netlist`) instead of the synthesised one.
+ */
+export interface PlacementSpreader {
+  /** nextpnr placing the synthesised netlist without routing it, writing `FamilyFiles.spread.placement`. */
+  planPlace(board: Board, options: FamilyPlanOptions): CommandPlan;
+  /** The synthesised design's logic cells as nextpnr will count them, from yosys' statistics. */
+  logicCells(stat: YosysStat): number;
+  /** The part's logic tiles, from the installed tools' device database. */
+  logicTiles(board: Board): Promise<LogicTiles>;
 }
 
 /** The files every family's stages read and write, relative to the build directory. */
@@ -24,6 +40,8 @@ export interface FamilyFiles {
   readonly report: string;
   /** What the programmer loads (design.bin, design.bit). */
   readonly bitstream: string;
+  /** Spread placement's files: nextpnr's unrouted placement and the netlist with it stretched and locked. */
+  readonly spread?: { readonly placement: string; readonly netlist: string; readonly report: string };
 }
 
 /**
@@ -48,8 +66,13 @@ export interface FamilyFlow {
    * running on.
    */
   readonly pnrDefaults: { readonly router: 'router1' | 'router2' | null; readonly budgetMs: number };
-  /** The three stages, planned with paths relative to the build directory. */
-  plan(board: Board, sources: readonly string[], top: string, options: FamilyPlanOptions): readonly [synth: CommandPlan, pnr: CommandPlan, pack: CommandPlan];
+  /** Spread placement, on the families that have it (ECP5). */
+  readonly spreader?: PlacementSpreader;
+  /**
+   * The three stages, planned with paths relative to the build directory; place and route reads
+   * `pnrNetlist` (default: the synthesised netlist; the spread one after spread placement).
+   */
+  plan(board: Board, sources: readonly string[], top: string, options: FamilyPlanOptions, pnrNetlist?: string): readonly [synth: CommandPlan, pnr: CommandPlan, pack: CommandPlan];
 }
 
 /** Netlist, stat and report have the same names in every family. */

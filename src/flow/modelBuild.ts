@@ -93,7 +93,7 @@ async function withModelSources<T>(net: DiscreteNetwork, options: ModelBuildOpti
         verilogFiles: files,
         top: BENCH_TOP,
         board,
-        options: { ...(options.abc9 !== undefined ? { abc9: options.abc9 } : {}), ...(options.seed !== undefined ? { seed: options.seed } : {}), ...(options.freqMHz !== undefined ? { freqMHz: options.freqMHz } : {}), ...(options.router !== undefined ? { router: options.router } : {}), ...(options.icetime !== undefined ? { icetime: options.icetime } : {}) },
+        options: { ...(options.abc9 !== undefined ? { abc9: options.abc9 } : {}), ...(options.seed !== undefined ? { seed: options.seed } : {}), ...(options.freqMHz !== undefined ? { freqMHz: options.freqMHz } : {}), ...(options.router !== undefined ? { router: options.router } : {}), ...(options.icetime !== undefined ? { icetime: options.icetime } : {}), ...(options.spread !== undefined ? { spread: options.spread } : {}) },
         ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}),
         ...(options.force ? { force: true } : {}),
         ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),

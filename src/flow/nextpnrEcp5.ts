@@ -19,3 +19,14 @@ export function planNextpnrEcp5(o: NextpnrEcp5Options): CommandPlan {
   const argv = [o.deviceFlag, '--package', o.package, '--lpf', o.lpf, '--textcfg', o.config, ...routed, ...nextpnrCommonArgs(o)];
   return { stage: 'pnr', tool: 'nextpnr-ecp5', argv, inputs: [o.netlist, o.lpf], outputs: [o.config, ...(o.routed ? [o.routed] : []), o.report] };
 }
+
+export interface NextpnrEcp5PlaceOptions extends Omit<NextpnrEcp5Options, 'config' | 'routed'> {
+  /** The placed, unrouted design as JSON (`--write`), for spread placement (spread.ts). */
+  readonly placement: string;
+}
+
+/** Plan nextpnr-ecp5 placing without routing (--no-route): netlist + .lpf in, the placement as JSON out. */
+export function planNextpnrEcp5Place(o: NextpnrEcp5PlaceOptions): CommandPlan {
+  const argv = [o.deviceFlag, '--package', o.package, '--lpf', o.lpf, '--no-route', '--write', o.placement, ...nextpnrCommonArgs(o)];
+  return { stage: 'place', tool: 'nextpnr-ecp5', argv, inputs: [o.netlist, o.lpf], outputs: [o.placement, o.report] };
+}

@@ -4,13 +4,13 @@
  * file can name a valid part (src/board/devices.ts) that the tools on this machine cannot place:
  * that is the board's problem to report before a build, as one line naming the file and field.
  */
-import { existsSync, readdirSync, realpathSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Board } from '../board/board.js';
 import type { FpgaPart } from '../board/devices.js';
 import { UserError } from '../util/errors.js';
 import { familyFlow } from './families.js';
-import { resolveTool, ToolNotFoundError, type ResolvedTool } from './tools.js';
+import { resolveTool, ToolNotFoundError, toolShareFolders, type ResolvedTool } from './tools.js';
 
 export type FlowSupport =
   | {
@@ -43,25 +43,11 @@ export function chipDatabaseFile(part: FpgaPart): string | null {
   }
 }
 
-/**
- * The share folders a resolved nextpnr reads its chip databases from: a YoWASP package's share/
- * inside the virtual environment (its entry point is <venv>/bin/...), or share/nextpnr next to a
- * native binary's bin/ (the OSS CAD Suite layout). Empty when the tool carries them built in.
- */
-function shareFolders(tool: ResolvedTool): string[] {
-  if (tool.origin === 'yowasp-pypi') {
-    const lib = join(dirname(dirname(tool.path)), 'lib');
-    if (!existsSync(lib)) return [];
-    return readdirSync(lib).flatMap((python) => {
-      const site = join(lib, python, 'site-packages');
-      return existsSync(site) ? readdirSync(site).filter((d) => d.startsWith('yowasp_nextpnr')).map((d) => join(site, d, 'share')) : [];
-    });
-  }
-  if (tool.origin === 'native') {
-    const share = join(dirname(dirname(realpathSync(tool.path))), 'share', 'nextpnr');
-    return existsSync(share) ? [share] : [];
-  }
-  return [];
+/** The folders a resolved nextpnr reads its chip databases from: a YoWASP package's share/, a native install's share/nextpnr. */
+function chipDatabaseFolders(tool: ResolvedTool): string[] {
+  return toolShareFolders(tool)
+    .map((share) => (tool.origin === 'native' ? join(share, 'nextpnr') : share))
+    .filter((d) => existsSync(d));
 }
 
 const describe = (tool: ResolvedTool): string => `${tool.name} (${tool.origin} ${tool.version})`;
@@ -88,7 +74,7 @@ export async function flowSupport(board: Board): Promise<FlowSupport> {
   const placer = tools[1]!;
   const wanted = chipDatabaseFile(board.device);
   if (wanted === null) return { supported: true, placer: describe(placer), chipDatabase: `built into ${placer.name}` };
-  const folders = shareFolders(placer);
+  const folders = chipDatabaseFolders(placer);
   if (folders.length === 0) return { supported: true, placer: describe(placer), chipDatabase: `not looked for (a ${placer.origin} ${placer.name} without a share folder compiles its databases in)` };
   const found = folders.map((f) => join(f, wanted)).find((f) => existsSync(f));
   if (!found) return reject('fpga.device', board.fpga.device, `a part the installed ${describe(placer)} has a chip database for (no ${wanted} in ${folders.join(', ')})`);

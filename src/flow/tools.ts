@@ -301,3 +301,24 @@ function pypiYosysShareDir(): string | null {
 export function iceCellsSim(share: string): string {
   return join(share, 'ice40', 'cells_sim.v');
 }
+/**
+ * The share folders of a resolved tool's installation: each YoWASP nextpnr package's share/ inside
+ * the virtual environment (its entry point is <venv>/bin/...), or the share/ next to a native
+ * binary's bin/ (the OSS CAD Suite and Debian layout). Empty for the npm builds, which carry theirs
+ * built in.
+ */
+export function toolShareFolders(tool: ResolvedTool): string[] {
+  if (tool.origin === 'yowasp-pypi') {
+    const lib = join(dirname(dirname(tool.path)), 'lib');
+    if (!existsSync(lib)) return [];
+    return readdirSync(lib).flatMap((python) => {
+      const site = join(lib, python, 'site-packages');
+      return existsSync(site) ? readdirSync(site).filter((d) => d.startsWith('yowasp_nextpnr')).map((d) => join(site, d, 'share')) : [];
+    });
+  }
+  if (tool.origin === 'native') {
+    const share = join(dirname(dirname(realpathSync(tool.path))), 'share');
+    return existsSync(share) ? [share] : [];
+  }
+  return [];
+}

@@ -14,7 +14,7 @@ const FLOW_INDEX = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'sr
 describe('planBuild', () => {
   it('plans yosys -> nextpnr-ice40 -> icepack and icetime with the board and options, without running anything', () => {
     const board = loadBoard('icebreaker');
-    const [synth, pnr, pack, icetime] = planBuild(board, ['src/0-top.v'], 'top', { abc9: true, seed: 7, freqMHz: 24, router: null, icetime: true });
+    const [synth, pnr, pack, icetime] = planBuild(board, ['src/0-top.v'], 'top', { abc9: true, seed: 7, freqMHz: 24, router: null, icetime: true, spread: 'off' });
     assert.equal(synth!.tool, 'yosys');
     assert.deepEqual(synth!.argv, ['-p', 'synth_ice40 -top top -abc9 -device u; write_json synth.json; tee -q -o stat.json stat -json', 'src/0-top.v']);
     assert.equal(pnr!.tool, 'nextpnr-ice40');

@@ -48,7 +48,7 @@ for (const x of FAMILIES) {
   describe(`${x.family} flow (${x.board})`, () => {
     it(`plans synth_${x.family} -> ${x.pnr.tool} (the board's part, package and constraints) -> ${x.pack[0]}, with no icetime`, () => {
       const board = loadBoard(x.board);
-      const [synth, pnr, pack, ...rest] = planBuild(board, ['src/0-a.v'], 'top', { abc9: false, seed: 3, freqMHz: x.mhz, router: null, icetime: false });
+      const [synth, pnr, pack, ...rest] = planBuild(board, ['src/0-a.v'], 'top', { abc9: false, seed: 3, freqMHz: x.mhz, router: null, icetime: false, spread: 'auto' });
       assert.deepEqual(rest, []);
       assert.match(synth!.argv[1]!, new RegExp(`^synth_${x.family} -top top -nowidelut; write_json synth\\.json; `), "LUT4s only: wide-mux clusters make placement crawl");
       assert.equal(pnr!.tool, x.pnr.tool);

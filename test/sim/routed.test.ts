@@ -158,6 +158,19 @@ describe('ECP5 (ulx3s): netlist and routed levels', () => {
     const run = await simulate(core, vectors, { simulator: 'iverilog', level: 'routed', chip, cellModels: routed.cellModels, cacheDir });
     assert.ok(compareWithReference(run, reference).mismatches > 0, `inverting ${victim[0]} went unnoticed`);
   });
+
+  test('spread placement (--spread 2): the stretched, locked placement routes and its routed netlist is bit-exact', async () => {
+    const { build, core } = await buildModel(NET, { board: 'ulx3s', pipeline: 1, spread: 2, cacheDir: join(cacheDir, 'builds') });
+    assert.equal(build.status, 'ok', build.message);
+    assert.equal(build.figures.spread?.factor, 2);
+    assert.ok(build.figures.spread.lockedCells > 50, JSON.stringify(build.figures.spread));
+    assert.deepEqual(build.stages.map((s) => s.stage), ['synth', 'place', 'pnr', 'pack']);
+    const routed = await routedVerilog(build, { cacheDir });
+    const run = await simulate(core, vectors, { simulator: 'iverilog', level: 'routed', chip: routed.chip, cellModels: routed.cellModels, cacheDir });
+    const compared = compareWithReference(run, reference);
+    assert.equal(compared.checked, 150);
+    assert.equal(compared.mismatches, 0);
+  });
 });
 
 describe('Gowin (tangnano20k, yosys 0.70 from .venv-eda): netlist and routed levels', () => {

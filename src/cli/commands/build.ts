@@ -1,5 +1,6 @@
 import { choiceOption, intOption, numberOption, pipelineOptions, stringOption, type Flags, type RawOptions } from '../../app/options.js';
-import type { BuildFigures, BuildResult, BuildStatus } from '../../flow/build.js';
+import type { BuildFigures, BuildResult, BuildStatus, SpreadOption } from '../../flow/build.js';
+import { AUTO_SPREAD_MIN_CELLS, MAX_SPREAD, MIN_SPREAD } from '../../flow/spread.js';
 import { buildModel, type BuildProvenance } from '../../flow/modelBuild.js';
 import { BENCH_TOP } from '../../hdl/benchTop.js';
 import { describeCuts, MAX_HEAD_CUTS, type PipelineCuts } from '../../hdl/cuts.js';
@@ -20,8 +21,9 @@ export const BUILD_FLAGS = {
   abc9: { type: 'boolean' },
   router: { type: 'string' },
   'pnr-budget': { type: 'string' },
+  spread: { type: 'string' },
 } as const satisfies Flags;
-export const BUILD_USAGE = `--board NAME [--pipeline auto|P (default auto: the registers that meet the clock with the fewest cycles)] [--head-pipeline 0..${MAX_HEAD_CUTS} (with a fixed P)] [--groupsum ${GROUPSUM_CHOICES.join('|')} (auto: the board family's best head)] [--freq MHz] [--seed S] [--abc9] [--router router1|router2] [--pnr-budget MINUTES]`;
+export const BUILD_USAGE = `--board NAME [--pipeline auto|P (default auto: the registers that meet the clock with the fewest cycles)] [--head-pipeline 0..${MAX_HEAD_CUTS} (with a fixed P)] [--groupsum ${GROUPSUM_CHOICES.join('|')} (auto: the board family's best head)] [--freq MHz] [--seed S] [--abc9] [--router router1|router2] [--pnr-budget MINUTES] [--spread auto|off|FACTOR (ECP5: stretch the placement over the part; auto for designs of ${AUTO_SPREAD_MIN_CELLS}+ logic cells)]`;
 
 /** build's flags (--pipeline defaults to auto). */
 export function buildOptionsFrom(options: RawOptions, defaultBoard?: string) {
@@ -31,6 +33,7 @@ export function buildOptionsFrom(options: RawOptions, defaultBoard?: string) {
   const seed = options['seed'] === undefined ? undefined : intOption(options, 'seed', 1, 0);
   const router = options['router'] === undefined ? undefined : choiceOption(options, 'router', ['router1', 'router2'] as const, 'router1');
   const budgetMinutes = options['pnr-budget'] === undefined ? undefined : numberOption(options, 'pnr-budget', 0);
+  const spread = spreadOption(options);
   return {
     board,
     ...pipelineOptions(options, 'auto'),
@@ -40,7 +43,17 @@ export function buildOptionsFrom(options: RawOptions, defaultBoard?: string) {
     abc9: options['abc9'] === true,
     ...(router !== undefined ? { router } : {}),
     ...(budgetMinutes !== undefined ? { pnrBudgetMs: budgetMinutes * 60_000 } : {}),
+    ...(spread !== undefined ? { spread } : {}),
   };
+}
+
+/** --spread auto|off|FACTOR, FACTOR from MIN_SPREAD to twice MAX_SPREAD. */
+function spreadOption(options: RawOptions): SpreadOption | undefined {
+  const raw = options['spread'];
+  if (raw === undefined || raw === 'auto' || raw === 'off') return raw;
+  const factor = Number(raw);
+  if (typeof raw !== 'string' || !(factor >= MIN_SPREAD && factor <= MAX_SPREAD * 2)) throw new UserError(`--spread: expected auto, off or a factor from ${MIN_SPREAD} to ${MAX_SPREAD * 2}, got '${String(raw)}'`);
+  return factor;
 }
 
 export interface BuildCommandResult {
@@ -81,6 +94,8 @@ export const buildCommand = defineCommand<BuildCommandResult>({
     'bitstream. Builds are cached by content (Verilog, board, options, tool versions). A design that does not fit, misses',
     'timing or fails to route is reported with its figures and exits with code 2. --router and --pnr-budget override the',
     "family's place-and-route defaults (ECP5 and Gowin: router2; nextpnr stopped after the budget, in CPU minutes, is recorded as routing failed).",
+    '--spread (ECP5): nextpnr places alone, gatebench stretches that placement over the part and locks its LUTs and flip-flops,',
+    "then nextpnr places the rest and routes: random LGN wiring packed at nextpnr's fixed density does not route (src/flow/spread.ts).",
   ].join('\n'),
   flags: BUILD_FLAGS,
   async run(positionals, options) {
@@ -134,6 +149,7 @@ export const buildCommand = defineCommand<BuildCommandResult>({
       ...(r.search ? r.search.tries.map((t, i) => `  try ${i + 1}: cuts ${t.description}, ${t.latency} cycles: ${t.status}${t.fmaxMHz !== null ? `, Fmax ${t.fmaxMHz.toFixed(1)} MHz` : ''}${t.cached ? ' (cached)' : ''}${t.criticalPath.length ? ` (critical path: ${t.criticalPath.join(' -> ')})` : ''}; ${t.next}`) : []),
       `resources: ${n(f.lut4)} LUT4, ${n(f.carry)} carry, ${n(f.dff)} FF, ${n(f.bram)} BRAM after synthesis; logic cells ${lc ? `${n(lc.used)} / ${n(lc.available)} (${((lc.used / lc.available) * 100).toFixed(1)}%)` : '-'}`,
       ...(f.resources.length ? [`placed (${r.board.family}'s names): ${f.resources.map((u) => `${u.name} ${n(u.used)}/${n(u.available)}`).join(', ')}`] : []),
+      ...(f.spread ? [`spread placement: nextpnr's placement stretched ${f.spread.factor}x each way over the part, ${n(f.spread.lockedCells)} LUTs and FFs locked in ${n(f.spread.tiles)} tiles`] : []),
       `timing: ${f.clocks.length ? f.clocks.map((c) => `Fmax ${c.name} ${c.achievedMHz.toFixed(1)} MHz (target ${c.constraintMHz} MHz, ${c.achievedMHz >= c.constraintMHz ? 'met' : 'MISSED'})`).join('; ') : 'no Fmax'}` +
         (cp ? `; critical path ${cp.logicLevels} logic levels, ${cp.logicNs.toFixed(2)} ns logic + ${cp.routingNs.toFixed(2)} ns routing = ${cp.totalNs.toFixed(2)} ns` : '') +
         (cp && r.headPathNs !== null ? ` (${r.headPathNs.toFixed(2)} ns in the popcounts and argmax)` : '') +

@@ -1,0 +1,171 @@
+/**
+ * Spread placement (ECP5): nextpnr places the design, gatebench stretches that placement over the
+ * part and locks the LUTs and flip-flops there, and nextpnr places the rest and routes.
+ *
+ * Why: an LGN's wiring is random, so it has no locality for a placer to find, and nextpnr-ecp5's
+ * HeAP packs any design at a fixed 75% density (its Arch::place sets the spreading density; the
+ * --placer-heap-beta flag is overridden), next to the I/O. For a random graph the wire demand per
+ * tile of such a cluster grows with its side, while the tiles' wires do not: a trained 3 x 4000
+ * MNIST model (11,201 TRELLIS_COMB, 13% of an LFE5U-85F) sat in 1,578 tiles at 7.1 cells a tile
+ * and router2 still had 8,173 wires overused after 32 passes (hours). The same placement
+ * stretched 1.8 times each way routed in 64 passes (203 s of router2). Stretching keeps what the
+ * placer found (neighbours stay neighbours, each tile's cells stay together, so packing rules
+ * hold) and gives every net's wires more tiles to pass through.
+ *
+ * Only cells that keep their name from the synthesised netlist into nextpnr's are locked (LUT4,
+ * TRELLIS_FF). Carry chains (CCU2C, split by nextpnr's packer) are left to the placer, which puts
+ * them beside the locked cells they feed, so no chain is broken by the stretch.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Ecp5Part } from '../board/devices.js';
+import { toolShareFolders, type ResolvedTool } from './tools.js';
+
+/** The logic tiles of a part, by nextpnr's X (column) and Y (row). */
+export interface LogicTiles {
+  readonly part: string;
+  /** "x,y" of every logic tile. */
+  readonly tiles: ReadonlySet<string>;
+  readonly columns: readonly number[];
+  readonly rows: readonly number[];
+}
+
+export interface SpreadSummary {
+  /** How far the placement was stretched, each way. */
+  readonly factor: number;
+  /** Cells locked at their stretched place (LUT4, TRELLIS_FF). */
+  readonly lockedCells: number;
+  /** Tiles those cells occupy, before and after the stretch (the same number: tiles move whole). */
+  readonly tiles: number;
+}
+
+/** Stretch at most this much: beyond it the longer wires cost more Fmax than the router gains. */
+export const MAX_SPREAD = 2;
+/** Below this there is too little room on the part to be worth a second placement. */
+export const MIN_SPREAD = 1.25;
+/**
+ * `--spread auto` spreads designs of at least this many logic cells (TRELLIS_COMB): a 2 x 2000
+ * model's 6,067 routed unspread in 707 s on this machine; 11,201 (3 x 4000) did not in hours.
+ */
+export const AUTO_SPREAD_MIN_CELLS = 8000;
+
+const key = (x: number, y: number): string => `${x},${y}`;
+
+/** The Trellis database folders of a resolved ECP5 tool (ecppack reads the same database): share/trellis/database. */
+export function trellisDatabaseFolders(tool: ResolvedTool): string[] {
+  return toolShareFolders(tool)
+    .map((share) => join(share, 'trellis', 'database'))
+    .filter((d) => existsSync(d));
+}
+
+/** An ECP5 part's logic tiles (PLC2 in the Trellis tile grid, "R<row>C<col>:PLC2"). */
+export function ecp5LogicTiles(part: Ecp5Part, databaseFolders: readonly string[]): LogicTiles {
+  const grid = databaseFolders.map((d) => join(d, 'ECP5', part.part, 'tilegrid.json')).find((f) => existsSync(f));
+  if (!grid) throw new Error(`no Trellis tile grid for ${part.part} in ${databaseFolders.join(', ') || 'any database folder'}`);
+  const names = Object.keys(JSON.parse(readFileSync(grid, 'utf8')) as Record<string, unknown>);
+  const tiles = new Set<string>();
+  const columns = new Set<number>();
+  const rows = new Set<number>();
+  for (const name of names) {
+    const m = /^R(\d+)C(\d+):PLC2$/.exec(name);
+    if (!m) continue;
+    const y = Number(m[1]);
+    const x = Number(m[2]);
+    tiles.add(key(x, y));
+    columns.add(x);
+    rows.add(y);
+  }
+  const sorted = (s: Set<number>): number[] => [...s].sort((a, b) => a - b);
+  return { part: part.part, tiles, columns: sorted(columns), rows: sorted(rows) };
+}
+
+interface JsonCell {
+  type: string;
+  attributes?: Record<string, string>;
+}
+interface JsonModule {
+  attributes?: Record<string, string>;
+  cells?: Record<string, JsonCell>;
+}
+interface JsonNetlist {
+  modules: Record<string, JsonModule>;
+}
+
+/** The module nextpnr placed: the one marked top, else the one with the most cells. */
+function topModule(netlist: JsonNetlist, what: string): JsonModule {
+  const modules = Object.values(netlist.modules ?? {});
+  const marked = modules.find((m) => m.attributes?.['top'] !== undefined && /1$/.test(String(m.attributes['top'])));
+  const top = marked ?? modules.reduce<JsonModule | undefined>((a, m) => (!a || Object.keys(m.cells ?? {}).length > Object.keys(a.cells ?? {}).length ? m : a), undefined);
+  if (!top?.cells) throw new Error(`${what}: no module with cells`);
+  return top;
+}
+
+/** Cells that keep their synthesised name through nextpnr-ecp5's packer, so a BEL attribute on them holds. */
+const LOCKABLE = new Set(['LUT4', 'TRELLIS_FF']);
+const SLICE_BEL = /^X(\d+)\/Y(\d+)\/(SLICE[A-D]\.\w+)$/;
+
+/**
+ * The stretch `factor` (or, for 'fill', the largest up to MAX_SPREAD that fits the part) of the
+ * placement nextpnr wrote (`placed`, its --write JSON after --no-route) applied to the synthesised
+ * `netlist`: each lockable cell gets a BEL attribute at its tile's stretched place, about the middle
+ * of the part's logic tiles. Returns null when the part has no room for at least MIN_SPREAD.
+ */
+export function spreadPlacement(netlistText: string, placedText: string, logic: LogicTiles, factor: number | 'fill'): { netlist: string; summary: SpreadSummary } | null {
+  const netlist = JSON.parse(netlistText) as JsonNetlist;
+  const cells = topModule(netlist, 'synthesised netlist').cells!;
+  const placed = topModule(JSON.parse(placedText) as JsonNetlist, "nextpnr's placed netlist").cells!;
+  const column = new Map(logic.columns.map((x, i) => [x, i]));
+  const row = new Map(logic.rows.map((y, i) => [y, i]));
+
+  // Lockable cells by tile, in index space (columns and rows of logic tiles: block RAM rows skipped).
+  const byTile = new Map<string, { ci: number; ri: number; cells: { name: string; bel: string }[] }>();
+  for (const [name, cell] of Object.entries(placed)) {
+    const m = SLICE_BEL.exec(cell.attributes?.['NEXTPNR_BEL'] ?? '');
+    if (!m || !LOCKABLE.has(cells[name]?.type ?? '')) continue;
+    const ci = column.get(Number(m[1]));
+    const ri = row.get(Number(m[2]));
+    if (ci === undefined || ri === undefined) throw new Error(`nextpnr placed ${name} at ${m[0]}, not a logic tile of ${logic.part}`);
+    const tile = key(ci, ri);
+    const entry = byTile.get(tile) ?? { ci, ri, cells: [] };
+    entry.cells.push({ name, bel: m[3]! });
+    byTile.set(tile, entry);
+  }
+  const used = [...byTile.values()];
+  if (used.length === 0) return null;
+  const span = (pick: (t: { ci: number; ri: number }) => number): { lo: number; hi: number } => ({ lo: Math.min(...used.map(pick)), hi: Math.max(...used.map(pick)) });
+  const cs = span((t) => t.ci);
+  const rs = span((t) => t.ri);
+  const fits = Math.min((logic.columns.length - 1) / Math.max(1, cs.hi - cs.lo), (logic.rows.length - 1) / Math.max(1, rs.hi - rs.lo));
+  const s = factor === 'fill' ? Math.min(MAX_SPREAD, fits) : Math.min(factor, fits);
+  if (s < MIN_SPREAD) return null;
+
+  // Stretch about the cluster's middle onto the part's middle; a tile landing on a hole in the
+  // grid or on a tile already taken goes to the nearest free logic tile (rings in index space).
+  const midC = (cs.lo + cs.hi) / 2;
+  const midR = (rs.lo + rs.hi) / 2;
+  const partC = (logic.columns.length - 1) / 2;
+  const partR = (logic.rows.length - 1) / 2;
+  const taken = new Set<string>();
+  const free = (ci: number, ri: number): boolean => ci >= 0 && ri >= 0 && ci < logic.columns.length && ri < logic.rows.length && !taken.has(key(ci, ri)) && logic.tiles.has(key(logic.columns[ci]!, logic.rows[ri]!));
+  const nearestFree = (ci: number, ri: number): [number, number] => {
+    for (let r = 0; r <= logic.columns.length + logic.rows.length; r++) {
+      for (let dc = -r; dc <= r; dc++) {
+        const dr = r - Math.abs(dc);
+        for (const d of dr === 0 ? [0] : [dr, -dr]) if (free(ci + dc, ri + d)) return [ci + dc, ri + d];
+      }
+    }
+    throw new Error(`no free logic tile left on ${logic.part}`);
+  };
+  let locked = 0;
+  for (const t of used.sort((a, b) => a.ri - b.ri || a.ci - b.ci)) {
+    const [ci, ri] = nearestFree(Math.round(partC + (t.ci - midC) * s), Math.round(partR + (t.ri - midR) * s));
+    taken.add(key(ci, ri));
+    const x = logic.columns[ci]!;
+    const y = logic.rows[ri]!;
+    for (const c of t.cells) {
+      cells[c.name]!.attributes = { ...cells[c.name]!.attributes, BEL: `X${x}/Y${y}/${c.bel}` };
+      locked++;
+    }
+  }
+  return { netlist: JSON.stringify(netlist), summary: { factor: Number(s.toFixed(3)), lockedCells: locked, tiles: used.length } };
+}

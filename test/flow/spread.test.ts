@@ -1,0 +1,90 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { ECP5_PARTS } from '../../src/board/devices.js';
+import { resolveTool } from '../../src/flow/tools.js';
+import { ecp5LogicTiles, MAX_SPREAD, spreadPlacement, trellisDatabaseFolders, type LogicTiles } from '../../src/flow/spread.js';
+
+/** A part of 20 x 12 logic tiles whose row 6 is block RAM (no logic tiles), as ECP5's rows every 12 are. */
+function smallPart(): LogicTiles {
+  const columns = Array.from({ length: 20 }, (_, i) => i + 2);
+  const rows = Array.from({ length: 13 }, (_, i) => i + 2).filter((y) => y !== 8);
+  const tiles = new Set(columns.flatMap((x) => rows.map((y) => `${x},${y}`)));
+  return { part: 'TEST', tiles, columns, rows };
+}
+
+type Cell = { type: string; attributes: Record<string, string> };
+const netlistOf = (cells: Record<string, Cell>): string => JSON.stringify({ modules: { top: { attributes: { top: '00000000000000000000000000000001' }, cells } } });
+
+/**
+ * A placement packed into 4 x 4 tiles at x 10..13, y 6..10 (row 8 skipped): two LUTs and a flip-flop
+ * per tile, plus a carry cell nextpnr renamed and one the placer made.
+ */
+function cluster(): { synth: Record<string, Cell>; placed: Record<string, Cell> } {
+  const synth: Record<string, Cell> = {};
+  const placed: Record<string, Cell> = {};
+  for (const x of [10, 11, 12, 13]) {
+    for (const y of [6, 7, 9, 10]) {
+      for (const [name, type, bel] of [[`lut_${x}_${y}_a`, 'LUT4', 'SLICEA.K0'], [`lut_${x}_${y}_b`, 'LUT4', 'SLICEA.K1'], [`ff_${x}_${y}`, 'TRELLIS_FF', 'SLICEA.FF0']] as const) {
+        synth[name] = { type, attributes: { src: 'core.v:1' } };
+        placed[name] = { type: type === 'LUT4' ? 'TRELLIS_COMB' : type, attributes: { NEXTPNR_BEL: `X${x}/Y${y}/${bel}` } };
+      }
+    }
+  }
+  synth['adder'] = { type: 'CCU2C', attributes: {} };
+  placed['adder$CCU2_COMB0'] = { type: 'TRELLIS_COMB', attributes: { NEXTPNR_BEL: 'X12/Y7/SLICEB.K0' } };
+  placed['$nextpnr_CCU2C_1$CCU2_COMB0'] = { type: 'TRELLIS_COMB', attributes: { NEXTPNR_BEL: 'X12/Y7/SLICEC.K0' } };
+  return { synth, placed };
+}
+
+const bels = (netlist: string): Record<string, string | undefined> =>
+  Object.fromEntries(Object.entries((JSON.parse(netlist) as { modules: { top: { cells: Record<string, Cell> } } }).modules.top.cells).map(([n, c]) => [n, c.attributes['BEL']]));
+const tileOf = (bel: string): string => bel.split('/').slice(0, 2).join('/');
+
+describe('spreadPlacement', () => {
+  test('stretches the tiles by the factor about the part middle, keeps each tile whole and its slices, skips rows with no logic, leaves carry cells to the placer', () => {
+    const { synth, placed } = cluster();
+    const r = spreadPlacement(netlistOf(synth), netlistOf(placed), smallPart(), 2);
+    assert.ok(r);
+    assert.deepEqual(r.summary, { factor: 2, lockedCells: 48, tiles: 16 });
+    const b = bels(r.netlist);
+    assert.equal(b['adder'], undefined, 'carry chains are placed by nextpnr');
+    // Columns 10..13 are indices 8..11 of the part's 20 (middle 9.5 both): round(9.5 + 2 (i - 9.5)) = 7, 9, 11, 13,
+    // i.e. x 9, 11, 13, 15. Rows 6, 7, 9, 10 are indices 4..7 of 12 (middle 5.5 both): 3, 5, 7, 9, i.e. y 5, 7, 10, 12.
+    const placedAt = (i: number): number[] => [...new Set(Object.values(b).filter((v): v is string => !!v).map((v) => Number(/^X(\d+)\/Y(\d+)/.exec(v)![i])))].sort((p, q) => p - q);
+    assert.deepEqual(placedAt(1), [9, 11, 13, 15]);
+    assert.deepEqual(placedAt(2), [5, 7, 10, 12]);
+    for (const x of [10, 11, 12, 13]) {
+      for (const y of [6, 7, 9, 10]) {
+        const a = b[`lut_${x}_${y}_a`]!;
+        assert.equal(tileOf(b[`lut_${x}_${y}_b`]!), tileOf(a), 'a tile moves whole');
+        assert.equal(tileOf(b[`ff_${x}_${y}`]!), tileOf(a));
+        assert.match(a, /\/SLICEA\.K0$/);
+        assert.match(b[`ff_${x}_${y}`]!, /\/SLICEA\.FF0$/);
+        assert.doesNotMatch(a, /\/Y8\//, 'row 8 has no logic tiles');
+      }
+    }
+    assert.equal(new Set(Object.values(b).filter((v): v is string => !!v).map(tileOf)).size, 16, 'distinct tiles stay distinct');
+    assert.equal(JSON.parse(r.netlist).modules.top.cells['lut_10_6_a'].attributes.src, 'core.v:1', 'other attributes are kept');
+  });
+
+  test("'fill' stretches as far as the part allows, up to MAX_SPREAD; no room at all gives null", () => {
+    const { synth, placed } = cluster();
+    assert.equal(spreadPlacement(netlistOf(synth), netlistOf(placed), smallPart(), 'fill')!.summary.factor, MAX_SPREAD);
+    // A part of 5 x 4 logic tiles holds the 4 x 4 cluster with almost no room to stretch.
+    const tight: LogicTiles = { part: 'TIGHT', columns: [10, 11, 12, 13, 14], rows: [6, 7, 9, 10], tiles: new Set([10, 11, 12, 13, 14].flatMap((x) => [6, 7, 9, 10].map((y) => `${x},${y}`))) };
+    assert.equal(spreadPlacement(netlistOf(synth), netlistOf(placed), tight, 'fill'), null);
+  });
+
+  test('a cell nextpnr placed off the logic tiles is an error naming it', () => {
+    const { synth, placed } = cluster();
+    placed['lut_10_6_a']!.attributes['NEXTPNR_BEL'] = 'X1/Y6/SLICEA.K0';
+    assert.throws(() => spreadPlacement(netlistOf(synth), netlistOf(placed), smallPart(), 2), /lut_10_6_a at X1\/Y6\/SLICEA\.K0, not a logic tile of TEST/);
+  });
+
+  test("an LFE5U-85F's logic tiles from the installed Trellis database: 10,455 tiles (83,640 TRELLIS_COMB / 8), no logic in the block RAM rows", async () => {
+    const part = ECP5_PARTS.find((p) => p.part === 'LFE5U-85F')!;
+    const logic = ecp5LogicTiles(part, trellisDatabaseFolders(await resolveTool('ecppack')));
+    assert.equal(logic.tiles.size, part.logicCells / 8);
+    assert.ok(!logic.rows.includes(58) && !logic.rows.includes(70) && logic.rows.includes(59), 'rows 58 and 70 hold block RAM and DSPs');
+  });
+});

@@ -173,6 +173,7 @@ function resolvedOptions(board: Board, flow: FamilyFlow, o: BuildOptions = {}): 
   if (!Number.isInteger(seed) || seed < 0) throw new UserError(`Expected the seed to be a non-negative integer, got ${o.seed}`);
   const spread = o.spread ?? 'auto';
   if (typeof spread === 'number' && !(spread >= MIN_SPREAD && spread <= MAX_SPREAD * 2)) throw new UserError(`Expected the spread to be auto, off or a factor from ${MIN_SPREAD} to ${MAX_SPREAD * 2}, got ${spread}`);
+  if (typeof spread === 'number' && !flow.spreader) throw new UserError(`Expected the spread to be auto or off for ${board.name}: spread placement is for ECP5, not ${board.fpga.family}, got ${spread}`);
   return { abc9: o.abc9 ?? false, seed, freqMHz, router: o.router === undefined ? flow.pnrDefaults.router : o.router, icetime: board.fpga.family === 'ice40' && (o.icetime ?? true), spread: flow.spreader ? spread : 'off' };
 }
 

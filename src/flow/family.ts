@@ -97,6 +97,8 @@ export function partOf<F extends FpgaFamily>(board: Board, family: F): Extract<F
  *   leaving 25,706 / 23,884 / 22,503 / 21,400 wires overused (-5% a pass); stopped at 45.5 min.
  * - ECP5, router2: 2 x 2000 (6,067 TRELLIS_COMB) placed and routed in 707 s, 2 x 2000 / 200
  *   (838) in 54 s.
+ * - ECP5, router2 after spread placement (spread.ts): a trained 3 x 4000 model (11,201
+ *   TRELLIS_COMB) placed alone in 108 s and, stretched 2x, placed and routed in 180 s (pass 76).
  * The budget keeps a build that will not route from running forever: it is recorded as
  * routing-failed (or placement-failed) with the router's progress (build.ts).
  */

@@ -43,6 +43,13 @@ export interface Programmer {
   readonly sram: { readonly possible: 'as-shipped' | 'after-board-change' | 'no'; readonly how: string };
 }
 
+/**
+ * Gowin dual-purpose pin groups a board's pins sit on, used as GPIO after configuration: gowin_pack
+ * --<group>_as_gpio. Not sspi or i2c, which nextpnr-himbaechel must be told as well (--vopt).
+ */
+export const GOWIN_AS_GPIO = ['cpu', 'mspi', 'jtag', 'ready', 'done', 'reconfign'] as const;
+export type GowinAsGpio = (typeof GOWIN_AS_GPIO)[number];
+
 export interface Rail {
   readonly name: string;
   readonly volts: number;
@@ -61,6 +68,8 @@ export interface Board {
   readonly uart: { readonly rx: BoardPin; readonly tx: BoardPin; readonly cable: { readonly chip: string; readonly channel: string; readonly usb: string } };
   readonly leds: readonly BoardLed[];
   readonly tieHigh: readonly TiedPin[];
+  /** Gowin only; empty when the board file has no asGpio. */
+  readonly asGpio: readonly GowinAsGpio[];
   readonly programmer: Programmer;
   readonly rails: readonly Rail[];
   readonly notes: readonly string[];
@@ -204,6 +213,8 @@ export function parseBoard(file: string, json: string, parsed: unknown): Board {
     note: optionalString(f, 'note'),
   }));
   const tieHigh = root.field('tieHigh').items().map((f) => ({ ...pinField(f), why: nonEmpty(f.field('why')) }));
+  const asGpio = root.optional('asGpio', (f) => f.items().map((g) => g.oneOf(GOWIN_AS_GPIO))) ?? [];
+  if (asGpio.length > 0 && family !== 'gowin') root.field('asGpio').reject('no asGpio (Gowin boards only)');
 
   const progF = root.field('programmer');
   const mode = progF.field('mode').oneOf(['sram', 'flash'] as const);
@@ -279,6 +290,7 @@ export function parseBoard(file: string, json: string, parsed: unknown): Board {
     uart,
     leds,
     tieHigh,
+    asGpio,
     programmer,
     rails,
     notes,

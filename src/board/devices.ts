@@ -53,10 +53,16 @@ export interface GowinPart {
   readonly part: string;
   readonly logicCells: number;
   readonly flipFlops: number;
-  /** BSRAM blocks and MULT18X18 multipliers. */
+  /** BSRAM blocks and multipliers: MULT18X18 on the GW1N and GW2A, MULTALU27X18 on the GW5A. */
   readonly brams: number;
   readonly dsps: number;
   readonly chipFamily: string;
+  /**
+   * synth_gowin -family where yosys' default (gw1n) does not fit the part: the GW5A has other
+   * flip-flops (an init-1 register is DFFSE there, DFFS on the GW1N) and no MULT18X18. The GW1N and
+   * GW2A parts keep the default their builds were measured with.
+   */
+  readonly yosysFamily?: 'gw5a';
   readonly packages: readonly string[];
   readonly partNumbers: Readonly<Record<string, string>>;
 }
@@ -91,10 +97,15 @@ export const ECP5_PARTS: readonly Ecp5Part[] = [
 
 const gowin = (d: Omit<GowinPart, 'family' | 'packages'>): GowinPart => ({ family: 'gowin', packages: Object.keys(d.partNumbers), ...d });
 
-/** Capacities from nextpnr-himbaechel-gowin 0.11's report; the part numbers are the Tang Nano boards' chips. */
+/**
+ * Capacities from nextpnr-himbaechel-gowin 0.11's report; the part numbers are the boards' chips
+ * (the Tang Nanos', and the Tang Mega 138K Pro's GW5AST-LV138FPG676AC1/I0, one of the six the
+ * GW5AST-138C chip database names).
+ */
 export const GOWIN_PARTS: readonly GowinPart[] = [
   gowin({ id: 'gw1nr-9c', part: 'GW1NR-9C', logicCells: 8640, flipFlops: 6480, brams: 26, dsps: 20, chipFamily: 'GW1N-9C', partNumbers: { QN88P: 'GW1NR-LV9QN88PC6/I5' } }),
   gowin({ id: 'gw2ar-18c', part: 'GW2AR-18C', logicCells: 20736, flipFlops: 15552, brams: 46, dsps: 48, chipFamily: 'GW2A-18C', partNumbers: { QN88: 'GW2AR-LV18QN88C8/I7' } }),
+  gowin({ id: 'gw5ast-138c', part: 'GW5AST-138C', logicCells: 138240, flipFlops: 138240, brams: 340, dsps: 298, chipFamily: 'GW5AST-138C', yosysFamily: 'gw5a', partNumbers: { FPG676A: 'GW5AST-LV138FPG676AC1/I0' } }),
 ];
 
 export const FPGA_PARTS: Readonly<Record<FpgaFamily, readonly FpgaPart[]>> = { ice40: ICE40_DEVICES, ecp5: ECP5_PARTS, gowin: GOWIN_PARTS };

@@ -275,7 +275,7 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorRepo
       'gowin',
       { 'top.cst': smokeConstraints(gowinBoard) },
       { tool: 'nextpnr-himbaechel', plan: planNextpnrHimbaechelGowin({ device: gowinDevice, family: gowinPart.chipFamily, cst: 'top.cst', netlist: 'synth.json', routed: 'pnr.json', report: 'pnr-report.json', freqMHz: gowinBoard.clock.mhz, seed: 1 }), logicCells: 'LUT4', what: `${gowinDevice} (${gowinBoard.name})` },
-      { tool: 'gowin_pack', plan: planGowinPack(gowinPart.chipFamily, 'pnr.json', 'design.fs'), output: 'design.fs' },
+      { tool: 'gowin_pack', plan: planGowinPack(gowinPart.chipFamily, 'pnr.json', 'design.fs', gowinBoard.asGpio), output: 'design.fs' },
     ),
     native('verilator', async (t) => {
       const r = await run(t, { stage: 'verilator', tool: 'verilator', argv: ['--lint-only', '-Wall', 'top.v'], inputs: ['top.v'], outputs: [] }, sim);

@@ -18,9 +18,9 @@ export const GOWIN_FLOW: FamilyFlow = {
     const f = this.files;
     const device = part.partNumbers[board.fpga.package]!;
     return [
-      planYosys(sources, { top, family: 'gowin', abc9: o.abc9, noWideLut: true, netlist: f.netlist, stat: f.stat }),
+      planYosys(sources, { top, family: 'gowin', abc9: o.abc9, noWideLut: true, ...(part.yosysFamily ? { gowinFamily: part.yosysFamily } : {}), netlist: f.netlist, stat: f.stat }),
       planNextpnrHimbaechelGowin({ device, family: part.chipFamily, cst: f.constraints, netlist: f.netlist, routed: f.placed, report: f.report, freqMHz: o.freqMHz, seed: o.seed, ...(o.router ? { router: o.router } : {}) }),
-      planGowinPack(part.chipFamily, f.placed, f.bitstream),
+      planGowinPack(part.chipFamily, f.placed, f.bitstream, board.asGpio),
     ];
   },
 };

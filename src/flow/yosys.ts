@@ -27,6 +27,8 @@ export interface SynthOptions {
    * Fmax 200.6 MHz. The ULX3S 3 x 4000 core: 10,378 LUT4 instead of 15,243 + 5,546 muxes.
    */
   readonly noWideLut?: boolean;
+  /** Gowin: synth_gowin -family, for a part yosys' default gw1n does not fit (GowinPart.yosysFamily). */
+  readonly gowinFamily?: 'gw5a';
 }
 
 /** The yosys script: synth_<family>, optional netlist, then `stat -json` into a file. */
@@ -36,6 +38,7 @@ export function synthScript(o: SynthOptions): string {
   if (o.family === 'ice40' && o.ice40Device) flags.push(`-device ${o.ice40Device}`);
   if (o.family === 'xilinx') flags.push('-flatten');
   if (o.noWideLut && (o.family === 'ecp5' || o.family === 'gowin')) flags.push('-nowidelut');
+  if (o.family === 'gowin' && o.gowinFamily) flags.push(`-family ${o.gowinFamily}`);
   const commands = [`synth_${o.family} ${flags.join(' ')}`];
   if (o.netlist) commands.push(`write_json ${o.netlist}`);
   commands.push(`tee -q -o ${o.stat ?? 'stat.json'} stat -json`);

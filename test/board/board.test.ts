@@ -36,7 +36,7 @@ function rejects(fn: () => unknown, pattern: RegExp): void {
 }
 
 describe('board files', () => {
-  it('ships eleven boards in three families, each valid, with the capacities of their parts', () => {
+  it('ships twelve boards in three families, each valid, with the capacities of their parts', () => {
     const boards = listBoards();
     assert.deepEqual(
       boards.map((b) => [b.name, b.fpga.family, b.device.part, b.fpga.package, b.fpga.logicCells, b.clock.mhz]),
@@ -45,6 +45,7 @@ describe('board files', () => {
         ['ice40hx8k-breakout', 'ice40', 'iCE40HX8K', 'ct256', 7680, 12],
         ['icebreaker', 'ice40', 'iCE40UP5K', 'sg48', 5280, 12],
         ['icestick', 'ice40', 'iCE40HX1K', 'tq144', 1280, 12],
+        ['tangmega138k', 'gowin', 'GW5AST-138C', 'FPG676A', 138240, 50],
         ['tangnano20k', 'gowin', 'GW2AR-18C', 'QN88', 20736, 27],
         ['tangnano9k', 'gowin', 'GW1NR-9C', 'QN88P', 8640, 27],
         ['ulx3s', 'ecp5', 'LFE5U-85F', 'CABGA381', 83640, 25],
@@ -55,10 +56,11 @@ describe('board files', () => {
       ],
     );
     assert.deepEqual(
-      ['icebreaker', 'tangnano9k', 'ecp5-evn'].map((name) => partCapacity(loadBoard(name).device)),
+      ['icebreaker', 'tangnano9k', 'tangmega138k', 'ecp5-evn'].map((name) => partCapacity(loadBoard(name).device)),
       [
         { luts: 5280, flipFlops: 5280, brams: 30, bramKind: 'SB_RAM40_4K (4 kbit)', dsps: 8 },
         { luts: 8640, flipFlops: 6480, brams: 26, bramKind: 'BSRAM (18 kbit)', dsps: 20 },
+        { luts: 138240, flipFlops: 138240, brams: 340, bramKind: 'BSRAM (18 kbit)', dsps: 298 },
         { luts: 83640, flipFlops: 83640, brams: 208, bramKind: 'DP16KD (18 kbit)', dsps: 156 },
       ],
     );
@@ -101,7 +103,7 @@ describe('board files', () => {
 
   it('checks a Gowin board against its family: family, part, package, capacity and pins', () => {
     rejects(() => loadEdited('tangnano9k', (j) => (j.fpga.family = 'gw1n')), /tangnano9k\.json: field fpga\.family is "gw1n", expected "ice40" or "ecp5" or "gowin"$/);
-    rejects(() => loadEdited('tangnano9k', (j) => (j.fpga.device = 'gw1n-9')), /tangnano9k\.json: field fpga\.device is "gw1n-9", expected one of gw1nr-9c, gw2ar-18c$/);
+    rejects(() => loadEdited('tangnano9k', (j) => (j.fpga.device = 'gw1n-9')), /tangnano9k\.json: field fpga\.device is "gw1n-9", expected one of gw1nr-9c, gw2ar-18c, gw5ast-138c$/);
     rejects(() => loadEdited('tangnano9k', (j) => (j.fpga.package = 'QN88')), /tangnano9k\.json: field fpga\.package is "QN88", expected a GW1NR-9C package: QN88P$/);
     rejects(() => loadEdited('tangnano9k', (j) => (j.fpga.logicCells = 9000)), /field fpga\.logicCells is 9000, expected 8640/);
     rejects(() => loadEdited('tangnano9k', () => {}, (cst) => cst.replace('IO_LOC "led[3]" 14;', '')), /tangnano9k\.json: field leds\[3\]\.port is "led\[3\]", expected a port placed in .*tangnano9k\.cst/);
@@ -144,6 +146,17 @@ describe('board files', () => {
     rejects(() => loadEdited('tangnano20k', (j) => (j.programmer.command = ['openFPGALoader', '-m', '${BIN_FILE}'])), /field programmer\.board is missing, expected an openFPGALoader board name \(-b\), or a cable \(-c\) in programmer\.command/);
     rejects(() => loadEdited('tangnano20k', (j) => (j.fpga.package = 'QN88P')), /field fpga\.package is "QN88P", expected a GW2AR-18C package: QN88$/);
     rejects(() => loadEdited('tangnano20k', () => {}, (cst) => cst + 'IO_LOCK "x" 5;\n'), /tangnano20k\.cst:\d+: expected IO_LOC "port" pin, IO_PORT or CLOCK_LOC, got 'IO_LOCK "x" 5'/);
+  });
+
+  it('records the Tang Mega 138K Pro as Sipeed\'s examples and LiteX have it: 50 MHz on P16, UART rx N16 / tx P15, its CPU pins as GPIO', () => {
+    const b = loadBoard('tangmega138k');
+    assert.deepEqual([b.clock.pin, b.clock.mhz, b.uart.rx.pin, b.uart.tx.pin], ['P16', 50, 'N16', 'P15']);
+    assert.deepEqual(b.leds.map((l) => [l.pin, l.activeLow]), ['J14', 'R26', 'L20', 'M25', 'N21', 'N23'].map((pin) => [pin, true]));
+    assert.deepEqual(b.asGpio, ['cpu']);
+    assert.deepEqual(loadBoard('tangnano20k').asGpio, [], 'no asGpio in the file: none');
+    assert.deepEqual(programmerCommand(b, '/x/design.fs'), ['openFPGALoader', '-c', 'ft2232', '-m', '/x/design.fs']);
+    rejects(() => loadEdited('tangmega138k', (j) => (j.asGpio = ['sspi'])), /tangmega138k\.json: field asGpio\[0\] is "sspi", expected "cpu" or "mspi" or /);
+    rejects(() => loadEdited('ulx3s', (j) => (j.asGpio = ['cpu'])), /ulx3s\.json: field asGpio is \["cpu"\], expected no asGpio \(Gowin boards only\)$/);
   });
 
   it('parses CST statements and keeps the line of each pin', () => {
@@ -204,7 +217,7 @@ describe('board files', () => {
   });
 
   it('rejects an unknown board name with the list of known ones', () => {
-    rejects(() => loadBoard('icebreakr'), /unknown board 'icebreakr', expected one of: ecp5-evn, ice40hx8k-breakout, icebreaker, icestick, tangnano20k, tangnano9k, ulx3s, ulx3s-12f, ulx3s-25f, ulx3s-45f, upduino3/);
+    rejects(() => loadBoard('icebreakr'), /unknown board 'icebreakr', expected one of: ecp5-evn, ice40hx8k-breakout, icebreaker, icestick, tangmega138k, tangnano20k, tangnano9k, ulx3s, ulx3s-12f, ulx3s-25f, ulx3s-45f, upduino3/);
   });
 
   it('parses pcf options and keeps the line of each pin', () => {
@@ -220,9 +233,9 @@ describe('board files', () => {
     assert.match(table, /^icebreaker\s+ice40\s+iCE40UP5K-SG48\s+5,280\s+5,280\s+30\s+12 MHz on 35\s+6\/9 \(FT2232H channel B\)\s+openFPGALoader -b ice40_generic \(flash\)\s+ok$/m);
     assert.match(table, /^ulx3s-45f\s+ecp5\s+LFE5U-45F-CABGA381\s+43,848\s+43,848\s+108\s+25 MHz on G2\s+M1\/L4 \(FT231X channel A\)\s+openFPGALoader -b ulx3s \(sram\)\s+ok$/m);
     assert.match(table, /^tangnano9k\s+gowin\s+GW1NR-9C-QN88P\s+8,640\s+6,480\s+26\s+27 MHz on 52\s+/m);
-    assert.match(table, /^11 boards in 3 families; BRAMs: /m);
+    assert.match(table, /^12 boards in 3 families; BRAMs: /m);
     const json = JSON.parse(execFileSync(process.execPath, [CLI, 'boards', '--json'], { encoding: 'utf8' }));
-    assert.equal(json.boards.length, 11);
+    assert.equal(json.boards.length, 12);
     assert.deepEqual(new Set(json.boards.map((b: { family: string }) => b.family)), new Set(['ice40', 'ecp5', 'gowin']));
     assert.deepEqual(json.boards.find((b: { name: string }) => b.name === 'icestick').logicCells, 1280);
     const bad = spawnSync(process.execPath, [CLI, 'boards', '--bogus'], { encoding: 'utf8' });

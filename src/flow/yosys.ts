@@ -103,10 +103,10 @@ export interface SynthResult {
  * script, sources). A synthesis error throws: the input is generated Verilog, so a failure here is
  * a bug, not a result.
  */
-export async function synthNetlist(files: readonly { name: string; text: string }[], top: string, family: Family, options: { cacheDir?: string; abc9?: boolean } = {}): Promise<SynthResult> {
+export async function synthNetlist(files: readonly { name: string; text: string }[], top: string, family: Family, options: { cacheDir?: string; abc9?: boolean; gowinFamily?: 'gw5a' } = {}): Promise<SynthResult> {
   const yosys = await yosysFor(family);
   // The synthesis a build of the family runs (ECP5, Gowin: -nowidelut), so the netlist simulated is the one placed.
-  const o: SynthOptions = { top, family, abc9: options.abc9 ?? false, noWideLut: true, netlist: null, verilog: 'netlist.v', stat: 'stat.json' };
+  const o: SynthOptions = { top, family, abc9: options.abc9 ?? false, noWideLut: true, ...(options.gowinFamily ? { gowinFamily: options.gowinFamily } : {}), netlist: null, verilog: 'netlist.v', stat: 'stat.json' };
   const plan = planYosys(files.map((f) => f.name), o);
   const key = hashKey({ yosys: `${yosys.origin} ${yosys.version}`, argv: plan.argv, files: files.map((f) => [f.name, f.text]) });
   const started = performance.now();

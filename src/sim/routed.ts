@@ -17,6 +17,12 @@ const ROUTED_CELL_TYPES: Record<RoutedFamily, RegExp> = {
   gowin: /^(LUT[1-4]|MUX2_LUT[5-8]|DFFN?([SRPC]E?|E)?|IBUF|OBUF|GSR|BUFG|GOWIN_GND|GOWIN_VCC|ALU)$/,
 };
 
+/**
+ * Configuration cells nextpnr writes on the GW5A (a clock spine's selection, the pin configuration):
+ * inputs only, so nothing downstream sees them; they are left out of the simulated netlist.
+ */
+const GOWIN_CONFIG_CELLS = /^(SPINE_SELECT|PINCFG)$/;
+
 /** The type nextpnr's Gowin ALU cells are simulated as (hdl/sim/gowin_routed_cells.v). */
 export const ROUTED_GOWIN_ALU = 'NEXTPNR_GOWIN_ALU';
 
@@ -48,7 +54,8 @@ export interface PreparedNetlist {
  * placement and routing attributes dropped (the Verilog keeps the logic only); and what the models
  * need and nextpnr leaves implicit: on ECP5 IS_Z1 of each TRELLIS_COMB from its BEL (K1 drives the
  * wide mux), unconnected LUT inputs tied high, an absent LSR low, TRELLIS_IO as TRELLIS_IO_INPUT/_OUTPUT; on Gowin ALU cells renamed NEXTPNR_GOWIN_ALU with ALU_MODE as a string and
- * RAW_ALU_LUT as 16 bits (as gowin_pack reads it), and the I/O buffers' NET_* notes dropped. A cell type without a model throws.
+ * RAW_ALU_LUT as 16 bits (as gowin_pack reads it), and the I/O buffers' NET_* notes and the GW5A's configuration cells (inputs only) dropped. A cell type
+ * without a model throws.
  */
 export function prepareRoutedNetlist(text: string, family: RoutedFamily, source = 'routed netlist'): PreparedNetlist {
   const json = JSON.parse(text) as { creator?: string; modules?: Record<string, JsonModule> };
@@ -60,6 +67,10 @@ export function prepareRoutedNetlist(text: string, family: RoutedFamily, source 
   const cells: Record<string, JsonCell> = {};
   for (const [name, cell] of Object.entries(module.cells)) {
     counts[cell.type] = (counts[cell.type] ?? 0) + 1;
+    if (family === 'gowin' && GOWIN_CONFIG_CELLS.test(cell.type)) {
+      if (Object.values(cell.port_directions ?? {}).some((d) => d !== 'input')) throw new Error(`${source}: configuration cell ${name} (${cell.type}) drives a net; gatebench has no simulation model for it`);
+      continue;
+    }
     if (!ROUTED_CELL_TYPES[family].test(cell.type)) throw new Error(`${source}: cell ${name} has type ${cell.type}, which gatebench has no ${family} simulation model for`);
     const connections: Record<string, Bits> = Object.fromEntries(Object.entries(cell.connections).filter(([, bits]) => bits.length > 0));
     const parameters = { ...cell.parameters };

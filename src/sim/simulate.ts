@@ -29,6 +29,8 @@ export interface SimulateOptions {
   optimize?: boolean;
   /** Level netlist: the family whose synthesis (synth_<family>) and cell models are simulated; default ice40. */
   family?: NetlistFamily;
+  /** Level netlist on Gowin: synth_gowin -family for a part yosys' default does not fit (GowinPart.yosysFamily). */
+  gowinFamily?: 'gw5a';
   /**
    * Levels bitstream and routed: the Verilog (module `chip`) of a placed-and-routed bench top holding
    * this design: icebox_vlog's (src/sim/bitstream.ts) or nextpnr's routed netlist
@@ -127,7 +129,7 @@ export async function simulate(design: EmittedDesign, vectors: VectorSet, option
   }
   if (level === 'netlist') {
     const family = options.family ?? 'ice40';
-    synth = await synthNetlist(design.files, design.top, family, { cacheDir: root });
+    synth = await synthNetlist(design.files, design.top, family, { cacheDir: root, ...(options.gowinFamily ? { gowinFamily: options.gowinFamily } : {}) });
     sources = [synth.netlist, await yosysCellModels(family)];
   }
   const tbName = simulator === 'verilator' ? 'tb_lgn_core.cpp' : 'tb_lgn_core.v';

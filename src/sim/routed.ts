@@ -104,6 +104,10 @@ export function prepareRoutedNetlist(text: string, family: RoutedFamily, source 
         parameters['RAW_ALU_LUT'] = raw.length >= 16 ? raw.slice(-16) : raw.repeat(Math.ceil(16 / raw.length)).slice(0, 16);
         parameters['HAS_RAW_ALU_LUT'] = '1';
       }
+      // On the GW5A a chain's first ALU takes a constant carry-in from a mux in the fabric (apicula's
+      // ALU notes): nextpnr leaves CIN open and names the constant in CIN_NETTYPE.
+      const cin = (parameters['CIN_NETTYPE'] ?? '').trim();
+      if ((cin === 'VCC' || cin === 'GND') && !connections['CIN']) connections['CIN'] = [cin === 'VCC' ? '1' : '0'];
       delete parameters['CIN_NETTYPE'];
     }
     // Cells and nets share yosys' name space; nextpnr's may not (its GSR cell drives a net GSR).

@@ -70,6 +70,7 @@ describe('prepareRoutedNetlist', () => {
     const text = module({
       add: { type: 'ALU', parameters: { ALU_MODE: '00000000000000000000000000000010', RAW_ALU_LUT: '00000000000000000011000000111111' }, attributes: {}, connections: { I0: [], I1: [3], SUM: [4] } },
       head: { type: 'ALU', parameters: { ALU_MODE: 'C2L' }, attributes: {}, connections: { COUT: [5] } },
+      first: { type: 'ALU', parameters: { ALU_MODE: '00000000000000000000000000000010', CIN_NETTYPE: 'VCC ' }, attributes: {}, connections: { I0: [6], CIN: [], SUM: [7] } },
       buf: { type: 'IBUF', parameters: { NET_I: 'NET', NET_O: 'NET' }, attributes: {}, connections: { I: [1], O: [2] } },
     });
     const chip = JSON.parse(prepareRoutedNetlist(text, 'gowin').json).modules.chip;
@@ -77,6 +78,8 @@ describe('prepareRoutedNetlist', () => {
     assert.deepEqual(chip.cells.add.parameters, { ALU_MODE: '2', RAW_ALU_LUT: '0011000000111111', HAS_RAW_ALU_LUT: '1' });
     assert.deepEqual(chip.cells.add.connections, { I1: [3], SUM: [4] });
     assert.equal(chip.cells.head.parameters.ALU_MODE, 'C2L');
+    assert.deepEqual(chip.cells.first.connections, { I0: [6], CIN: ['1'], SUM: [7] }, "a GW5A chain's constant carry-in (CIN_NETTYPE) becomes a tied CIN");
+    assert.deepEqual(chip.cells.first.parameters, { ALU_MODE: '2' });
     assert.deepEqual(chip.cells.buf.parameters, {});
   });
 
@@ -207,13 +210,16 @@ describe('Gowin (tangnano20k, yosys 0.70 from .venv-eda): netlist and routed lev
     assert.equal((await routedCellModels('gowin'))[0]!.name, 'gowin_cells_sim.v');
   });
 
-  test('netlist on the Tang Mega 138K (GW5A: synth_gowin -family gw5a, as its build): 0 mismatches', async () => {
-    const r = await execa('node', [CLI, 'sim', MODEL, '--level', 'netlist', '--board', 'tangmega138k', '--simulator', 'iverilog', '--random', '150', '--pipeline', '1', '--json'], { env: { GATEBENCH_CACHE: cacheDir }, reject: false });
-    assert.equal(r.exitCode, 0, r.stdout.slice(0, 2000) + r.stderr);
-    const result = JSON.parse(r.stdout);
-    assert.equal(result.family, 'gowin');
-    assert.equal(result.checked, 150);
-    assert.equal(result.mismatches, 0);
+  test('netlist and routed on the Tang Mega 138K (GW5A: synth_gowin -family gw5a as its build; constant carry-ins): 0 mismatches', async () => {
+    for (const level of ['netlist', 'routed'] as const) {
+      const r = await execa('node', [CLI, 'sim', MODEL, '--level', level, '--board', 'tangmega138k', '--simulator', 'verilator', '--random', '150', '--pipeline', '1', '--json'], { env: { GATEBENCH_CACHE: cacheDir }, reject: false });
+      assert.equal(r.exitCode, 0, r.stdout.slice(0, 2000) + r.stderr);
+      const result = JSON.parse(r.stdout);
+      assert.equal(result.checked, 150);
+      assert.equal(result.mismatches, 0);
+      if (level === 'routed') assert.ok(result.routed.cells['ALU'] > 0 && result.routed.cells['SPINE_SELECT'] > 0, JSON.stringify(result.routed.cells));
+      else assert.equal(result.family, 'gowin');
+    }
   });
 });
 
@@ -222,7 +228,6 @@ test('sim --level routed needs an ECP5 or Gowin --board; --board needs a level t
     [['--level', 'routed'], /--board: required with --level routed/],
     [['--level', 'routed', '--board', 'icebreaker'], /--board: icebreaker is in the ice40 family; --level routed is for ecp5 and gowin \(use --level bitstream on iCE40\)/],
     [['--board', 'ulx3s'], /--board: only with --level netlist, bitstream or routed, got --level rtl/],
-    [['--level', 'routed', '--board', 'tangmega138k'], /--board: tangmega138k has a GW5A part \(GW5AST-138C\), whose ALU gatebench's routed-level cell models do not yet match; use --level netlist/],
   ] as const;
   for (const [args, message] of cases) {
     const r: { exitCode?: number; stderr: string } = await execa('node', [CLI, 'sim', MODEL, '--random', '5', ...args], { env: { GATEBENCH_CACHE: cacheDir }, reject: false });

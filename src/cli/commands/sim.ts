@@ -309,12 +309,5 @@ function routedBoard(boardName: string | undefined): Board {
   if (!(ROUTED_FAMILIES as readonly string[]).includes(board.fpga.family)) {
     throw new UserError(`--board: ${board.name} is in the ${board.fpga.family} family; --level routed is for ${ROUTED_FAMILIES.join(' and ')} (use --level bitstream on iCE40)`);
   }
-  // The routed ALU model (hdl/sim/gowin_routed_cells.v) follows apicula's GW1N/GW2A ALU. On a GW5A a
-  // small model's class sums matched but 12 of 150 class indices did not (the argmax's ALU
-  // comparators): until the model is checked against the GW5A's ALU, a mismatch there could be the
-  // model's, so the level is refused rather than reporting the design wrong.
-  if (board.device.family === 'gowin' && board.device.yosysFamily === 'gw5a') {
-    throw new UserError(`--board: ${board.name} has a GW5A part (${board.device.part}), whose ALU gatebench's routed-level cell models do not yet match; use --level netlist`);
-  }
   return board;
 }

@@ -62,10 +62,13 @@ export interface GowinPart {
    * flip-flops (an init-1 register is DFFSE there, DFFS on the GW1N) and no MULT18X18. The GW1N and
    * GW2A parts keep the default their builds were measured with.
    */
-  readonly yosysFamily?: 'gw5a';
+  readonly yosysFamily?: GowinYosysFamily;
   readonly packages: readonly string[];
   readonly partNumbers: Readonly<Record<string, string>>;
 }
+
+/** synth_gowin -family values a part may need (GowinPart.yosysFamily). */
+export type GowinYosysFamily = 'gw5a';
 
 export type FpgaPart = Ice40Device | Ecp5Part | GowinPart;
 

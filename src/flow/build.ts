@@ -10,7 +10,7 @@ import { partOf, type FamilyFiles, type FamilyFlow } from './family.js';
 import { icetimeOutcome, planIcetime, type IcetimeReport } from './icetime.js';
 import { classifyNextpnrFailure, parseNextpnrReport, parseRoutingProgress, parseUtilisationLog, routingProgressText, worstPath, type ClockFmax, type CriticalPath, type NextpnrReport, type RoutingProgress, type Utilisation } from './nextpnr.js';
 import { runPlan, type CommandPlan, type RunOptions, type StageRun } from './run.js';
-import { AUTO_SPREAD_MIN_CELLS, MAX_SPREAD, MIN_SPREAD, spreadPlacement, type SpreadSummary } from './spread.js';
+import { AUTO_SPREAD_MIN_CELLS, isSpreadFactor, MIN_SPREAD, SPREAD_FACTORS, spreadPlacement, type SpreadSummary } from './spread.js';
 import { resolveTool, ToolNotFoundError, type ResolvedTool, type ToolName, type ToolOrigin } from './tools.js';
 import { netlistPortBits, synthOutcome, yosysFor, type YosysStat } from './yosys.js';
 
@@ -172,7 +172,7 @@ function resolvedOptions(board: Board, flow: FamilyFlow, o: BuildOptions = {}): 
   const seed = o.seed ?? 1;
   if (!Number.isInteger(seed) || seed < 0) throw new UserError(`Expected the seed to be a non-negative integer, got ${o.seed}`);
   const spread = o.spread ?? 'auto';
-  if (typeof spread === 'number' && !(spread >= MIN_SPREAD && spread <= MAX_SPREAD * 2)) throw new UserError(`Expected the spread to be auto, off or a factor from ${MIN_SPREAD} to ${MAX_SPREAD * 2}, got ${spread}`);
+  if (typeof spread === 'number' && !isSpreadFactor(spread)) throw new UserError(`Expected the spread to be auto, off or ${SPREAD_FACTORS}, got ${spread}`);
   if (typeof spread === 'number' && !flow.spreader) throw new UserError(`Expected the spread to be auto or off for ${board.name}: spread placement is for ECP5, not ${board.fpga.family}, got ${spread}`);
   return { abc9: o.abc9 ?? false, seed, freqMHz, router: o.router === undefined ? flow.pnrDefaults.router : o.router, icetime: board.fpga.family === 'ice40' && (o.icetime ?? true), spread: flow.spreader ? spread : 'off' };
 }
@@ -191,9 +191,9 @@ function sourceNames(files: readonly string[]): string[] {
  * The commands of one build, planned but not run (relative paths inside the build directory): the
  * board's family's synthesis -> place and route -> packing, and on iCE40 icetime on the same .asc.
  */
-export function planBuild(board: Board, sources: readonly string[], top: string, options: BuildResult['options'], pnrNetlist?: string): CommandPlan[] {
+export function planBuild(board: Board, sources: readonly string[], top: string, options: BuildResult['options']): CommandPlan[] {
   const flow = familyFlow(board.fpga.family);
-  const plans = [...flow.plan(board, sources, top, options, pnrNetlist)];
+  const plans = [...flow.plan(board, sources, top, options)];
   if (options.icetime) plans.push(planIcetime(partOf(board, 'ice40'), board.fpga.package, flow.files.placed, ICETIME_FILES.designPcf, ICETIME_FILES.icetime));
   return plans;
 }
@@ -361,11 +361,11 @@ export async function buildBitstream(request: BuildRequest): Promise<BuildResult
    * Place and route; with spread placement (when its option and the synthesised size ask for it)
    * nextpnr first places alone, and a failed placement is the run reported.
    */
-  const placeAndRoute = async (): Promise<StageRun> => {
+  const placeAndRoute = async (stat: YosysStat): Promise<StageRun> => {
     const spreader = flow.spreader;
     const spreadFiles = FILES.spread;
-    const wanted = options.spread !== 'off' && (options.spread !== 'auto' || (synth !== null && spreader !== undefined && spreader.logicCells(synth) >= AUTO_SPREAD_MIN_CELLS));
-    if (!spreader || !spreadFiles || !wanted) return run(pnrPlan, pnrBudgetMs);
+    if (!spreader || !spreadFiles || options.spread === 'off') return run(pnrPlan, pnrBudgetMs);
+    if (options.spread === 'auto' && spreader.logicCells(stat) < AUTO_SPREAD_MIN_CELLS) return run(pnrPlan, pnrBudgetMs);
     const placeRun = await run(spreader.planPlace(board, options), pnrBudgetMs);
     if (placeRun.failed) return placeRun;
     stages.push(placeRun);
@@ -376,13 +376,13 @@ export async function buildBitstream(request: BuildRequest): Promise<BuildResult
     }
     spread = stretched.summary;
     writeFileSync(join(work, spreadFiles.netlist), stretched.netlist);
-    return run(planBuild(board, sources, request.top, options, spreadFiles.netlist)[1]!, pnrBudgetMs);
+    return run(flow.plan(board, sources, request.top, options, spreadFiles.netlist)[1], pnrBudgetMs);
   };
 
   const synthRun = await run(synthPlan);
   stages.push(synthRun);
   const synthesis = synthOutcome(work, synthRun, flow.family, FILES.stat);
-  if (failedStage(synthRun)) {
+  if (failedStage(synthRun) || !synthesis.stat) {
     if (status === 'ok') {
       status = 'synthesis-failed';
       message = `synthesis failed: ${synthesis.error}`;
@@ -391,7 +391,7 @@ export async function buildBitstream(request: BuildRequest): Promise<BuildResult
     synth = synthesis.stat;
     // iCE40's plain pcf of the design's own ports, for icetime and for icebox_vlog (sim --level bitstream).
     if (flow.family === 'ice40') writeFileSync(join(work, FILES.designPcf), plainPcfFor(board.constraints, netlistPortBits(readFileSync(join(work, FILES.netlist), 'utf8'), request.top)));
-    const pnrRun = await placeAndRoute();
+    const pnrRun = await placeAndRoute(synthesis.stat);
     stages.push(pnrRun);
     if (failedStage(pnrRun)) {
       if (status === 'ok') {

@@ -44,6 +44,9 @@ export interface SpreadSummary {
 export const MAX_SPREAD = 2;
 /** Below this there is too little room on the part to be worth a second placement. */
 export const MIN_SPREAD = 1.25;
+/** What `--spread F` accepts: from MIN_SPREAD to twice MAX_SPREAD (the part may cap it lower). */
+export const SPREAD_FACTORS = `a factor from ${MIN_SPREAD} to ${MAX_SPREAD * 2}`;
+export const isSpreadFactor = (f: number): boolean => f >= MIN_SPREAD && f <= MAX_SPREAD * 2;
 /**
  * `--spread auto` spreads designs of at least this many logic cells (TRELLIS_COMB): a 2 x 2000
  * model's 6,067 routed unspread in 707 s on this machine; 11,201 (3 x 4000) did not in hours.

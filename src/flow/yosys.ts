@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { GowinYosysFamily } from '../board/devices.js';
 import { cached, cacheRoot, hashKey } from '../util/cache.js';
 import { runPlan, type CommandPlan, type StageRun } from './run.js';
 import { resolveTool, type ResolvedTool } from './tools.js';
@@ -28,7 +29,7 @@ export interface SynthOptions {
    */
   readonly noWideLut?: boolean;
   /** Gowin: synth_gowin -family, for a part yosys' default gw1n does not fit (GowinPart.yosysFamily). */
-  readonly gowinFamily?: 'gw5a';
+  readonly gowinFamily?: GowinYosysFamily;
 }
 
 /** The yosys script: synth_<family>, optional netlist, then `stat -json` into a file. */
@@ -103,7 +104,7 @@ export interface SynthResult {
  * script, sources). A synthesis error throws: the input is generated Verilog, so a failure here is
  * a bug, not a result.
  */
-export async function synthNetlist(files: readonly { name: string; text: string }[], top: string, family: Family, options: { cacheDir?: string; abc9?: boolean; gowinFamily?: 'gw5a' } = {}): Promise<SynthResult> {
+export async function synthNetlist(files: readonly { name: string; text: string }[], top: string, family: Family, options: { cacheDir?: string; abc9?: boolean; gowinFamily?: GowinYosysFamily } = {}): Promise<SynthResult> {
   const yosys = await yosysFor(family);
   // The synthesis a build of the family runs (ECP5, Gowin: -nowidelut), so the netlist simulated is the one placed.
   const o: SynthOptions = { top, family, abc9: options.abc9 ?? false, noWideLut: true, ...(options.gowinFamily ? { gowinFamily: options.gowinFamily } : {}), netlist: null, verilog: 'netlist.v', stat: 'stat.json' };

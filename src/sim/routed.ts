@@ -54,7 +54,8 @@ export interface PreparedNetlist {
  * placement and routing attributes dropped (the Verilog keeps the logic only); and what the models
  * need and nextpnr leaves implicit: on ECP5 IS_Z1 of each TRELLIS_COMB from its BEL (K1 drives the
  * wide mux), unconnected LUT inputs tied high, an absent LSR low, TRELLIS_IO as TRELLIS_IO_INPUT/_OUTPUT; on Gowin ALU cells renamed NEXTPNR_GOWIN_ALU with ALU_MODE as a string and
- * RAW_ALU_LUT as 16 bits (as gowin_pack reads it), and the I/O buffers' NET_* notes and the GW5A's configuration cells (inputs only) dropped. A cell type
+ * RAW_ALU_LUT as 16 bits (as gowin_pack reads it), a GW5A chain's constant carry-in tied, and the
+ * I/O buffers' NET_* notes and the GW5A's configuration cells (inputs only) dropped. A cell type
  * without a model throws.
  */
 export function prepareRoutedNetlist(text: string, family: RoutedFamily, source = 'routed netlist'): PreparedNetlist {

@@ -1,6 +1,7 @@
 import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import type { GowinYosysFamily } from '../board/devices.js';
 import { benchTopCycles } from '../hdl/benchTop.js';
 import type { EmittedDesign, EmittedFile } from '../hdl/emit.js';
 import type { ReferenceResult } from '../model/reference.js';
@@ -30,7 +31,7 @@ export interface SimulateOptions {
   /** Level netlist: the family whose synthesis (synth_<family>) and cell models are simulated; default ice40. */
   family?: NetlistFamily;
   /** Level netlist on Gowin: synth_gowin -family for a part yosys' default does not fit (GowinPart.yosysFamily). */
-  gowinFamily?: 'gw5a';
+  gowinFamily?: GowinYosysFamily;
   /**
    * Levels bitstream and routed: the Verilog (module `chip`) of a placed-and-routed bench top holding
    * this design: icebox_vlog's (src/sim/bitstream.ts) or nextpnr's routed netlist

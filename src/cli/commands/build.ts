@@ -1,6 +1,6 @@
 import { choiceOption, intOption, numberOption, pipelineOptions, stringOption, type Flags, type RawOptions } from '../../app/options.js';
 import type { BuildFigures, BuildResult, BuildStatus, SpreadOption } from '../../flow/build.js';
-import { AUTO_SPREAD_MIN_CELLS, MAX_SPREAD, MIN_SPREAD } from '../../flow/spread.js';
+import { AUTO_SPREAD_MIN_CELLS, isSpreadFactor, SPREAD_FACTORS } from '../../flow/spread.js';
 import { buildModel, type BuildProvenance } from '../../flow/modelBuild.js';
 import { BENCH_TOP } from '../../hdl/benchTop.js';
 import { describeCuts, MAX_HEAD_CUTS, type PipelineCuts } from '../../hdl/cuts.js';
@@ -47,12 +47,12 @@ export function buildOptionsFrom(options: RawOptions, defaultBoard?: string) {
   };
 }
 
-/** --spread auto|off|FACTOR, FACTOR from MIN_SPREAD to twice MAX_SPREAD. */
+/** --spread auto|off|FACTOR (spread.ts: SPREAD_FACTORS). */
 function spreadOption(options: RawOptions): SpreadOption | undefined {
   const raw = options['spread'];
   if (raw === undefined || raw === 'auto' || raw === 'off') return raw;
   const factor = Number(raw);
-  if (typeof raw !== 'string' || !(factor >= MIN_SPREAD && factor <= MAX_SPREAD * 2)) throw new UserError(`--spread: expected auto, off or a factor from ${MIN_SPREAD} to ${MAX_SPREAD * 2}, got '${String(raw)}'`);
+  if (typeof raw !== 'string' || !isSpreadFactor(factor)) throw new UserError(`--spread: expected auto, off or ${SPREAD_FACTORS}, got '${String(raw)}'`);
   return factor;
 }
 

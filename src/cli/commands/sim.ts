@@ -8,6 +8,7 @@ import { emitVerilog, type EmittedDesign, type EmittedFile } from '../../hdl/emi
 import { loadModel } from '../../model/modelFile.js';
 import { evaluateReference } from '../../model/reference.js';
 import { loadBoard, type Board } from '../../board/board.js';
+import type { GowinYosysFamily } from '../../board/devices.js';
 import { chipVerilog } from '../../sim/bitstream.js';
 import { NETLIST_FAMILIES, ROUTED_FAMILIES, type NetlistFamily } from '../../sim/cells.js';
 import { routedJsonOf, routedVerilog } from '../../sim/routed.js';
@@ -292,7 +293,7 @@ export const simCommand = defineCommand<SimResult>({
 });
 
 /** The family `--level netlist` synthesises for: --board's, else iCE40. */
-function netlistFamily(boardName: string | undefined): { family: NetlistFamily; gowinFamily?: 'gw5a' } {
+function netlistFamily(boardName: string | undefined): { family: NetlistFamily; gowinFamily?: GowinYosysFamily } {
   if (boardName === undefined) return { family: 'ice40' };
   const board = loadBoard(boardName);
   const family = board.fpga.family;

@@ -29,7 +29,7 @@ export interface BuildOptions {
   /** Run icetime as a cross-check of nextpnr's timing (iCE40 only). Default true on iCE40. */
   readonly icetime?: boolean;
   /**
-   * Spread placement (spread.ts, ECP5): 'auto' (the default) spreads designs of at least
+   * Spread placement (spread.ts: ECP5, Gowin): 'auto' (the default) spreads designs of at least
    * AUTO_SPREAD_MIN_CELLS logic cells as far as the part allows (up to MAX_SPREAD); a number
    * stretches by that factor; 'off' never. Families without it resolve to 'off'.
    */
@@ -173,7 +173,7 @@ function resolvedOptions(board: Board, flow: FamilyFlow, o: BuildOptions = {}): 
   if (!Number.isInteger(seed) || seed < 0) throw new UserError(`Expected the seed to be a non-negative integer, got ${o.seed}`);
   const spread = o.spread ?? 'auto';
   if (typeof spread === 'number' && !isSpreadFactor(spread)) throw new UserError(`Expected the spread to be auto, off or ${SPREAD_FACTORS}, got ${spread}`);
-  if (typeof spread === 'number' && !flow.spreader) throw new UserError(`Expected the spread to be auto or off for ${board.name}: spread placement is for ECP5, not ${board.fpga.family}, got ${spread}`);
+  if (typeof spread === 'number' && !flow.spreader) throw new UserError(`Expected the spread to be auto or off for ${board.name}: spread placement is for ECP5 and Gowin, not ${board.fpga.family}, got ${spread}`);
   return { abc9: o.abc9 ?? false, seed, freqMHz, router: o.router === undefined ? flow.pnrDefaults.router : o.router, icetime: board.fpga.family === 'ice40' && (o.icetime ?? true), spread: flow.spreader ? spread : 'off' };
 }
 

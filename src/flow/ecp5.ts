@@ -1,6 +1,6 @@
 import { planEcppack } from './ecppack.js';
 import { planNextpnrEcp5, planNextpnrEcp5Place } from './nextpnrEcp5.js';
-import { ecp5LogicTiles, trellisDatabaseFolders } from './spread.js';
+import { ecp5LogicTiles, trellisDatabaseFolders } from './logicTiles.js';
 import { resolveTool } from './tools.js';
 import { planYosys } from './yosys.js';
 import { COMMON_FILES, PNR_DEFAULTS_YOWASP, partOf, type FamilyFlow } from './family.js';

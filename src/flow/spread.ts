@@ -1,40 +1,52 @@
 /**
- * Spread placement (ECP5): nextpnr places the design, gatebench stretches that placement over the
- * part and locks the LUTs and flip-flops there, and nextpnr places the rest and routes.
+ * Spread placement (ECP5, Gowin): nextpnr places the design, gatebench stretches that placement over
+ * the part and locks the LUTs and flip-flops there, and nextpnr places the rest and routes.
  *
- * Why: an LGN's wiring is random, so it has no locality for a placer to find, and nextpnr-ecp5's
- * HeAP packs any design at a fixed 75% density (its Arch::place sets the spreading density; the
- * --placer-heap-beta flag is overridden), next to the I/O. For a random graph the wire demand per
- * tile of such a cluster grows with its side, while the tiles' wires do not: a trained 3 x 4000
- * MNIST model (11,201 TRELLIS_COMB, 13% of an LFE5U-85F) sat in 1,578 tiles at 7.1 cells a tile
- * and router2 still had 8,173 wires overused after 32 passes (hours). The same placement
- * stretched 2 times each way (what --spread auto does there) routed in 76 passes: 108 s of
- * placement alone, 180 s of place and route (1.8 times: 64 passes). Stretching keeps what the
- * placer found (neighbours stay neighbours, each tile's cells stay together, so packing rules
- * hold) and gives every net's wires more tiles to pass through.
+ * Why: an LGN's wiring is random, so it has no locality for a placer to find, and nextpnr's HeAP
+ * packs any design densely next to the I/O (nextpnr-ecp5's Arch::place fixes the spreading density
+ * at 75% and overrides --placer-heap-beta; on Gowin that flag is honoured but 0.3 instead of 0.9
+ * grew the cluster from 1,550 to only 2,019 tiles). For a random graph the wire demand per tile of
+ * such a cluster grows with its side, while the tiles' wires do not. Measured on a trained
+ * 3 x 4000 MNIST model:
+ * - ECP5 (LFE5U-85F, 11,201 TRELLIS_COMB, 13%): unspread it sat in 1,578 tiles at 7.1 cells a tile
+ *   and router2 still had 8,173 wires overused after 32 passes (hours). Stretched 2 times each way
+ *   (what --spread auto does there) it routed in 76 passes: 108 s of placement alone, 180 s of
+ *   place and route (1.8 times: 64 passes).
+ * - Gowin (GW5AST-138C, 11,156 LUT4, 8%): unspread, router2 stopped at the 60-minute CPU budget at
+ *   pass 129 with 532 wires overused (74 min). Stretched 2 times, it routed in 9 passes (2 min).
+ * Stretching keeps what the placer found (neighbours stay neighbours, each tile's cells stay
+ * together in their slots, so packing rules hold) and gives every net's wires more tiles to pass
+ * through.
  *
- * Only cells that keep their name from the synthesised netlist into nextpnr's are locked (LUT4,
- * TRELLIS_FF). Carry chains (CCU2C, split by nextpnr's packer) are left to the placer, which puts
- * them beside the locked cells they feed, so no chain is broken by the stretch.
+ * Only cells that keep their name from the synthesised netlist into nextpnr's are locked (the
+ * family's LogicTileBels.lockable). Carry chains (ECP5's CCU2C, split by its packer; Gowin's ALU)
+ * and cells a packer adds (Gowin's pass-through LUTs in front of flip-flops) are left to nextpnr,
+ * which puts them beside the locked cells they belong to, so no chain is broken by the stretch.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Ecp5Part } from '../board/devices.js';
-import { toolShareFolders, type ResolvedTool } from './tools.js';
 
-/** The logic tiles of a part, by nextpnr's X (column) and Y (row). */
+/** How a family's nextpnr names the slots of a logic tile, and which cells a lock holds on. */
+export interface LogicTileBels {
+  /** A BEL name's tile (nextpnr's X and Y) and slot in it; null for a BEL outside the logic tiles' slots. */
+  parse(bel: string): { readonly x: number; readonly y: number; readonly slot: string } | null;
+  format(x: number, y: number, slot: string): string;
+  /** Synthesised cell types the family's packer keeps by name, so a BEL attribute on them holds. */
+  lockable(type: string): boolean;
+}
+
+/** The logic tiles of a part, by nextpnr's X (column) and Y (row), and how their slots are named. */
 export interface LogicTiles {
   readonly part: string;
   /** "x,y" of every logic tile. */
   readonly tiles: ReadonlySet<string>;
   readonly columns: readonly number[];
   readonly rows: readonly number[];
+  readonly bels: LogicTileBels;
 }
 
 export interface SpreadSummary {
   /** How far the placement was stretched, each way. */
   readonly factor: number;
-  /** Cells locked at their stretched place (LUT4, TRELLIS_FF). */
+  /** Cells locked at their stretched place (LogicTileBels.lockable). */
   readonly lockedCells: number;
   /** Tiles those cells occupy, before and after the stretch (the same number: tiles move whole). */
   readonly tiles: number;
@@ -48,39 +60,26 @@ export const MIN_SPREAD = 1.25;
 export const SPREAD_FACTORS = `a factor from ${MIN_SPREAD} to ${MAX_SPREAD * 2}`;
 export const isSpreadFactor = (f: number): boolean => f >= MIN_SPREAD && f <= MAX_SPREAD * 2;
 /**
- * `--spread auto` spreads designs of at least this many logic cells (TRELLIS_COMB): a 2 x 2000
- * model's 6,067 routed unspread in 707 s on this machine; 11,201 (3 x 4000) did not in hours.
+ * `--spread auto` spreads designs of at least this many logic cells (PlacementSpreader.logicCells:
+ * TRELLIS_COMB, Gowin's LUT4 and ALU): on ECP5 a 2 x 2000 model's 6,067 routed unspread in 707 s on
+ * this machine; 11,201 (3 x 4000) did not in hours.
  */
 export const AUTO_SPREAD_MIN_CELLS = 8000;
 
 const key = (x: number, y: number): string => `${x},${y}`;
 
-/** The Trellis database folders of a resolved ECP5 tool (ecppack reads the same database): share/trellis/database. */
-export function trellisDatabaseFolders(tool: ResolvedTool): string[] {
-  return toolShareFolders(tool)
-    .map((share) => join(share, 'trellis', 'database'))
-    .filter((d) => existsSync(d));
-}
-
-/** An ECP5 part's logic tiles (PLC2 in the Trellis tile grid, "R<row>C<col>:PLC2"). */
-export function ecp5LogicTiles(part: Ecp5Part, databaseFolders: readonly string[]): LogicTiles {
-  const grid = databaseFolders.map((d) => join(d, 'ECP5', part.part, 'tilegrid.json')).find((f) => existsSync(f));
-  if (!grid) throw new Error(`no Trellis tile grid for ${part.part} in ${databaseFolders.join(', ') || 'any database folder'}`);
-  const names = Object.keys(JSON.parse(readFileSync(grid, 'utf8')) as Record<string, unknown>);
+/** The logic tiles of a part from its tiles' coordinates (logicTiles.ts reads them per family). */
+export function logicTilesOf(part: string, coordinates: Iterable<readonly [x: number, y: number]>, bels: LogicTileBels): LogicTiles {
   const tiles = new Set<string>();
   const columns = new Set<number>();
   const rows = new Set<number>();
-  for (const name of names) {
-    const m = /^R(\d+)C(\d+):PLC2$/.exec(name);
-    if (!m) continue;
-    const y = Number(m[1]);
-    const x = Number(m[2]);
+  for (const [x, y] of coordinates) {
     tiles.add(key(x, y));
     columns.add(x);
     rows.add(y);
   }
-  const sorted = (s: Set<number>): number[] => [...s].sort((a, b) => a - b);
-  return { part: part.part, tiles, columns: sorted(columns), rows: sorted(rows) };
+  const sorted = (set: Set<number>): number[] => [...set].sort((p, q) => p - q);
+  return { part, tiles, columns: sorted(columns), rows: sorted(rows), bels };
 }
 
 interface JsonCell {
@@ -104,10 +103,6 @@ function topModule(netlist: JsonNetlist, what: string): JsonModule {
   return top;
 }
 
-/** Cells that keep their synthesised name through nextpnr-ecp5's packer, so a BEL attribute on them holds. */
-const LOCKABLE = new Set(['LUT4', 'TRELLIS_FF']);
-const SLICE_BEL = /^X(\d+)\/Y(\d+)\/(SLICE[A-D]\.\w+)$/;
-
 /**
  * The stretch `factor` (or, for 'fill', the largest up to MAX_SPREAD that fits the part) of the
  * placement nextpnr wrote (`placed`, its --write JSON after --no-route) applied to the synthesised
@@ -122,16 +117,17 @@ export function spreadPlacement(netlistText: string, placedText: string, logic: 
   const row = new Map(logic.rows.map((y, i) => [y, i]));
 
   // Lockable cells by tile, in index space (columns and rows of logic tiles: block RAM rows skipped).
-  const byTile = new Map<string, { ci: number; ri: number; cells: { name: string; bel: string }[] }>();
+  const byTile = new Map<string, { ci: number; ri: number; cells: { name: string; slot: string }[] }>();
   for (const [name, cell] of Object.entries(placed)) {
-    const m = SLICE_BEL.exec(cell.attributes?.['NEXTPNR_BEL'] ?? '');
-    if (!m || !LOCKABLE.has(cells[name]?.type ?? '')) continue;
-    const ci = column.get(Number(m[1]));
-    const ri = row.get(Number(m[2]));
-    if (ci === undefined || ri === undefined) throw new Error(`nextpnr placed ${name} at ${m[0]}, not a logic tile of ${logic.part}`);
+    const bel = cell.attributes?.['NEXTPNR_BEL'] ?? '';
+    const at = logic.bels.parse(bel);
+    if (!at || !logic.bels.lockable(cells[name]?.type ?? '')) continue;
+    const ci = column.get(at.x);
+    const ri = row.get(at.y);
+    if (ci === undefined || ri === undefined) throw new Error(`nextpnr placed ${name} at ${bel}, not a logic tile of ${logic.part}`);
     const tile = key(ci, ri);
     const entry = byTile.get(tile) ?? { ci, ri, cells: [] };
-    entry.cells.push({ name, bel: m[3]! });
+    entry.cells.push({ name, slot: at.slot });
     byTile.set(tile, entry);
   }
   const used = [...byTile.values()];
@@ -167,7 +163,7 @@ export function spreadPlacement(netlistText: string, placedText: string, logic: 
     const x = logic.columns[ci]!;
     const y = logic.rows[ri]!;
     for (const c of t.cells) {
-      cells[c.name]!.attributes = { ...cells[c.name]!.attributes, BEL: `X${x}/Y${y}/${c.bel}` };
+      cells[c.name]!.attributes = { ...cells[c.name]!.attributes, BEL: logic.bels.format(x, y, c.slot) };
       locked++;
     }
   }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { constants, existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
+import { closeSync, constants, existsSync, openSync, readdirSync, readFileSync, readSync, realpathSync } from 'node:fs';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
@@ -321,4 +321,23 @@ export function toolShareFolders(tool: ResolvedTool): string[] {
     return existsSync(share) ? [share] : [];
   }
   return [];
+}
+
+/**
+ * The Python interpreter (with its arguments) that runs a Python tool's entry point, from the
+ * script's `#!` line: the virtual environment's python for the PyPI tools, `/usr/bin/env python3`
+ * for a pip-installed one on PATH. Used to read a package's data as the tool itself reads it.
+ */
+export function pythonOf(tool: ResolvedTool): string[] {
+  const head = Buffer.alloc(256);
+  const fd = openSync(tool.path, 'r');
+  try {
+    readSync(fd, head, 0, head.length, 0);
+  } finally {
+    closeSync(fd);
+  }
+  const shebang = /^#!\s*(.+)/.exec(head.toString('latin1').split('\n')[0]!);
+  const interpreter = shebang?.[1]?.trim().split(/\s+/) ?? [];
+  if (!interpreter.some((word) => /python[\d.]*$/.test(word))) throw new Error(`${tool.path} (${tool.name}) is not a Python script: no python in its first line`);
+  return interpreter;
 }

@@ -67,6 +67,15 @@ describe('gatebench build (real tools)', () => {
     assert.equal(text.stdout.split('\n')[1], `warning: no icetime cross-check: icetime exited with code 1: ${NO_CHIPDB}`);
   });
 
+  it('--spread FACTOR: refused on an iCE40 board (spread placement is for ECP5 and Gowin) and out of range, exit 2 before any tool runs', async () => {
+    const onIce40 = await gatebench('build', TINY, '--board', 'icebreaker', '--spread', '2');
+    assert.equal(onIce40.exitCode, 2);
+    assert.match(onIce40.stderr, /spread placement is for ECP5 and Gowin, not ice40, got 2/);
+    const tooFar = await gatebench('build', TINY, '--board', 'tangnano20k', '--spread', '9');
+    assert.equal(tooFar.exitCode, 2);
+    assert.match(tooFar.stderr, /--spread: expected auto, off or a factor from 1.25 to 4, got '9'/);
+  });
+
   it('reports a model too big for the iCEstick as "does not fit" with the numbers, after the report, and exits 2', async () => {
     const r = await gatebench('build', BIG, '--board', 'icestick', '--json');
     assert.equal(r.exitCode, 2);

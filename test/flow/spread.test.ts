@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { ECP5_PARTS } from '../../src/board/devices.js';
+import { ECP5_PARTS, GOWIN_PARTS } from '../../src/board/devices.js';
+import { ECP5_BELS, ecp5LogicTiles, GOWIN_BELS, gowinLogicTiles, trellisDatabaseFolders } from '../../src/flow/logicTiles.js';
+import { logicTilesOf, MAX_SPREAD, spreadPlacement, type LogicTileBels, type LogicTiles } from '../../src/flow/spread.js';
 import { resolveTool } from '../../src/flow/tools.js';
-import { ecp5LogicTiles, MAX_SPREAD, spreadPlacement, trellisDatabaseFolders, type LogicTiles } from '../../src/flow/spread.js';
 
 /** A part of 20 x 12 logic tiles whose row 6 is block RAM (no logic tiles), as ECP5's rows every 12 are. */
-function smallPart(): LogicTiles {
+function smallPart(bels: LogicTileBels = ECP5_BELS): LogicTiles {
   const columns = Array.from({ length: 20 }, (_, i) => i + 2);
   const rows = Array.from({ length: 13 }, (_, i) => i + 2).filter((y) => y !== 8);
-  const tiles = new Set(columns.flatMap((x) => rows.map((y) => `${x},${y}`)));
-  return { part: 'TEST', tiles, columns, rows };
+  return logicTilesOf('TEST', columns.flatMap((x) => rows.map((y) => [x, y] as const)), bels);
 }
 
 type Cell = { type: string; attributes: Record<string, string> };
@@ -71,7 +71,7 @@ describe('spreadPlacement', () => {
     const { synth, placed } = cluster();
     assert.equal(spreadPlacement(netlistOf(synth), netlistOf(placed), smallPart(), 'fill')!.summary.factor, MAX_SPREAD);
     // A part of 5 x 4 logic tiles holds the 4 x 4 cluster with almost no room to stretch.
-    const tight: LogicTiles = { part: 'TIGHT', columns: [10, 11, 12, 13, 14], rows: [6, 7, 9, 10], tiles: new Set([10, 11, 12, 13, 14].flatMap((x) => [6, 7, 9, 10].map((y) => `${x},${y}`))) };
+    const tight = logicTilesOf('TIGHT', [10, 11, 12, 13, 14].flatMap((x) => [6, 7, 9, 10].map((y) => [x, y] as const)), ECP5_BELS);
     assert.equal(spreadPlacement(netlistOf(synth), netlistOf(placed), tight, 'fill'), null);
   });
 
@@ -86,5 +86,33 @@ describe('spreadPlacement', () => {
     const logic = ecp5LogicTiles(part, trellisDatabaseFolders(await resolveTool('ecppack')));
     assert.equal(logic.tiles.size, part.logicCells / 8);
     assert.ok(!logic.rows.includes(58) && !logic.rows.includes(70) && logic.rows.includes(59), 'rows 58 and 70 hold block RAM and DSPs');
+  });
+
+  test("Gowin's naming: LUTs and flip-flops locked in their slots as X<x>Y<y>/SLOT, ALUs and the packer's pass-through LUTs left to nextpnr", () => {
+    const synth: Record<string, Cell> = {};
+    const placed: Record<string, Cell> = {};
+    for (const x of [10, 11]) {
+      for (const [name, type, slot] of [[`lut_${x}`, 'LUT3', 'LUT0'], [`ff_${x}`, 'DFFRE', 'DFF0'], [`alu_${x}`, 'ALU', 'ALU1']] as const) {
+        synth[name] = { type, attributes: {} };
+        placed[name] = { type, attributes: { NEXTPNR_BEL: `X${x}Y6/${slot}` } };
+      }
+    }
+    placed['ff_10_passthrough_lut$'] = { type: 'LUT4', attributes: { NEXTPNR_BEL: 'X10Y6/LUT1' } };
+    const r = spreadPlacement(netlistOf(synth), netlistOf(placed), smallPart(GOWIN_BELS), 2);
+    assert.ok(r);
+    assert.deepEqual(r.summary, { factor: 2, lockedCells: 4, tiles: 2 });
+    const b = bels(r.netlist);
+    assert.deepEqual([b['alu_10'], b['alu_11'], b['ff_10_passthrough_lut$']], [undefined, undefined, undefined]);
+    assert.match(b['lut_10']!, /^X\d+Y\d+\/LUT0$/);
+    assert.equal(b['ff_10']!.replace('DFF0', 'LUT0'), b['lut_10'], 'the flip-flop stays in its LUT\'s slot');
+    assert.notEqual(b['lut_10'], b['lut_11']);
+  });
+
+  test("a GW5AST-138C's logic tiles from apycula's chip database (the Python that runs gowin_pack): 17,280 tiles (138,240 LUT4 / 8), none in the block RAM and DSP rows", async () => {
+    const part = GOWIN_PARTS.find((p) => p.chipFamily === 'GW5AST-138C')!;
+    const logic = await gowinLogicTiles(part, await resolveTool('gowin_pack'));
+    assert.equal(logic.tiles.size, part.logicCells / 8);
+    assert.ok(!logic.rows.includes(9) && !logic.rows.includes(18) && logic.rows.includes(10), 'rows 9, 18 ... hold block RAM and DSPs');
+    assert.equal(logic.bels, GOWIN_BELS);
   });
 });

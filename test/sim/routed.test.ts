@@ -142,6 +142,20 @@ endmodule`;
 const vectors = randomVectors(150, NET.inputBits, 9);
 const reference = evaluateReference(NET, { ...vectors, labels: new Uint8Array(vectors.count) });
 
+/** Build NET spread 2x on the board (spread.ts), then simulate its routed netlist: it must route and match the software. */
+async function assertSpreadBuildBitExact(board: string): Promise<void> {
+  const { build, core } = await buildModel(NET, { board, pipeline: 1, spread: 2, cacheDir: join(cacheDir, 'builds') });
+  assert.equal(build.status, 'ok', build.message);
+  assert.equal(build.figures.spread?.factor, 2);
+  assert.ok(build.figures.spread.lockedCells > 50, JSON.stringify(build.figures.spread));
+  assert.deepEqual(build.stages.map((s) => s.stage), ['synth', 'place', 'pnr', 'pack']);
+  const routed = await routedVerilog(build, { cacheDir });
+  const run = await simulate(core, vectors, { simulator: 'iverilog', level: 'routed', chip: routed.chip, cellModels: routed.cellModels, cacheDir });
+  const compared = compareWithReference(run, reference);
+  assert.equal(compared.checked, 150);
+  assert.equal(compared.mismatches, 0);
+}
+
 describe('ECP5 (ulx3s): netlist and routed levels', () => {
   test('sim --level netlist --board ulx3s and --level routed --board ulx3s: 0 mismatches (Icarus, Verilator)', async () => {
     for (const [level, simulator] of [['netlist', 'iverilog'], ['routed', 'iverilog'], ['routed', 'verilator']] as const) {
@@ -176,16 +190,7 @@ describe('ECP5 (ulx3s): netlist and routed levels', () => {
   });
 
   test('spread placement (--spread 2): the stretched, locked placement routes and its routed netlist is bit-exact', async () => {
-    const { build, core } = await buildModel(NET, { board: 'ulx3s', pipeline: 1, spread: 2, cacheDir: join(cacheDir, 'builds') });
-    assert.equal(build.status, 'ok', build.message);
-    assert.equal(build.figures.spread?.factor, 2);
-    assert.ok(build.figures.spread.lockedCells > 50, JSON.stringify(build.figures.spread));
-    assert.deepEqual(build.stages.map((s) => s.stage), ['synth', 'place', 'pnr', 'pack']);
-    const routed = await routedVerilog(build, { cacheDir });
-    const run = await simulate(core, vectors, { simulator: 'iverilog', level: 'routed', chip: routed.chip, cellModels: routed.cellModels, cacheDir });
-    const compared = compareWithReference(run, reference);
-    assert.equal(compared.checked, 150);
-    assert.equal(compared.mismatches, 0);
+    await assertSpreadBuildBitExact('ulx3s');
   });
 });
 
@@ -208,6 +213,12 @@ describe('Gowin (tangnano20k, yosys 0.70 from .venv-eda): netlist and routed lev
       } else assert.equal(result.family, 'gowin');
     }
     assert.equal((await routedCellModels('gowin'))[0]!.name, 'gowin_cells_sim.v');
+  });
+
+  test("spread placement (--spread 2) on the Tang Nano 20K (GW2A-18C's tiles from apycula): the locked placement routes and its routed netlist is bit-exact", async () => {
+    process.env.PATH = pathWithoutNativeYosys();
+    clearToolCache();
+    await assertSpreadBuildBitExact('tangnano20k');
   });
 
   test('netlist and routed on the Tang Mega 138K (GW5A: synth_gowin -family gw5a as its build; constant carry-ins): 0 mismatches', async () => {

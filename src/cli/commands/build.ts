@@ -23,7 +23,7 @@ export const BUILD_FLAGS = {
   'pnr-budget': { type: 'string' },
   spread: { type: 'string' },
 } as const satisfies Flags;
-export const BUILD_USAGE = `--board NAME [--pipeline auto|P (default auto: the registers that meet the clock with the fewest cycles)] [--head-pipeline 0..${MAX_HEAD_CUTS} (with a fixed P)] [--groupsum ${GROUPSUM_CHOICES.join('|')} (auto: the board family's best head)] [--freq MHz] [--seed S] [--abc9] [--router router1|router2] [--pnr-budget MINUTES] [--spread auto|off|FACTOR (ECP5: stretch the placement over the part; auto for designs of ${AUTO_SPREAD_MIN_CELLS}+ logic cells)]`;
+export const BUILD_USAGE = `--board NAME [--pipeline auto|P (default auto: the registers that meet the clock with the fewest cycles)] [--head-pipeline 0..${MAX_HEAD_CUTS} (with a fixed P)] [--groupsum ${GROUPSUM_CHOICES.join('|')} (auto: the board family's best head)] [--freq MHz] [--seed S] [--abc9] [--router router1|router2] [--pnr-budget MINUTES] [--spread auto|off|FACTOR (ECP5, Gowin: stretch the placement over the part; auto for designs of ${AUTO_SPREAD_MIN_CELLS}+ logic cells)]`;
 
 /** build's flags (--pipeline defaults to auto). */
 export function buildOptionsFrom(options: RawOptions, defaultBoard?: string) {
@@ -94,8 +94,8 @@ export const buildCommand = defineCommand<BuildCommandResult>({
     'bitstream. Builds are cached by content (Verilog, board, options, tool versions). A design that does not fit, misses',
     'timing or fails to route is reported with its figures and exits with code 2. --router and --pnr-budget override the',
     "family's place-and-route defaults (ECP5 and Gowin: router2; nextpnr stopped after the budget, in CPU minutes, is recorded as routing failed).",
-    '--spread (ECP5): nextpnr places alone, gatebench stretches that placement over the part and locks its LUTs and flip-flops,',
-    "then nextpnr places the rest and routes: random LGN wiring packed at nextpnr's fixed density does not route (src/flow/spread.ts).",
+    '--spread (ECP5, Gowin): nextpnr places alone, gatebench stretches that placement over the part and locks its LUTs and flip-flops,',
+    "then nextpnr places the rest and routes: random LGN wiring packed as densely as nextpnr packs it does not route (src/flow/spread.ts).",
   ].join('\n'),
   flags: BUILD_FLAGS,
   async run(positionals, options) {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describeCuts, NO_CUTS, type PipelineCuts } from '../hdl/cuts.js';
 import { buildFile, type BuildResult, type BuildStatus } from './build.js';
-import { pathWhere, planNextCut } from './cutPlanner.js';
+import { pathWhere, planNextCut, type CoreShape } from './cutPlanner.js';
 import { criticalPathSteps, type PathStep } from './nextpnr.js';
 
 /** One build of the search: its cuts and what its timing said. */
@@ -44,7 +44,7 @@ export function buildPathSteps(build: BuildResult): PathStep[] {
  */
 export async function searchPipeline<T extends { build: BuildResult; core: { ports: { latency: number } } }>(
   buildWith: (cuts: PipelineCuts) => Promise<T>,
-  shape: { layerCount: number; classes: number },
+  shape: CoreShape,
   log: (line: string) => void = () => undefined,
 ): Promise<{ chosen: T; cuts: PipelineCuts; search: PipelineSearch }> {
   const tries: PipelineTry[] = [];
@@ -55,7 +55,7 @@ export async function searchPipeline<T extends { build: BuildResult; core: { por
     const { build } = result;
     built.push({ result, cuts });
     const steps = build.status === 'timing-failed' ? buildPathSteps(build) : [];
-    const plan = build.status === 'timing-failed' ? planNextCut(steps, cuts, shape.layerCount, shape.classes) : null;
+    const plan = build.status === 'timing-failed' ? planNextCut(steps, cuts, shape) : null;
     const next = plan === null ? (build.status === 'ok' ? 'meets the clock' : `stopped: ${build.status}`) : plan.next ? `add ${plan.next.added}` : `stopped: ${plan.reason}`;
     const fmax = build.figures.fmaxMHz;
     tries.push({ cuts, description: describeCuts(cuts), latency: result.core.ports.latency, status: build.status, fmaxMHz: fmax, cached: build.cached, criticalPath: pathWhere(steps, shape.layerCount).sections, next });

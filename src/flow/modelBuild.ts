@@ -118,7 +118,7 @@ async function withModelSources<T>(net: DiscreteNetwork, options: ModelBuildOpti
  */
 export async function buildModel(net: DiscreteNetwork, options: ModelBuildOptions): Promise<ModelBuild> {
   if (options.pipeline === 'auto' && !options.cuts) {
-    const { chosen, search } = await searchPipeline((cuts) => buildOnce(net, { ...options, cuts }), { layerCount: net.layers.length, classes: net.classes }, options.log);
+    const { chosen, search } = await searchPipeline((cuts) => buildOnce(net, { ...options, cuts }), { layerCount: net.layers.length, classes: net.classes, groupBits: net.layers[net.layers.length - 1]!.gates.length / net.classes }, options.log);
     return { ...chosen, search };
   }
   return buildOnce(net, options);

@@ -366,10 +366,16 @@ export async function buildBitstream(request: BuildRequest): Promise<BuildResult
     const spreadFiles = FILES.spread;
     if (!spreader || !spreadFiles || options.spread === 'off') return run(pnrPlan, pnrBudgetMs);
     if (options.spread === 'auto' && spreader.logicCells(stat) < AUTO_SPREAD_MIN_CELLS) return run(pnrPlan, pnrBudgetMs);
+    // A tool installed without its device database (or a gowin_pack that is not a Python script) builds unspread.
+    const logic = await spreader.logicTiles(board).catch((e: unknown) => (e instanceof Error ? e.message : String(e)));
+    if (typeof logic === 'string') {
+      warnings.push(`not spread: the part's logic tiles could not be read: ${logic}`);
+      return run(pnrPlan, pnrBudgetMs);
+    }
     const placeRun = await run(spreader.planPlace(board, options), pnrBudgetMs);
     if (placeRun.failed) return placeRun;
     stages.push(placeRun);
-    const stretched = spreadPlacement(readFileSync(join(work, FILES.netlist), 'utf8'), readFileSync(join(work, spreadFiles.placement), 'utf8'), await spreader.logicTiles(board), options.spread === 'auto' ? 'fill' : options.spread);
+    const stretched = spreadPlacement(readFileSync(join(work, FILES.netlist), 'utf8'), readFileSync(join(work, spreadFiles.placement), 'utf8'), logic, options.spread === 'auto' ? 'fill' : options.spread);
     if (!stretched) {
       warnings.push(`not spread: the part has no room to stretch the placement ${MIN_SPREAD} times`);
       return run(pnrPlan, pnrBudgetMs);

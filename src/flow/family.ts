@@ -100,7 +100,8 @@ export function partOf<F extends FpgaFamily>(board: Board, family: F): Extract<F
  * - ECP5, router2 after spread placement (spread.ts): a trained 3 x 4000 model (11,201
  *   TRELLIS_COMB) placed alone in 108 s and, stretched 2x, placed and routed in 180 s (pass 76).
  * - Gowin (GW5AST-138C), router2: the same model (11,156 LUT4) not routed at the budget (pass 129,
- *   532 wires overused, 74 min); spread 2x, routed in 9 passes (2 min).
+ *   532 wires overused, 74 min); spread 2x, placed alone in 120 s, then placed and routed in 70 s
+ *   (pass 10).
  * The budget keeps a build that will not route from running forever: it is recorded as
  * routing-failed (or placement-failed) with the router's progress (build.ts).
  */

@@ -62,12 +62,13 @@ db = chipdb.load_chipdb(str(importlib.resources.files('apycula') / (sys.argv[1] 
 print(json.dumps([[x, y] for y, row in enumerate(db.grid) for x, t in enumerate(row) if 'LUT0' in db.tiles[t].bels]))
 `;
 
-/** Reading the database takes about 4 s (18 MB of compressed msgpack for the GW5AST-138C): once per part and process. */
+/** Reading the database takes about 4 s (18 MB of compressed msgpack for the GW5AST-138C): once per part, gowin_pack and process. */
 const gowinGrids = new Map<string, Promise<LogicTiles>>();
 
 /** A Gowin part's logic tiles, from apycula's chip database through the Python that runs `gowinPack` (gowin_pack). */
 export function gowinLogicTiles(part: GowinPart, gowinPack: ResolvedTool): Promise<LogicTiles> {
-  const cached = gowinGrids.get(part.chipFamily);
+  const key = `${gowinPack.path} ${gowinPack.version} ${part.chipFamily}`;
+  const cached = gowinGrids.get(key);
   if (cached) return cached;
   const read = (async () => {
     const [python, ...args] = pythonOf(gowinPack);
@@ -75,7 +76,7 @@ export function gowinLogicTiles(part: GowinPart, gowinPack: ResolvedTool): Promi
     if (r.exitCode !== 0) throw new Error(`reading apycula's chip database of ${part.chipFamily} with ${python} failed (exit ${r.exitCode}): ${String(r.stderr ?? '').trim().split('\n').pop()}`);
     return logicTilesOf(part.chipFamily, JSON.parse(r.stdout) as [number, number][], GOWIN_BELS);
   })();
-  gowinGrids.set(part.chipFamily, read);
-  read.catch(() => gowinGrids.delete(part.chipFamily));
+  gowinGrids.set(key, read);
+  read.catch(() => gowinGrids.delete(key));
   return read;
 }

@@ -13,7 +13,8 @@
  *   (what --spread auto does there) it routed in 76 passes: 108 s of placement alone, 180 s of
  *   place and route (1.8 times: 64 passes).
  * - Gowin (GW5AST-138C, 11,156 LUT4, 8%): unspread, router2 stopped at the 60-minute CPU budget at
- *   pass 129 with 532 wires overused (74 min). Stretched 2 times, it routed in 9 passes (2 min).
+ *   pass 129 with 532 wires overused (74 min). Stretched 2 times, it routed in 10 passes: 70 s,
+ *   after 120 s of placement alone.
  * Stretching keeps what the placer found (neighbours stay neighbours, each tile's cells stay
  * together in their slots, so packing rules hold) and gives every net's wires more tiles to pass
  * through.

@@ -221,6 +221,19 @@ describe('Gowin (tangnano20k, yosys 0.70 from .venv-eda): netlist and routed lev
     await assertSpreadBuildBitExact('tangnano20k');
   });
 
+  test('a gowin_pack that is not a Python script: no tile grid to spread over, so the build warns and places unspread', async () => {
+    const real = (await resolveTool('gowin_pack')).path;
+    const bin = tempDir('gatebench-sh-gowin-pack-');
+    writeFileSync(join(bin, 'gowin_pack'), `#!/bin/sh\nexec '${real}' "$@"\n`, { mode: 0o755 });
+    process.env.PATH = `${bin}${delimiter}${pathWithoutNativeYosys()}`;
+    clearToolCache();
+    const { build } = await buildModel(NET, { board: 'tangnano20k', pipeline: 1, spread: 2, cacheDir: join(cacheDir, 'builds-sh-gowin-pack') });
+    assert.equal(build.status, 'ok', build.message);
+    assert.equal(build.figures.spread, null);
+    assert.match(build.warnings.join('\n'), /^not spread: the part's logic tiles could not be read: .*gowin_pack \(gowin_pack\) is not a Python script/m);
+    assert.deepEqual(build.stages.map((s) => s.stage), ['synth', 'pnr', 'pack']);
+  });
+
   test('netlist and routed on the Tang Mega 138K (GW5A: synth_gowin -family gw5a as its build; constant carry-ins): 0 mismatches', async () => {
     for (const level of ['netlist', 'routed'] as const) {
       const r = await execa('node', [CLI, 'sim', MODEL, '--level', level, '--board', 'tangmega138k', '--simulator', 'verilator', '--random', '150', '--pipeline', '1', '--json'], { env: { GATEBENCH_CACHE: cacheDir }, reject: false });

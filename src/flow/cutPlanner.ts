@@ -42,8 +42,8 @@ export interface PathWhere {
   readonly sections: readonly string[];
   /** Delay of the steps in core sections, over the whole path's. */
   readonly coreNs: number;
-  /** Delay of the steps in the head (popcounts and argmax: their cells and the nets they drive). */
-  readonly headNs: number;
+  /** Delay of the steps in the head (popcounts and argmax: their cells and the nets they drive); null when the path is not located. */
+  readonly headNs: number | null;
   readonly totalNs: number;
 }
 
@@ -78,9 +78,23 @@ function timeline(steps: readonly PathStep[], layerCount: number): { stretches: 
   return { stretches, totalNs: t, coreNs };
 }
 
-/** Which sections a critical path runs through (for the list of what was tried), and how much of its delay is the head's. */
+/**
+ * Whether any logic on the path has a core section by name (a layer, the popcounts, the argmax).
+ * Not when synthesis renamed the cells: abc9 (synth_gowin's only LUT mapper in yosys 0.70) maps the
+ * logic anew, and autoname then names each cell after the nearest register net.
+ */
+const located = (stretches: readonly TimedSection[], layerCount: number): boolean => stretches.some((s) => s.logic && s.section >= 0 && s.section <= layerCount + 1);
+
+/** What pathWhere lists for a path in the core whose logic carries no section names. */
+export const NOT_LOCATED = 'not located (cells renamed in synthesis)';
+
+/**
+ * Which sections a critical path runs through (for the list of what was tried), and how much of its
+ * delay is the head's (null when the path is not located).
+ */
 export function pathWhere(steps: readonly PathStep[], layerCount: number): PathWhere {
   const { stretches, totalNs, coreNs } = timeline(steps, layerCount);
+  if (stretches.length > 0 && !located(stretches, layerCount)) return { sections: [NOT_LOCATED], coreNs, headNs: null, totalNs };
   const sections = [...new Set(stretches.map((s) => sectionName(s.section, layerCount)))];
   const head = stretches.filter((s) => s.section === layerCount || s.section === layerCount + 1);
   return { sections, coreNs, headNs: head.reduce((ns, s) => ns + s.endNs - s.startNs, 0), totalNs };
@@ -128,9 +142,8 @@ const isCut = (current: PipelineCuts, p: Position): boolean => (p.layer !== unde
 
 /**
  * Where the depth model (modelledPositions) puts the next cut: the free position nearest the
- * middle of the deepest stage between the cuts already made that has one. For a path whose cells
- * lost the core's names: abc9 (synth_gowin in yosys 0.70) maps the logic anew, and autoname then
- * names each cell after the nearest register net.
+ * middle of the deepest stage between the cuts already made that has one. For a path that is not
+ * located (`located`).
  */
 function planByDepth(current: PipelineCuts, shape: CoreShape): { at: Position; depth: number } | null {
   const { positions, total } = modelledPositions(shape);
@@ -158,7 +171,7 @@ export function planNextCut(steps: readonly PathStep[], current: PipelineCuts, s
   const L = shape.layerCount;
   const { stretches, totalNs } = timeline(steps, L);
   if (stretches.length === 0) return { next: null, reason: 'the critical path runs outside the core (the top around it), where no cut helps' };
-  if (!stretches.some((s) => s.logic && s.section >= 0 && s.section <= L + 1)) {
+  if (!located(stretches, L)) {
     const byDepth = planByDepth(current, shape);
     if (!byDepth) return { next: null, reason: 'every cut position is taken (the path is not located: its cells carry no core names)' };
     return { next: { cuts: withCut(current, byDepth.at, L), added: `${describePosition(byDepth.at, L)} (by the depth model: the path's cells carry no core names)`, atNs: totalNs / 2 } };

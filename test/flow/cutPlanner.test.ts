@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { pathWhere, planNextCut, sectionOf, type CoreShape } from '../../src/flow/cutPlanner.js';
+import { NOT_LOCATED, pathWhere, planNextCut, sectionOf, type CoreShape } from '../../src/flow/cutPlanner.js';
 import { criticalPathSteps, type PathStep } from '../../src/flow/nextpnr.js';
 import { NO_CUTS } from '../../src/hdl/cuts.js';
 
@@ -86,6 +86,7 @@ test("a path whose cells lost the core's names (abc9, then autoname after the ne
     ['core.x_q675_DFF_Q', 0.2], ['core.x_q41_LUT4_I3', 0.6], ['core.x_q477_LUT4_I0_F_LUT4_F_1_I2_LUT3_I2_F_LUT4_F', 0.5],
     ['core.sums_DFF_Q_52_D_ALU_I1_COUT_ALU_CIN', 0.6], ['core.sums_DFF_Q_52', 0.1],
   );
+  assert.deepEqual([pathWhere(steps, 3).sections, pathWhere(steps, 3).headNs], [[NOT_LOCATED], null], 'no share of the head is claimed');
   const bits = { layerCount: 3, classes: 10, groupBits: 400 };
   const order: string[] = [];
   let cuts = NO_CUTS;

@@ -62,10 +62,12 @@ export const SPREAD_FACTORS = `a factor from ${MIN_SPREAD} to ${MAX_SPREAD * 2}`
 export const isSpreadFactor = (f: number): boolean => f >= MIN_SPREAD && f <= MAX_SPREAD * 2;
 /**
  * `--spread auto` spreads designs of at least this many logic cells (PlacementSpreader.logicCells:
- * TRELLIS_COMB, Gowin's LUT4 and ALU): on ECP5 a 2 x 2000 model's 6,067 routed unspread in 707 s on
- * this machine; 11,201 (3 x 4000) did not in hours.
+ * TRELLIS_COMB, Gowin's LUT4 and ALU). Measured on ECP5 (LFE5U-85F), unspread: 5,558 routed (a
+ * sweep cell, 25.1 MHz), 6,067 routed in 707 s, 6,492 (a 4 x 2000 model) was not routed in
+ * 12 minutes (router2 pass 14, 7,571 wires overused) and 11,201 not in hours. Spread 2x, the
+ * 6,492 routed at pass 64 in 751 s on a loaded machine.
  */
-export const AUTO_SPREAD_MIN_CELLS = 8000;
+export const AUTO_SPREAD_MIN_CELLS = 6000;
 
 const key = (x: number, y: number): string => `${x},${y}`;
 

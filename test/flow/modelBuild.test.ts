@@ -67,7 +67,7 @@ describe('gatebench build (real tools)', () => {
     assert.equal(text.stdout.split('\n')[1], `warning: no icetime cross-check: icetime exited with code 1: ${NO_CHIPDB}`);
   });
 
-  it('--spread FACTOR: refused on an iCE40 board (spread placement is for ECP5 and Gowin) and out of range, exit 2 before any tool runs', async () => {
+  it('--spread FACTOR: refused on an iCE40 board (spread placement is for ECP5 and Gowin) and out of range, exit 2', async () => {
     const onIce40 = await gatebench('build', TINY, '--board', 'icebreaker', '--spread', '2');
     assert.equal(onIce40.exitCode, 2);
     assert.match(onIce40.stderr, /spread placement is for ECP5 and Gowin, not ice40, got 2/);

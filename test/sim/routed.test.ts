@@ -225,9 +225,14 @@ describe('Gowin (tangnano20k, yosys 0.70 from .venv-eda): netlist and routed lev
     const real = (await resolveTool('gowin_pack')).path;
     const bin = tempDir('gatebench-sh-gowin-pack-');
     writeFileSync(join(bin, 'gowin_pack'), `#!/bin/sh\nexec '${real}' "$@"\n`, { mode: 0o755 });
-    process.env.PATH = `${bin}${delimiter}${pathWithoutNativeYosys()}`;
+    const withoutYosys = pathWithoutNativeYosys();
+    process.env.PATH = `${bin}${delimiter}${withoutYosys}`;
     clearToolCache();
-    const { build } = await buildModel(NET, { board: 'tangnano20k', pipeline: 1, spread: 2, cacheDir: join(cacheDir, 'builds-sh-gowin-pack') });
+    // The shell-script gowin_pack is for this test only: the tests after it (and their CLI children) get the real one.
+    const { build } = await buildModel(NET, { board: 'tangnano20k', pipeline: 1, spread: 2, cacheDir: join(cacheDir, 'builds-sh-gowin-pack') }).finally(() => {
+      process.env.PATH = withoutYosys;
+      clearToolCache();
+    });
     assert.equal(build.status, 'ok', build.message);
     assert.equal(build.figures.spread, null);
     assert.match(build.warnings.join('\n'), /^not spread: the part's logic tiles could not be read: .*gowin_pack \(gowin_pack\) is not a Python script/m);

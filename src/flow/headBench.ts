@@ -10,7 +10,8 @@
  * nextpnr packs them (--pack-only: ICESTORM_LC, TRELLIS_COMB), the honest measure: they include
  * the cells yosys' count omits (a carry with no LUT, a cell bringing a carry-in from logic onto a
  * chain). The head's ports exceed any package's pins; packing does not place them, so it still
- * counts.
+ * counts. On iCE40 a third figure: the floor of any counter tree on its cells (src/hdl/carryHead.ts)
+ * for the popcounts alone, against the chain's LUTs, the least ratio a carry head there can reach.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,6 +19,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { execa } from 'execa';
 import type { FpgaFamily } from '../board/devices.js';
+import { iceCounterFloorCells } from '../hdl/carryHead.js';
 import { emitGroupSumModule } from '../hdl/groupSumModule.js';
 import type { GroupSumStyle } from '../hdl/groupSum.js';
 import { UserError } from '../util/errors.js';
@@ -84,7 +86,7 @@ async function main(): Promise<void> {
   const family = values.family;
   if (family !== undefined && !FAMILIES.includes(family as BenchFamily)) throw new UserError(`--family: expected one of ${FAMILIES.join(', ')}, got '${family}'`);
   const families = family ? [family as BenchFamily] : FAMILIES;
-  const rows: { family: string; tools: string; width: number; heads: Record<string, HeadFigure>; lutRatio: number; cellRatio: number }[] = [];
+  const rows: { family: string; tools: string; width: number; heads: Record<string, HeadFigure>; lutRatio: number; cellRatio: number; floor?: { cells: number; lutRatio: number } }[] = [];
   for (const f of families) {
     const tools = await familyTools(f);
     for (const width of WIDTHS) {
@@ -92,7 +94,10 @@ async function main(): Promise<void> {
       for (const style of STYLES) heads[style] = await synthesise(tools, f, width, style);
       const carry = heads['carry']!;
       const chain = heads['chain']!;
-      rows.push({ family: f, tools: `yosys ${tools.yosys.version}, ${tools.nextpnr.name} ${tools.nextpnr.version}`, width, heads, lutRatio: carry.luts / chain.luts, cellRatio: carry.cells / chain.cells });
+      // On iCE40, the fewest cells any counter tree can take for the popcounts alone (argmax free).
+      const floorCells = CLASSES * iceCounterFloorCells(width / CLASSES);
+      const floor = f === 'ice40' ? { cells: floorCells, lutRatio: floorCells / chain.luts } : undefined;
+      rows.push({ family: f, tools: `yosys ${tools.yosys.version}, ${tools.nextpnr.name} ${tools.nextpnr.version}`, width, heads, lutRatio: carry.luts / chain.luts, cellRatio: carry.cells / chain.cells, floor });
       if (!values.json) process.stderr.write(`headbench: ${f} ${width} bits done\n`);
     }
   }
@@ -103,7 +108,8 @@ async function main(): Promise<void> {
   const lines = [`GroupSum + argmax, k = ${CLASSES}, synthesised alone: LUTs (iCE40 SB_LUT4; ECP5 LUT4 + 2 x CCU2C) / logic cells after nextpnr's packing (ICESTORM_LC, TRELLIS_COMB)`];
   for (const r of rows) {
     const h = (s: string): string => `${s} ${String(r.heads[s]!.luts).padStart(5)} / ${String(r.heads[s]!.cells).padStart(5)}`;
-    lines.push(`  ${r.family.padEnd(5)} ${String(r.width).padStart(4)} bits: ${STYLES.map(h).join('  ')}  carry/chain: LUTs ${r.lutRatio.toFixed(3)}, cells ${r.cellRatio.toFixed(3)}`);
+    const floor = r.floor ? `; floor of counter trees (popcounts alone): ${r.floor.cells} cells = ${r.floor.lutRatio.toFixed(3)} x chain LUTs` : '';
+    lines.push(`  ${r.family.padEnd(5)} ${String(r.width).padStart(4)} bits: ${STYLES.map(h).join('  ')}  carry/chain: LUTs ${r.lutRatio.toFixed(3)}, cells ${r.cellRatio.toFixed(3)}${floor}`);
   }
   lines.push(`  tools: ${[...new Set(rows.map((r) => `${r.family}: ${r.tools}`))].join('; ')}`);
   process.stdout.write(lines.join('\n') + '\n');

@@ -6,7 +6,7 @@ import { execa } from 'execa';
 import type { FpgaFamily } from '../../src/board/devices.js';
 import { parseNextpnrReport } from '../../src/flow/nextpnr.js';
 import { resolveTool, yosysShareDir } from '../../src/flow/tools.js';
-import { CARRY_FAMILIES, CHAINED_FAMILIES, CHAIN_CELLS_MAX, carryTreeLines } from '../../src/hdl/carryHead.js';
+import { CARRY_FAMILIES, CHAINED_FAMILIES, CHAIN_CELLS_MAX, carryTreeLines, iceCounterFloorCells } from '../../src/hdl/carryHead.js';
 import { emitGroupSumModule } from '../../src/hdl/groupSumModule.js';
 import { emitVerilog } from '../../src/hdl/emit.js';
 import { resolveGroupSum } from '../../src/hdl/groupSum.js';
@@ -132,6 +132,19 @@ test('the carry tree: LUT full adders at the leaves, then one cell per adder bit
   const withOnes = carryTreeLines('p', 'o', 'add', bits(5), 2, 3);
   assert.match(withOnes.lines.join('\n'), /\.ci\(1'b1\)/);
   assert.equal(withOnes.cells, seven.cells - 1);
+});
+
+test('no carry tree is counted below the floor of counters on iCE40 cells (143 cells for 100 bits)', () => {
+  assert.equal(iceCounterFloorCells(100), 143);
+  assert.equal(iceCounterFloorCells(3), 2, 'three bits: one full adder, two cells');
+  for (let n = 2; n <= 300; n++) {
+    const bits = Array.from({ length: n }, (_, i) => `x${i}`);
+    const sumWidth = Math.ceil(Math.log2(n + 1));
+    for (const chain of [false, true]) {
+      const { cells } = carryTreeLines('p', 'o', 'add', bits, 0, sumWidth, { chain });
+      assert.ok(cells >= iceCounterFloorCells(n), `${n} bits${chain ? ', chained' : ''}: ${cells} cells, floor ${iceCounterFloorCells(n)}`);
+    }
+  }
 });
 
 test('chained (ECP5): an adder whose carry-in is a signal rides on an earlier adder\'s top cell, one cell saved each, runs capped', () => {

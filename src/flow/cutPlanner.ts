@@ -19,9 +19,10 @@ import type { PathStep } from './nextpnr.js';
 export function sectionOf(name: string, layerCount: number): number | null {
   // The core's own names, under its instance ("core.") or its input port (x[i]).
   const local = name.replace(/^.*?\bcore\./, '');
-  if (/^(sums_q|class_idx_q|valid_q)/.test(local)) return layerCount + 2;
   // yosys' autoname names a cell "<net>_<TYPE>_<PORT>..." after a public net on one of its ports:
   // the register itself is on its Q; a cell reading x_q on an input lies somewhere downstream.
+  // After abc9 an output register's Q net is the port's (sums_DFF_Q_52), a cell feeding it is not.
+  if (/^(sums_q|class_idx_q|valid_q)/.test(local) || /^(sums|class_idx|valid)_[A-Z0-9_]*?FF[A-Z]*_Q(_\d+)?$/.test(local)) return layerCount + 2;
   if (/^(x_q\d|x\d+_s\d|x\[)/.test(local)) return /^x_q\d+_[A-Z0-9_]*?(LUT\d|ALU|CCU2C|CARRY|MUX\w*)_(I\d|[A-D]\d?|CIN|SEL)/.test(local) ? null : -1;
   const layer = /^g(\d+)_\d+/.exec(local);
   if (layer) return Number(layer[1]);

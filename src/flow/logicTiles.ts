@@ -40,15 +40,22 @@ export function trellisDatabaseFolders(tool: ResolvedTool): string[] {
     .filter((d) => existsSync(d));
 }
 
+/** Parsing a tile grid takes about half a second, and `--pipeline auto` spreads once per try: once per file and process. */
+const ecp5Grids = new Map<string, LogicTiles>();
+
 /** An ECP5 part's logic tiles (PLC2 in the Trellis tile grid, "R<row>C<col>:PLC2"). */
 export function ecp5LogicTiles(part: Ecp5Part, databaseFolders: readonly string[]): LogicTiles {
   const grid = databaseFolders.map((d) => join(d, 'ECP5', part.part, 'tilegrid.json')).find((f) => existsSync(f));
   if (!grid) throw new Error(`no Trellis tile grid for ${part.part} in ${databaseFolders.join(', ') || 'any database folder'}`);
+  const cached = ecp5Grids.get(grid);
+  if (cached) return cached;
   const coordinates = Object.keys(JSON.parse(readFileSync(grid, 'utf8')) as Record<string, unknown>).flatMap((name) => {
     const m = /^R(\d+)C(\d+):PLC2$/.exec(name);
     return m ? [[Number(m[2]), Number(m[1])] as const] : [];
   });
-  return logicTilesOf(part.part, coordinates, ECP5_BELS);
+  const tiles = logicTilesOf(part.part, coordinates, ECP5_BELS);
+  ecp5Grids.set(grid, tiles);
+  return tiles;
 }
 
 /**

@@ -82,6 +82,9 @@ test("a path whose cells lost the core's names (abc9, then autoname after the ne
   // As nextpnr-himbaechel reported the 3 x 4000 model on the GW5AST-138C (yosys 0.70's synth_gowin).
   assert.equal(sectionOf('core.x_q675_DFF_Q', 3), -1);
   assert.equal(sectionOf('core.x_q41_LUT4_I3', 3), null, 'a LUT reading the input register is not the register');
+  assert.equal(sectionOf('core.sums_DFF_Q_52', 3), 5, 'the output register, on its Q');
+  assert.equal(sectionOf('core.class_idx_DFFE_Q', 3), 5);
+  assert.equal(sectionOf('core.sums_DFF_Q_52_D_ALU_I1_COUT_ALU_CIN', 3), null, 'an ALU feeding the output register is not the register');
   const steps = path(
     ['core.x_q675_DFF_Q', 0.2], ['core.x_q41_LUT4_I3', 0.6], ['core.x_q477_LUT4_I0_F_LUT4_F_1_I2_LUT3_I2_F_LUT4_F', 0.5],
     ['core.sums_DFF_Q_52_D_ALU_I1_COUT_ALU_CIN', 0.6], ['core.sums_DFF_Q_52', 0.1],

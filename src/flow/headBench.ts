@@ -95,8 +95,8 @@ async function main(): Promise<void> {
       const carry = heads['carry']!;
       const chain = heads['chain']!;
       // On iCE40, the fewest cells any counter tree can take for the popcounts alone (argmax free).
-      const floorCells = CLASSES * iceCounterFloorCells(width / CLASSES);
-      const floor = f === 'ice40' ? { cells: floorCells, lutRatio: floorCells / chain.luts } : undefined;
+      const floorCells = f === 'ice40' ? CLASSES * iceCounterFloorCells(width / CLASSES) : undefined;
+      const floor = floorCells === undefined ? undefined : { cells: floorCells, lutRatio: floorCells / chain.luts };
       rows.push({ family: f, tools: `yosys ${tools.yosys.version}, ${tools.nextpnr.name} ${tools.nextpnr.version}`, width, heads, lutRatio: carry.luts / chain.luts, cellRatio: carry.cells / chain.cells, floor });
       if (!values.json) process.stderr.write(`headbench: ${f} ${width} bits done\n`);
     }

@@ -28,12 +28,13 @@ import { bitsFor, zext } from './bits.js';
  * How far this can go on iCE40: a cell gives one signal to logic, and its carry reaches only the
  * cell above. The carry is the majority of the cell's own inputs I1, I2 and CI, not of its LUT's
  * output (as on ECP5 and Gowin, where the LUT's propagate steers the carry), so no LUT can
- * compress bits before the carry sees them. A chain cell turns three bits of one weight into two (one on the chain), like a full
- * adder; a LUT full adder takes two cells. So a class of n bits summed into s bits needs n - s
- * full-adder steps, one cell each at best; and every step on weight-1 bits needs its third bit
- * brought onto a chain (the cell below) or a second LUT: about n / 2 cells more. That is about
- * 1.5n - s cells (143 for n = 100; this tree takes 147 LUTs, 173 logic cells unchained), against
- * yosys' two LUTs per step (about 2n), for any tree of counters and carry chains.
+ * compress bits before the carry sees them. A chain cell turns three bits of one weight into two
+ * (one on the chain), like a full adder; a LUT full adder takes two cells. So a class of n bits
+ * summed into s bits needs n - s full-adder steps, one cell each at best; and every step on
+ * weight-1 bits needs its third bit brought onto a chain (the cell below, whose LUT sees only that
+ * bit and two more) or a second LUT: about n / 2 cells more. That is about 1.5n - s cells (143 for
+ * n = 100; this tree takes 147 LUTs, 173 logic cells unchained), against yosys' two LUTs per step
+ * (about 2n), for any tree of counters and carry chains.
  */
 
 /**

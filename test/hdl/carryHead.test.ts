@@ -7,6 +7,7 @@ import type { FpgaFamily } from '../../src/board/devices.js';
 import { parseNextpnrReport } from '../../src/flow/nextpnr.js';
 import { resolveTool, yosysShareDir } from '../../src/flow/tools.js';
 import { CARRY_FAMILIES, CHAINED_FAMILIES, CHAIN_CELLS_MAX, carryTreeLines, iceCounterFloorCells } from '../../src/hdl/carryHead.js';
+import { bitsFor } from '../../src/hdl/bits.js';
 import { emitGroupSumModule } from '../../src/hdl/groupSumModule.js';
 import { emitVerilog } from '../../src/hdl/emit.js';
 import { resolveGroupSum } from '../../src/hdl/groupSum.js';
@@ -125,7 +126,7 @@ test('the carry tree: LUT full adders at the leaves, then one cell per adder bit
   assert.equal(seven.cells, 8);
   assert.match(seven.lines.join('\n'), /add #\(\.W\(2\), \.CO\(1\)\) p_r2_add \(\.a\(p_r0\), \.b\(p_r1\), \.ci\(x2\), \.s\(p_r2\)\);/);
   for (const n of [15, 100, 500, 1000]) {
-    const { cells } = carryTreeLines('p', 'o', 'add', bits(n), 0, Math.ceil(Math.log2(n + 1)));
+    const { cells } = carryTreeLines('p', 'o', 'add', bits(n), 0, bitsFor(n));
     assert.ok(cells <= 1.75 * n, `${n} bits: ${cells} cells`);
   }
   // Constant ones are carry-ins of the upper adders, where they save the carry-in cell.
@@ -139,9 +140,8 @@ test('no carry tree is counted below the floor of counters on iCE40 cells (143 c
   assert.equal(iceCounterFloorCells(3), 2, 'three bits: one full adder, two cells');
   for (let n = 2; n <= 300; n++) {
     const bits = Array.from({ length: n }, (_, i) => `x${i}`);
-    const sumWidth = Math.ceil(Math.log2(n + 1));
     for (const chain of [false, true]) {
-      const { cells } = carryTreeLines('p', 'o', 'add', bits, 0, sumWidth, { chain });
+      const { cells } = carryTreeLines('p', 'o', 'add', bits, 0, bitsFor(n), { chain });
       assert.ok(cells >= iceCounterFloorCells(n), `${n} bits${chain ? ', chained' : ''}: ${cells} cells, floor ${iceCounterFloorCells(n)}`);
     }
   }
